@@ -1,0 +1,119 @@
+/**
+ * Request-level errors in the AIP-193 HTTP/JSON envelope, as Google's front end sends them:
+ * `{"error": {"code": HTTP, "message", "status": NAME, "details": [...]}}`. Always sending `status`
+ * matters: gax maps an unknown 4xx without it to FAILED_PRECONDITION.
+ */
+
+export const RPC_CODES = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
+} as const;
+
+export type RpcStatusName = keyof typeof RPC_CODES;
+
+/** google/rpc/code.proto "HTTP Mapping". */
+const HTTP_STATUS: Record<RpcStatusName, number> = {
+  OK: 200,
+  CANCELLED: 499,
+  UNKNOWN: 500,
+  INVALID_ARGUMENT: 400,
+  DEADLINE_EXCEEDED: 504,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  PERMISSION_DENIED: 403,
+  RESOURCE_EXHAUSTED: 429,
+  FAILED_PRECONDITION: 400,
+  ABORTED: 409,
+  OUT_OF_RANGE: 400,
+  UNIMPLEMENTED: 501,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DATA_LOSS: 500,
+  UNAUTHENTICATED: 401,
+};
+
+export function httpStatusOf(status: RpcStatusName): number {
+  return HTTP_STATUS[status];
+}
+
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+export interface ApiErrorOptions {
+  /** ErrorInfo.reason; AIP-193 wants one on every error. */
+  reason?: string;
+  fieldViolations?: FieldViolation[];
+  /** Seconds; sent as RetryInfo and as the Retry-After header. */
+  retryAfterSeconds?: number;
+  headers?: Record<string, string>;
+}
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly httpStatus: number;
+
+  constructor(
+    readonly status: RpcStatusName,
+    message: string,
+    readonly options: ApiErrorOptions = {},
+  ) {
+    super(message);
+    this.httpStatus = httpStatusOf(status);
+  }
+
+  toEnvelope(): { error: Record<string, unknown> } {
+    const details: Record<string, unknown>[] = [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason: this.options.reason ?? this.status,
+        domain: "googleapis.com",
+        metadata: { service: "firestore.googleapis.com" },
+      },
+    ];
+    if (this.options.fieldViolations?.length) {
+      details.push({
+        "@type": "type.googleapis.com/google.rpc.BadRequest",
+        fieldViolations: this.options.fieldViolations,
+      });
+    }
+    if (this.options.retryAfterSeconds !== undefined) {
+      details.push({
+        "@type": "type.googleapis.com/google.rpc.RetryInfo",
+        retryDelay: `${this.options.retryAfterSeconds}s`,
+      });
+    }
+    return { error: { code: this.httpStatus, message: this.message, status: this.status, details } };
+  }
+
+  responseHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { ...this.options.headers };
+    if (this.options.retryAfterSeconds !== undefined) {
+      headers["retry-after"] = String(this.options.retryAfterSeconds);
+    }
+    return headers;
+  }
+}
+
+export function invalidArgument(field: string, description: string): ApiError {
+  return new ApiError("INVALID_ARGUMENT", description, {
+    reason: "INVALID_ARGUMENT",
+    fieldViolations: [{ field, description }],
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * Behaviour knobs. Where the real service's behaviour is unverified (see README, "Emulator"), the default
+ * is our documented choice and a knob plays the other behaviour.
+ */
+
+export type FaultKind =
+  | "429" // RESOURCE_EXHAUSTED with Retry-After
+  | "500" // INTERNAL
+  | "503" // UNAVAILABLE
+  | "reset" // connection dropped before any response
+  | "slow" // answered normally after `slowMs`
+  | "commit-then-500" // the request takes effect, then the answer is a 500 (ambiguous for POSTs)
+  | "commit-then-reset"; // the request takes effect, then the connection drops
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "429",
+  "500",
+  "503",
+  "reset",
+  "slow",
+  "commit-then-500",
+  "commit-then-reset",
+];
+
+export type Endpoint =
+  | "exportDocuments"
+  | "importDocuments"
+  | "bulkDeleteDocuments"
+  | "createIndex"
+  | "operations.get"
+  | "operations.list"
+  | "operations.cancel"
+  | "operations.delete"
+  | "token";
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  "exportDocuments",
+  "importDocuments",
+  "bulkDeleteDocuments",
+  "createIndex",
+  "operations.get",
+  "operations.list",
+  "operations.cancel",
+  "operations.delete",
+  "token",
+];
+
+export interface FaultSettings {
+  /** Probability in [0, 1] that a request to a listed endpoint gets a fault. */
+  rate: number;
+  kinds: FaultKind[];
+  /** Endpoints faults apply to; empty means all of them. */
+  endpoints: Endpoint[];
+  retryAfterSeconds: number;
+  slowMs: number;
+}
+
+export interface Behaviour {
+  /** How long an operation runs before it finishes, in ms. */
+  operationDurationMs: number;
+  /** Time from an accepted cancel to CANCELLED, in ms. */
+  cancelLatencyMs: number;
+  /** Probability that a cancel loses the race: accepted, but the operation ends SUCCESSFUL. */
+  cancelLoseRate: number;
+  /** Cancel answers 501 UNIMPLEMENTED (the seed API allows it). */
+  cancelUnimplemented: boolean;
+  /** Cancelled operations stay in CANCELLING until released through the control API. */
+  cancelStuck: boolean;
+  /** Cancel on a finished operation: a 200 no-op (default) or 400 FAILED_PRECONDITION. Unverified. */
+  cancelDoneBehaviour: "ok" | "failed-precondition";
+  /** Delete on a running operation: refused with FAILED_PRECONDITION (default) or hidden. Unverified. */
+  deleteRunningBehaviour: "refuse" | "hide";
+  /** Documented: list returns only running and failed operations unless the filter mentions `done`. */
+  listHidesSuccessful: boolean;
+  /** Finished operations are garbage-collected after this long (documented: 30 days). */
+  retentionMs: number;
+  /** Probability that an operation ends FAILED instead of SUCCESSFUL. */
+  failureRate: number;
+  /** Export/import limits, documented for Datastore mode: 50 concurrent, 20 requests a minute. */
+  limits: { enabled: boolean; concurrent: number; perMinute: number };
+  faults: FaultSettings;
+}
+
+export const DEFAULT_BEHAVIOUR: Behaviour = {
+  operationDurationMs: 60_000,
+  cancelLatencyMs: 2_000,
+  cancelLoseRate: 0,
+  cancelUnimplemented: false,
+  cancelStuck: false,
+  cancelDoneBehaviour: "ok",
+  deleteRunningBehaviour: "refuse",
+  listHidesSuccessful: true,
+  retentionMs: 30 * 24 * 3600 * 1000,
+  failureRate: 0,
+  limits: { enabled: false, concurrent: 50, perMinute: 20 },
+  faults: {
+    rate: 0,
+    kinds: ["429", "500", "503", "reset", "slow"],
+    endpoints: [],
+    retryAfterSeconds: 1,
+    slowMs: 1_500,
+  },
+};
+
+export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults">> & {
+  limits?: Partial<Behaviour["limits"]>;
+  faults?: Partial<FaultSettings>;
+};
+
+/** Merges a patch, validating every field so a typo in a test fails loudly instead of being ignored. */
+export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour {
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    throw new TypeError("behaviour patch must be a JSON object");
+  }
+  const next: Behaviour = structuredClone(base);
+  for (const [key, value] of Object.entries(patch)) {
+    switch (key) {
+      case "operationDurationMs":
+      case "cancelLatencyMs":
+      case "retentionMs":
+        next[key] = nonNegativeNumber(key, value);
+        break;
+      case "cancelLoseRate":
+      case "failureRate":
+        next[key] = probability(key, value);
+        break;
+      case "cancelUnimplemented":
+      case "cancelStuck":
+      case "listHidesSuccessful":
+        next[key] = boolean(key, value);
+        break;
+      case "cancelDoneBehaviour":
+        next[key] = oneOf(key, value, ["ok", "failed-precondition"] as const);
+        break;
+      case "deleteRunningBehaviour":
+        next[key] = oneOf(key, value, ["refuse", "hide"] as const);
+        break;
+      case "limits":
+        next.limits = mergeLimits(next.limits, value);
+        break;
+      case "faults":
+        next.faults = mergeFaults(next.faults, value);
+        break;
+      default:
+        throw new TypeError(`unknown behaviour knob "${key}"`);
+    }
+  }
+  return next;
+}
+
+function mergeLimits(base: Behaviour["limits"], value: unknown): Behaviour["limits"] {
+  const out = { ...base };
+  for (const [key, v] of Object.entries(record("limits", value))) {
+    if (key === "enabled") out.enabled = boolean("limits.enabled", v);
+    else if (key === "concurrent" || key === "perMinute") out[key] = nonNegativeNumber(`limits.${key}`, v);
+    else throw new TypeError(`unknown behaviour knob "limits.${key}"`);
+  }
+  return out;
+}
+
+function mergeFaults(base: FaultSettings, value: unknown): FaultSettings {
+  const out = { ...base };
+  for (const [key, v] of Object.entries(record("faults", value))) {
+    switch (key) {
+      case "rate":
+        out.rate = probability("faults.rate", v);
+        break;
+      case "retryAfterSeconds":
+      case "slowMs":
+        out[key] = nonNegativeNumber(`faults.${key}`, v);
+        break;
+      case "kinds":
+        out.kinds = list("faults.kinds", v).map((k) => oneOf("faults.kinds[]", k, FAULT_KINDS));
+        break;
+      case "endpoints":
+        out.endpoints = list("faults.endpoints", v).map((e) => oneOf("faults.endpoints[]", e, ENDPOINTS));
+        break;
+      default:
+        throw new TypeError(`unknown behaviour knob "faults.${key}"`);
+    }
+  }
+  return out;
+}
+
+function record(name: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function list(name: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
+  return value;
+}
+
+function nonNegativeNumber(name: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${name} must be a finite number >= 0`);
+  }
+  return value;
+}
+
+function probability(name: string, value: unknown): number {
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new TypeError(`${name} must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be true or false`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !allowed.includes(value as T)) {
+    throw new TypeError(`${name} must be one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import type { BehaviourPatch, Endpoint, FaultKind } from "./behaviour";
+import { writeEmulatorCredentials } from "./credentials";
+import { parseCollectionsSpec } from "./dataset";
+import { startEmulator } from "./index";
+
+const USAGE = `Usage: firestore-ops-emulator [options]
+
+  --port N                 port to listen on (0 picks a free one)        [8085]
+  --host ADDR              address to bind                               [127.0.0.1]
+  --data-dir DIR           keep operations, keys and storage in DIR across restarts
+  --auth none|oauth        require OAuth bearer tokens                   [none]
+  --dev-token TOKEN        static token accepted with --auth oauth       [firestore-emulator-dev-token]
+  --seed N                 seed for datasets, outcomes and faults        [1]
+  --database NAME          a database that exists (repeatable)           [projects/demo-project/databases/(default)]
+  --collections SPEC       synthetic documents, e.g. users=1200,orders=5000
+  --pitr                   databases have point-in-time recovery (7-day snapshotTime window)
+  --duration-ms N          how long operations run                       [60000]
+  --cancel-latency-ms N    cancel request to CANCELLED                   [2000]
+  --cancel-lose-rate P     probability a cancel loses the race           [0]
+  --cancel-unimplemented   cancel answers 501 UNIMPLEMENTED
+  --cancel-stuck           cancelled operations stay CANCELLING
+  --cancel-done MODE       cancel on a finished operation: ok | failed-precondition   [ok]
+  --delete-running MODE    delete on a running operation: refuse | hide  [refuse]
+  --list-all               list also shows successful operations without a done filter
+  --retention-ms N         garbage-collect finished operations after N ms [30 days]
+  --failure-rate P         probability an operation ends FAILED          [0]
+  --limits                 enforce 50 concurrent / 20 per minute export+import limits
+  --fault-rate P           probability of a transient fault per request  [0]
+  --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset
+  --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
+  --write-credentials DIR  write a service-account key and an external-account file for this emulator
+  --help`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8085" },
+      host: { type: "string", default: "127.0.0.1" },
+      "data-dir": { type: "string" },
+      auth: { type: "string", default: "none" },
+      "dev-token": { type: "string" },
+      seed: { type: "string", default: "1" },
+      database: { type: "string", multiple: true },
+      collections: { type: "string" },
+      pitr: { type: "boolean" },
+      "duration-ms": { type: "string" },
+      "cancel-latency-ms": { type: "string" },
+      "cancel-lose-rate": { type: "string" },
+      "cancel-unimplemented": { type: "boolean" },
+      "cancel-stuck": { type: "boolean" },
+      "cancel-done": { type: "string" },
+      "delete-running": { type: "string" },
+      "list-all": { type: "boolean" },
+      "retention-ms": { type: "string" },
+      "failure-rate": { type: "string" },
+      limits: { type: "boolean" },
+      "fault-rate": { type: "string" },
+      "fault-kinds": { type: "string" },
+      "fault-endpoints": { type: "string" },
+      "write-credentials": { type: "string" },
+      help: { type: "boolean" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (values.auth !== "none" && values.auth !== "oauth") throw new TypeError("--auth must be none or oauth");
+  const number = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value)) throw new TypeError(`--${flag} must be a number, got "${text}"`);
+    return value;
+  };
+  const behaviour: Record<string, unknown> = {
+    operationDurationMs: number("duration-ms", values["duration-ms"]),
+    cancelLatencyMs: number("cancel-latency-ms", values["cancel-latency-ms"]),
+    cancelLoseRate: number("cancel-lose-rate", values["cancel-lose-rate"]),
+    cancelUnimplemented: values["cancel-unimplemented"],
+    cancelStuck: values["cancel-stuck"],
+    cancelDoneBehaviour: values["cancel-done"],
+    deleteRunningBehaviour: values["delete-running"],
+    listHidesSuccessful: values["list-all"] ? false : undefined,
+    retentionMs: number("retention-ms", values["retention-ms"]),
+    failureRate: number("failure-rate", values["failure-rate"]),
+    limits: values.limits ? { enabled: true } : undefined,
+    faults: {
+      rate: number("fault-rate", values["fault-rate"]),
+      kinds: values["fault-kinds"]?.split(",") as FaultKind[] | undefined,
+      endpoints: values["fault-endpoints"]?.split(",") as Endpoint[] | undefined,
+    },
+  };
+  const faults = Object.fromEntries(Object.entries(behaviour.faults as object).filter(([, v]) => v !== undefined));
+  behaviour.faults = Object.keys(faults).length ? faults : undefined;
+  const patch = Object.fromEntries(Object.entries(behaviour).filter(([, v]) => v !== undefined)) as BehaviourPatch;
+
+  const running = await startEmulator({
+    port: number("port", values.port) ?? 8085,
+    host: values.host ?? "127.0.0.1",
+    auth: values.auth,
+    seed: number("seed", values.seed) ?? 1,
+    behaviour: patch,
+    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+    ...(values["dev-token"] ? { devToken: values["dev-token"] } : {}),
+    ...(values.database ? { databases: values.database } : {}),
+    ...(values.collections ? { collections: parseCollectionsSpec(values.collections) } : {}),
+    ...(values.pitr ? { pointInTimeRecovery: true } : {}),
+  });
+  if (values["write-credentials"]) {
+    const creds = await writeEmulatorCredentials(running.url, values["write-credentials"]);
+    console.error(`Wrote ${creds.serviceAccountKeyFile} and ${creds.externalAccountFile}`);
+  }
+  console.log(`Firestore Admin emulator listening on ${running.url}`);
+  const stop = (): void => {
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`firestore-ops-emulator: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+});

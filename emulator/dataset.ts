@@ -1,0 +1,54 @@
+import { SeededRandom } from "./seeded-random";
+
+/** One collection group of the synthetic dataset: documents live in the default namespace. */
+export interface CollectionStats {
+  documents: number;
+  bytesPerDocument: number;
+}
+
+export interface DatabaseRecord {
+  /** `projects/P/databases/D` */
+  name: string;
+  /** The seeded documents; imports and bulk deletes apply on top of these (see OperationStore.documentCounts). */
+  collections: Record<string, CollectionStats>;
+  /** With PITR, snapshotTime may go back 7 days; without, 1 hour. */
+  pointInTimeRecovery: boolean;
+}
+
+export const DEFAULT_COLLECTIONS: Record<string, number> = { users: 1_200, orders: 5_000, events: 20_000 };
+
+/** Builds a database whose document sizes are drawn from the seed, so byte progress is reproducible. */
+export function seedDatabase(
+  name: string,
+  documentsPerCollection: Record<string, number>,
+  seed: number,
+  pointInTimeRecovery = false,
+): DatabaseRecord {
+  const random = new SeededRandom(seed);
+  const collections: Record<string, CollectionStats> = {};
+  for (const [id, documents] of Object.entries(documentsPerCollection)) {
+    collections[id] = { documents, bytesPerDocument: random.int(180, 1_200) };
+  }
+  return { name, collections, pointInTimeRecovery };
+}
+
+/** `users=1200,orders=5000` */
+export function parseCollectionsSpec(spec: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of spec
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Za-z_][\w-]*)=(\d+)$/.exec(part);
+    if (!match) throw new TypeError(`bad collection spec "${part}": expected NAME=COUNT`);
+    out[match[1] as string] = Number(match[2]);
+  }
+  return out;
+}
+
+const DATABASE_NAME =
+  /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z][a-z0-9-]*)\/databases\/(\(default\)|[a-z][a-z0-9-]{2,62})$/;
+
+export function isDatabaseName(name: string): boolean {
+  return DATABASE_NAME.test(name);
+}

@@ -1,0 +1,471 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { ApiError } from "./api-error";
+import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
+import {
+  applyBehaviourPatch,
+  type Behaviour,
+  type BehaviourPatch,
+  DEFAULT_BEHAVIOUR,
+  type Endpoint,
+  type FaultKind,
+} from "./behaviour";
+import { DEFAULT_COLLECTIONS, isDatabaseName, seedDatabase } from "./dataset";
+import { FaultInjector } from "./fault-injector";
+import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
+import { parseFilter } from "./list-filter";
+import { DirectoryObjectStore, MemoryObjectStore, type ObjectStore } from "./object-store";
+import { type OperationRecord, operationName, renderOperation } from "./operation";
+import { OperationStore } from "./operation-store";
+import { RequestLog } from "./request-log";
+import { parseBulkDeleteRequest, parseExportRequest, parseImportRequest, parseIndexRequest } from "./requests";
+import { type AdminRoute, matchAdminRoute } from "./routes";
+import { SeededRandom } from "./seeded-random";
+import { StateFile } from "./state-file";
+import { OPERATION_STATES } from "./wire-format";
+
+export interface EmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Loopback by default: the emulator has no business on other interfaces. */
+  host?: string;
+  /** Operations, keys and storage survive restarts here; in memory when unset. */
+  dataDir?: string;
+  auth?: "none" | "oauth";
+  /** Static token accepted with auth "oauth" (cloud-platform scope). */
+  devToken?: string;
+  /** Makes datasets, outcomes and fault patterns reproducible. */
+  seed?: number;
+  /** Databases that exist (full names). Default: `projects/demo-project/databases/(default)`. */
+  databases?: string[];
+  /** Synthetic documents per collection group in each seeded database. */
+  collections?: Record<string, number>;
+  pointInTimeRecovery?: boolean;
+  behaviour?: BehaviourPatch;
+  /** Stamps the emulator's clock; tests leave it alone. */
+  now?: () => number;
+}
+
+export const DEFAULT_DATABASE = "projects/demo-project/databases/(default)";
+const PAGE_SIZE_DEFAULT = 100;
+const PAGE_SIZE_MAX = 1000;
+const TICK_MS = 100;
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  operation?: string;
+}
+
+/** The Firestore Admin operations emulator: admin REST surface, OAuth token endpoint and control API. */
+export class Emulator {
+  readonly store: OperationStore;
+  readonly auth: Authenticator;
+  readonly log = new RequestLog();
+  readonly faults: FaultInjector;
+  readonly objects: ObjectStore;
+  private behaviourNow: Behaviour;
+  private readonly stateFile: StateFile | undefined;
+  private readonly now: () => number;
+  private readonly server: http.Server;
+  private ticker: NodeJS.Timeout | undefined;
+  private baseUrl = "";
+
+  constructor(readonly options: EmulatorOptions = {}) {
+    const seed = options.seed ?? 1;
+    this.now = options.now ?? Date.now;
+    this.behaviourNow = applyBehaviourPatch(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
+    this.faults = new FaultInjector(seed);
+    this.stateFile = options.dataDir ? new StateFile(options.dataDir) : undefined;
+    this.objects = options.dataDir
+      ? new DirectoryObjectStore(path.join(options.dataDir, "storage"))
+      : new MemoryObjectStore();
+
+    const persisted = this.stateFile?.load();
+    this.auth = new Authenticator(persisted?.auth ?? newAuthState(), this.now, options.devToken ?? DEV_TOKEN);
+    this.store = new OperationStore({
+      behaviour: () => this.behaviourNow,
+      random: new SeededRandom(seed ^ 0x5eed),
+      objects: this.objects,
+      now: this.now,
+      onMutation: () => this.persist(),
+    });
+    if (persisted) {
+      this.store.load(persisted.databases, persisted.operations);
+    } else {
+      for (const name of options.databases ?? [DEFAULT_DATABASE]) {
+        if (!isDatabaseName(name)) throw new TypeError(`not a database name: "${name}" (projects/P/databases/D)`);
+        this.store.databases.set(
+          name,
+          seedDatabase(name, options.collections ?? DEFAULT_COLLECTIONS, seed, options.pointInTimeRecovery),
+        );
+      }
+      this.persist();
+    }
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendError(res, new ApiError("INTERNAL", `Internal error: ${String(error)}`));
+      });
+    });
+    // Clients poll with keep-alive; never let an idle socket hold close() up for long.
+    this.server.keepAliveTimeout = 5_000;
+  }
+
+  get behaviour(): Behaviour {
+    return this.behaviourNow;
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  setBehaviour(patch: BehaviourPatch): Behaviour {
+    this.behaviourNow = applyBehaviourPatch(this.behaviourNow, patch);
+    return this.behaviourNow;
+  }
+
+  async listen(port = this.options.port ?? 0, host = this.options.host ?? "127.0.0.1"): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.baseUrl = `http://${shownHost}:${address.port}`;
+    this.ticker = setInterval(() => {
+      if (this.store.tick()) this.persist();
+    }, TICK_MS);
+    this.ticker.unref();
+    return this.baseUrl;
+  }
+
+  async close(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private persist(): void {
+    this.stateFile?.save({
+      version: 1,
+      databases: [...this.store.databases.values()],
+      operations: [...this.store.operations.values()],
+      auth: this.auth.state,
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = this.now();
+    const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    const method = req.method ?? "GET";
+    const pretty = !["false", "0"].includes(
+      url.searchParams.get("prettyPrint") ?? url.searchParams.get("$prettyPrint") ?? "",
+    );
+    const entry = { timeMs: started, method, path: url.pathname };
+
+    if (url.pathname.startsWith("/emulator/v1/")) {
+      const reply = await this.control(method, url, req).catch((error: unknown) => errorReply(error));
+      sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+      return;
+    }
+
+    const route = matchAdminRoute(method, url.pathname);
+    const endpoint: Endpoint | undefined = url.pathname === "/token" && method === "POST" ? "token" : route?.endpoint;
+    if (!endpoint) {
+      const error = new ApiError("NOT_FOUND", `Method not found: ${method} ${url.pathname}`, {
+        reason: "METHOD_NOT_FOUND",
+      });
+      this.log.add({ ...entry, status: error.httpStatus });
+      sendError(res, error, pretty);
+      return;
+    }
+    const userProject = req.headers["x-goog-user-project"];
+    const logged = { ...entry, endpoint, ...(typeof userProject === "string" ? { userProject } : {}) };
+
+    const fault = this.faults.decide(this.behaviourNow.faults, endpoint);
+    if (fault === "reset") {
+      this.log.add({ ...logged, status: 0, fault });
+      req.socket.destroy();
+      return;
+    }
+    if (fault === "429" || fault === "500" || fault === "503") {
+      const error = transientError(fault, this.behaviourNow.faults.retryAfterSeconds);
+      this.log.add({ ...logged, status: error.httpStatus, fault });
+      sendError(res, error, pretty);
+      return;
+    }
+    if (fault === "slow") await delay(this.behaviourNow.faults.slowMs);
+
+    let reply: Reply;
+    try {
+      const body = await readBody(req);
+      reply = endpoint === "token" ? this.token(body) : await this.admin(route as AdminRoute, url, req, body);
+    } catch (error) {
+      reply = errorReply(error);
+    }
+    const record = {
+      ...logged,
+      ...(fault ? { fault } : {}),
+      ...(reply.operation ? { operation: reply.operation } : {}),
+    };
+    if (fault === "commit-then-reset") {
+      this.log.add({ ...record, status: 0 });
+      req.socket.destroy();
+      return;
+    }
+    if (fault === "commit-then-500") {
+      const error = transientError("500", 0);
+      this.log.add({ ...record, status: error.httpStatus });
+      sendError(res, error, pretty);
+      return;
+    }
+    this.log.add({ ...record, status: reply.status });
+    sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+  }
+
+  private token(body: string): Reply {
+    try {
+      return { status: 200, body: this.auth.exchange(new URLSearchParams(body)) };
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        return { status: 400, body: { error: error.error, error_description: error.description } };
+      }
+      throw error;
+    }
+  }
+
+  private async admin(route: AdminRoute, url: URL, req: http.IncomingMessage, bodyText: string): Promise<Reply> {
+    if (this.options.auth === "oauth") {
+      this.auth.authorize(req.headers.authorization, url.searchParams.get("access_token"));
+    }
+    const alt = `${url.searchParams.get("$alt") ?? ""};${url.searchParams.get("alt") ?? ""}`;
+    const render = (op: OperationRecord): Record<string, unknown> =>
+      renderOperation(
+        op,
+        this.store.get(operationName(op)).phase,
+        { enumsAsNumbers: alt.includes("enum-encoding=int") },
+        OPERATION_STATES,
+      );
+    const now = this.now();
+
+    switch (route.endpoint) {
+      case "exportDocuments": {
+        const db = this.store.database(route.database);
+        const op = this.store.startExport(
+          route.database,
+          parseExportRequest(parseJsonBody(bodyText), now, db.pointInTimeRecovery),
+        );
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "importDocuments": {
+        this.store.database(route.database);
+        const op = this.store.startImport(route.database, parseImportRequest(parseJsonBody(bodyText)));
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "bulkDeleteDocuments": {
+        this.store.database(route.database);
+        const op = this.store.startBulkDelete(route.database, parseBulkDeleteRequest(parseJsonBody(bodyText)));
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "createIndex": {
+        this.store.database(route.database);
+        const op = this.store.startIndexBuild(
+          route.database,
+          route.collectionGroup,
+          parseIndexRequest(parseJsonBody(bodyText)),
+        );
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "operations.get": {
+        const { op } = this.store.get(route.name);
+        return { status: 200, body: render(op), operation: route.name };
+      }
+      case "operations.cancel": {
+        // The body must be empty or `{}` (CancelOperationRequest has only the path-bound name).
+        const body = parseJsonBody(bodyText);
+        if (body !== undefined && (typeof body !== "object" || body === null || Object.keys(body).length > 0)) {
+          throw new ApiError("INVALID_ARGUMENT", "Invalid JSON payload received. The request body must be empty.");
+        }
+        this.store.cancel(route.name);
+        return { status: 200, body: {}, operation: route.name };
+      }
+      case "operations.delete": {
+        this.store.delete(route.name);
+        return { status: 200, body: {}, operation: route.name };
+      }
+      case "operations.list": {
+        const terms = parseFilter(url.searchParams.get("filter") ?? undefined);
+        const pageSizeText = url.searchParams.get("pageSize") ?? url.searchParams.get("page_size");
+        const pageSize = pageSizeText === null ? PAGE_SIZE_DEFAULT : Number(pageSizeText);
+        if (!Number.isInteger(pageSize) || pageSize < 0) {
+          throw new ApiError("INVALID_ARGUMENT", "page_size must be a non-negative integer.", {
+            fieldViolations: [{ field: "page_size", description: "must be a non-negative integer" }],
+          });
+        }
+        const filterText = url.searchParams.get("filter") ?? "";
+        const offset = decodePageToken(
+          url.searchParams.get("pageToken") ?? url.searchParams.get("page_token"),
+          filterText,
+        );
+        const page = this.store.list(
+          route.database,
+          terms,
+          offset,
+          Math.min(pageSize || PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX),
+        );
+        const body: Record<string, unknown> = {};
+        if (page.items.length) body.operations = page.items.map(({ op }) => render(op));
+        if (page.nextOffset !== undefined) body.nextPageToken = encodePageToken(page.nextOffset, filterText);
+        return { status: 200, body };
+      }
+    }
+  }
+
+  /** The control API (unauthenticated, loopback only): knobs, logs, storage and test helpers. */
+  private async control(method: string, url: URL, req: http.IncomingMessage): Promise<Reply> {
+    const route = url.pathname.slice("/emulator/v1/".length);
+    const body = (): Promise<unknown> => readBody(req).then(parseJsonBody);
+    if (route === "health") return { status: 200, body: { ok: true } };
+    if (route === "behaviour") {
+      if (method === "GET") return { status: 200, body: this.behaviourNow };
+      if (method === "PATCH") {
+        const patch = await body();
+        try {
+          return { status: 200, body: this.setBehaviour((patch ?? {}) as BehaviourPatch) };
+        } catch (error) {
+          throw new ApiError("INVALID_ARGUMENT", (error as Error).message);
+        }
+      }
+    }
+    if (route === "faults/seed" && method === "POST") {
+      const { seed } = ((await body()) ?? {}) as { seed?: unknown };
+      if (typeof seed !== "number") throw new ApiError("INVALID_ARGUMENT", "seed must be a number");
+      this.faults.reseed(seed);
+      return { status: 200, body: {} };
+    }
+    if (route === "requests") {
+      if (method === "GET")
+        return { status: 200, body: { requests: this.log.since(Number(url.searchParams.get("since") ?? 0)) } };
+      if (method === "DELETE") {
+        this.log.clear();
+        return { status: 200, body: {} };
+      }
+    }
+    if (route === "stats" && method === "GET") {
+      return { status: 200, body: { faultsInjected: this.faults.injected, operations: this.store.operations.size } };
+    }
+    if (route === "operations" && method === "GET") {
+      // Every operation, including deleted ones: what tests use to count orphans and duplicates.
+      const operations = [...this.store.operations.values()].map((op) => {
+        const name = operationName(op);
+        const phase = op.deleted ? undefined : this.store.get(name).phase;
+        return {
+          name,
+          kind: op.kind,
+          createdMs: op.createdMs,
+          state: phase?.state ?? op.final?.state ?? "DELETED",
+          done: phase?.done ?? true,
+          cancelRequested: op.cancel !== undefined,
+          deleted: op.deleted === true,
+          request: op.request,
+        };
+      });
+      return { status: 200, body: { operations } };
+    }
+    if (route === "serviceAccountKeys" && method === "POST") {
+      const { projectId, accountId } = ((await body()) ?? {}) as { projectId?: string; accountId?: string };
+      const key = this.auth.createServiceAccountKey(projectId ?? "demo-project", `${this.baseUrl}/token`, accountId);
+      this.persist();
+      return { status: 200, body: key };
+    }
+    if (route === "databases" && method === "POST") {
+      const spec = ((await body()) ?? {}) as {
+        name?: string;
+        collections?: Record<string, number>;
+        pointInTimeRecovery?: boolean;
+      };
+      if (typeof spec.name !== "string" || !isDatabaseName(spec.name)) {
+        throw new ApiError("INVALID_ARGUMENT", "name must be a database name projects/P/databases/D");
+      }
+      const db = seedDatabase(
+        spec.name,
+        spec.collections ?? DEFAULT_COLLECTIONS,
+        this.options.seed ?? 1,
+        spec.pointInTimeRecovery,
+      );
+      this.store.addDatabase(db);
+      return { status: 200, body: db };
+    }
+    const documents = /^(projects\/[^/]+\/databases\/[^/]+)\/documents$/.exec(decodeURIComponent(route));
+    if (documents && method === "GET") {
+      return { status: 200, body: { collections: this.store.documentCounts(documents[1] as string) } };
+    }
+    const storage = /^storage\/([^/]+)$/.exec(route);
+    if (storage && method === "GET") {
+      return {
+        status: 200,
+        body: { objects: this.objects.list(storage[1] as string, url.searchParams.get("prefix") ?? "") },
+      };
+    }
+    const finish = /^(projects\/[^/]+\/databases\/[^/]+\/operations\/[^/:]+):finish$/.exec(decodeURIComponent(route));
+    if (finish && method === "POST") {
+      const spec = ((await body()) ?? {}) as { state?: string; error?: { code: number; message: string } };
+      if (spec.state !== "SUCCESSFUL" && spec.state !== "FAILED" && spec.state !== "CANCELLED") {
+        throw new ApiError("INVALID_ARGUMENT", "state must be SUCCESSFUL, FAILED or CANCELLED");
+      }
+      const phase = this.store.finish(finish[1] as string, spec.state, spec.error);
+      return { status: 200, body: phase };
+    }
+    throw new ApiError("NOT_FOUND", `No control route ${method} /emulator/v1/${route}`);
+  }
+}
+
+function errorReply(error: unknown): Reply {
+  if (error instanceof ApiError) {
+    return { status: error.httpStatus, body: error.toEnvelope(), headers: error.responseHeaders() };
+  }
+  const internal = new ApiError(
+    "INTERNAL",
+    `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  return { status: internal.httpStatus, body: internal.toEnvelope() };
+}
+
+function transientError(kind: Extract<FaultKind, "429" | "500" | "503">, retryAfterSeconds: number): ApiError {
+  if (kind === "429") {
+    return new ApiError("RESOURCE_EXHAUSTED", "Quota exceeded (injected by the emulator).", {
+      reason: "RATE_LIMIT_EXCEEDED",
+      retryAfterSeconds,
+    });
+  }
+  if (kind === "503")
+    return new ApiError("UNAVAILABLE", "The service is currently unavailable (injected by the emulator).");
+  return new ApiError("INTERNAL", "Internal error encountered (injected by the emulator).");
+}
+
+/** Page tokens are opaque and bound to the filter they were issued for, as AIP-158 asks. */
+function encodePageToken(offset: number, filter: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, f: filter })).toString("base64url");
+}
+
+function decodePageToken(token: string | null, filter: string): number {
+  if (!token) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown; f?: unknown };
+    if (typeof parsed.o === "number" && Number.isInteger(parsed.o) && parsed.o >= 0 && parsed.f === filter)
+      return parsed.o;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError("INVALID_ARGUMENT", "Invalid page_token.", {
+    fieldViolations: [{ field: "page_token", description: "not a token this list issued for this filter" }],
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

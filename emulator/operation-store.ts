@@ -1,0 +1,437 @@
+import { randomBytes } from "node:crypto";
+import { ApiError } from "./api-error";
+import type { Behaviour } from "./behaviour";
+import type { CollectionStats, DatabaseRecord } from "./dataset";
+import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
+import { type ObjectStore, parseGsUri } from "./object-store";
+import {
+  distribute,
+  evaluate,
+  type OperationKind,
+  type OperationPhase,
+  type OperationRecord,
+  operationName,
+  type TerminalState,
+} from "./operation";
+import type { BulkDeleteRequest, ExportRequest, ImportRequest, IndexRequest } from "./requests";
+import type { SeededRandom } from "./seeded-random";
+import { generatedExportFolder, timestamp } from "./wire-format";
+
+export interface OperationStoreOptions {
+  behaviour: () => Behaviour;
+  random: SeededRandom;
+  objects: ObjectStore;
+  now: () => number;
+  /** Called after every acknowledged mutation, before the response goes out (durability). */
+  onMutation: () => void;
+}
+
+/** Format tag of the metadata file import reads; only exports that succeeded write it. */
+const EXPORT_FORMAT = "firestore-ops-emulator/export/v1";
+
+/** Each collection's export is written as this many data files, one as each share of it is done. */
+const CHUNKS_PER_COLLECTION = 4;
+
+/** Operations, databases and their side effects: the emulator's model of the service. */
+export class OperationStore {
+  readonly databases = new Map<string, DatabaseRecord>();
+  readonly operations = new Map<string, OperationRecord>();
+  /** Export/import request times in the last minute, for the per-minute limit. */
+  private recentTransfers: number[] = [];
+
+  constructor(private readonly options: OperationStoreOptions) {}
+
+  private get behaviour(): Behaviour {
+    return this.options.behaviour();
+  }
+
+  load(databases: DatabaseRecord[], operations: OperationRecord[]): void {
+    for (const db of databases) this.databases.set(db.name, db);
+    for (const op of operations) this.operations.set(operationName(op), op);
+  }
+
+  addDatabase(db: DatabaseRecord): void {
+    this.databases.set(db.name, db);
+    this.options.onMutation();
+  }
+
+  database(name: string): DatabaseRecord {
+    const db = this.databases.get(name);
+    if (!db) {
+      const project = name.split("/")[1];
+      throw new ApiError("NOT_FOUND", `The database ${name} does not exist for project ${project}.`, {
+        reason: "DATABASE_NOT_FOUND",
+      });
+    }
+    return db;
+  }
+
+  /** Live document counts: the seed, plus what imports wrote, minus what bulk deletes removed. */
+  documentCounts(databaseName: string): Record<string, CollectionStats> {
+    const db = this.database(databaseName);
+    const out: Record<string, CollectionStats> = {};
+    for (const [id, stats] of Object.entries(db.collections)) out[id] = { ...stats };
+    for (const op of this.operations.values()) {
+      if (op.database !== databaseName || (op.kind !== "import" && op.kind !== "bulkDelete")) continue;
+      for (const [id, count] of Object.entries(op.applied)) {
+        const stats = out[id] ?? { documents: 0, bytesPerDocument: op.totals[id]?.bytesPerDocument ?? 500 };
+        stats.documents = Math.max(0, stats.documents + (op.kind === "import" ? count : -count));
+        out[id] = stats;
+      }
+    }
+    return out;
+  }
+
+  startExport(databaseName: string, request: ExportRequest): OperationRecord {
+    const db = this.database(databaseName);
+    this.checkTransferLimits();
+    const now = this.options.now();
+    const target = parseGsUri(request.outputUriPrefix);
+    if (!target) throw new Error("validated earlier");
+    // A bucket-only prefix gets a generated child folder, visible from the very first response.
+    const outputUriPrefix = target.path
+      ? request.outputUriPrefix
+      : `gs://${target.bucket}/${generatedExportFolder(now, this.options.random.int(0, 99_999))}`;
+    const totals = this.selectCollections(this.documentCounts(db.name), request.collectionIds, request.namespaceIds);
+    return this.insert({
+      database: db.name,
+      kind: "export",
+      request: {
+        collectionIds: request.collectionIds,
+        namespaceIds: request.namespaceIds,
+        outputUriPrefix,
+        ...(request.snapshotTime ? { snapshotTime: request.snapshotTime } : {}),
+      },
+      totals,
+      outcome: this.plannedOutcome(),
+    });
+  }
+
+  startImport(databaseName: string, request: ImportRequest): OperationRecord {
+    const db = this.database(databaseName);
+    this.checkTransferLimits();
+    const source = parseGsUri(request.inputUriPrefix);
+    if (!source) throw new Error("validated earlier");
+    const metadataName = `${source.path}/${source.path.split("/").pop()}.overall_export_metadata`;
+    const metadata = this.readExportMetadata(source.bucket, metadataName);
+    let totals: Record<string, CollectionStats> = {};
+    let outcome: OperationRecord["outcome"] = this.plannedOutcome();
+    if (metadata) {
+      totals = this.selectCollections(metadata, request.collectionIds, request.namespaceIds);
+    } else {
+      // The operation starts, then fails early: an import is only valid from a finished export.
+      outcome = {
+        kind: "failure",
+        atFraction: 0.02,
+        error: {
+          code: 3,
+          message: `Google Cloud Storage file does not exist: /${source.bucket}/${metadataName}. An import needs the .overall_export_metadata file that only a successful export writes.`,
+        },
+      };
+    }
+    return this.insert({
+      database: db.name,
+      kind: "import",
+      request: {
+        collectionIds: request.collectionIds,
+        namespaceIds: request.namespaceIds,
+        inputUriPrefix: request.inputUriPrefix,
+      },
+      totals,
+      outcome,
+    });
+  }
+
+  startBulkDelete(databaseName: string, request: BulkDeleteRequest): OperationRecord {
+    const db = this.database(databaseName);
+    const totals = this.selectCollections(this.documentCounts(db.name), request.collectionIds, request.namespaceIds);
+    return this.insert({
+      database: db.name,
+      kind: "bulkDelete",
+      request: {
+        collectionIds: request.collectionIds,
+        namespaceIds: request.namespaceIds,
+        snapshotTime: timestamp(this.options.now()),
+      },
+      totals,
+      outcome: this.plannedOutcome(),
+    });
+  }
+
+  startIndexBuild(databaseName: string, collectionGroup: string, _request: IndexRequest): OperationRecord {
+    const db = this.database(databaseName);
+    const counts = this.documentCounts(db.name);
+    const indexId = `CICAgJim${randomBytes(6).toString("base64url")}`;
+    return this.insert({
+      database: db.name,
+      kind: "index",
+      request: {
+        collectionIds: [],
+        namespaceIds: [],
+        index: `${db.name}/collectionGroups/${collectionGroup}/indexes/${indexId}`,
+      },
+      totals: counts[collectionGroup] ? { [collectionGroup]: counts[collectionGroup] } : {},
+      outcome: this.plannedOutcome(),
+    });
+  }
+
+  /** The operation as it is now; deleted and unknown operations are 404, as after garbage collection. */
+  get(name: string): { op: OperationRecord; phase: OperationPhase } {
+    const op = this.operations.get(name);
+    if (!op || op.deleted) {
+      throw new ApiError("NOT_FOUND", `Operation ${name} not found.`, { reason: "OPERATION_NOT_FOUND" });
+    }
+    return { op, phase: this.settle(op) };
+  }
+
+  list(
+    databaseName: string,
+    terms: readonly FilterTerm[],
+    offset: number,
+    pageSize: number,
+  ): { items: { op: OperationRecord; phase: OperationPhase }[]; nextOffset?: number } {
+    this.database(databaseName);
+    const hideSuccessful = this.behaviour.listHidesSuccessful && !asksAboutCompletion(terms);
+    const matching: { op: OperationRecord; phase: OperationPhase }[] = [];
+    for (const op of this.operations.values()) {
+      if (op.database !== databaseName || op.deleted) continue;
+      const phase = this.settle(op);
+      if (hideSuccessful && phase.state === "SUCCESSFUL") continue;
+      const facts = {
+        done: phase.done,
+        state: phase.state,
+        collectionIds: op.request.collectionIds,
+        type: metadataTypeName(op.kind),
+        ...(op.request.outputUriPrefix ? { outputUriPrefix: op.request.outputUriPrefix } : {}),
+        ...(op.request.inputUriPrefix ? { inputUriPrefix: op.request.inputUriPrefix } : {}),
+      };
+      if (matchesFilter(terms, facts)) matching.push({ op, phase });
+    }
+    const items = matching.slice(offset, offset + pageSize);
+    const nextOffset = offset + pageSize < matching.length ? offset + pageSize : undefined;
+    return nextOffset === undefined ? { items } : { items, nextOffset };
+  }
+
+  cancel(name: string): void {
+    const { op, phase } = this.get(name);
+    const behaviour = this.behaviour;
+    if (behaviour.cancelUnimplemented) {
+      throw new ApiError("UNIMPLEMENTED", "Operation cancellation is not supported for this operation.", {
+        reason: "UNIMPLEMENTED",
+      });
+    }
+    if (phase.done) {
+      if (behaviour.cancelDoneBehaviour === "failed-precondition") {
+        throw new ApiError("FAILED_PRECONDITION", `Operation ${name} has already completed.`, {
+          reason: "OPERATION_ALREADY_DONE",
+        });
+      }
+      return;
+    }
+    if (op.cancel) return; // Already cancelling: cancel is idempotent.
+    const now = this.options.now();
+    op.cancel = {
+      requestedMs: now,
+      completesMs: behaviour.cancelStuck ? null : now + behaviour.cancelLatencyMs,
+      losesRace: this.options.random.chance(behaviour.cancelLoseRate),
+    };
+    this.options.onMutation();
+  }
+
+  delete(name: string): void {
+    const { op, phase } = this.get(name);
+    if (!phase.done && this.behaviour.deleteRunningBehaviour === "refuse") {
+      throw new ApiError(
+        "FAILED_PRECONDITION",
+        `Operation ${name} is still running; only a finished operation can be deleted. Cancel it first.`,
+        { reason: "OPERATION_NOT_DONE" },
+      );
+    }
+    op.deleted = true;
+    this.options.onMutation();
+  }
+
+  /** Control API: end an operation now (releases one stuck in CANCELLING, or forces an outcome). */
+  finish(name: string, state: TerminalState, error?: { code: number; message: string }): OperationPhase {
+    const { op, phase } = this.get(name);
+    if (phase.done) return phase;
+    const now = this.options.now();
+    const ended: NonNullable<OperationRecord["final"]> = {
+      state,
+      endMs: now,
+      fraction: state === "SUCCESSFUL" ? 1 : phase.fraction,
+    };
+    if (state === "CANCELLED") ended.error = { code: 1, message: "The operation was cancelled." };
+    if (state === "FAILED")
+      ended.error = error ?? { code: 13, message: "Internal error (forced by the emulator's control API)." };
+    this.applyProgress(op, ended.fraction, ended.state);
+    op.final = ended;
+    this.options.onMutation();
+    return evaluate(op, now);
+  }
+
+  /** Advances every running operation (side effects, finalization) and garbage-collects old ones. */
+  tick(): boolean {
+    let finalized = false;
+    const now = this.options.now();
+    const retention = this.behaviour.retentionMs;
+    for (const [name, op] of this.operations) {
+      if (op.final) {
+        if (op.final.endMs + retention < now) {
+          this.operations.delete(name);
+          finalized = true;
+        }
+        continue;
+      }
+      if (this.settle(op).done) finalized = true;
+    }
+    return finalized;
+  }
+
+  /** Export and import share the documented 50-concurrent / 20-per-minute limits. */
+  private checkTransferLimits(): void {
+    const limits = this.behaviour.limits;
+    if (!limits.enabled) return;
+    const now = this.options.now();
+    this.recentTransfers = this.recentTransfers.filter((t) => t > now - 60_000);
+    const running = [...this.operations.values()].filter(
+      (op) => (op.kind === "export" || op.kind === "import") && !op.deleted && !this.settle(op).done,
+    ).length;
+    if (running >= limits.concurrent) {
+      throw new ApiError(
+        "RESOURCE_EXHAUSTED",
+        `Too many concurrent export and import operations: the limit is ${limits.concurrent}.`,
+        { reason: "RATE_LIMIT_EXCEEDED", retryAfterSeconds: 30 },
+      );
+    }
+    if (this.recentTransfers.length >= limits.perMinute) {
+      const oldest = this.recentTransfers[0] ?? now;
+      throw new ApiError(
+        "RESOURCE_EXHAUSTED",
+        `Quota exceeded: at most ${limits.perMinute} export and import requests per minute.`,
+        { reason: "RATE_LIMIT_EXCEEDED", retryAfterSeconds: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) },
+      );
+    }
+    this.recentTransfers.push(now);
+  }
+
+  private plannedOutcome(): OperationRecord["outcome"] {
+    if (!this.options.random.chance(this.behaviour.failureRate)) return { kind: "success" };
+    return {
+      kind: "failure",
+      atFraction: 0.5,
+      error: { code: 13, message: "The operation failed due to an internal error (emulated failure)." },
+    };
+  }
+
+  private selectCollections(
+    available: Record<string, CollectionStats>,
+    collectionIds: string[],
+    namespaceIds: string[],
+  ): Record<string, CollectionStats> {
+    // The synthetic documents all live in the default namespace ("").
+    if (namespaceIds.length > 0 && !namespaceIds.includes("")) return {};
+    const out: Record<string, CollectionStats> = {};
+    for (const [id, stats] of Object.entries(available)) {
+      if (collectionIds.length === 0 || collectionIds.includes(id)) out[id] = { ...stats };
+    }
+    return out;
+  }
+
+  private insert(
+    fields: Omit<OperationRecord, "id" | "createdMs" | "durationMs" | "applied" | "chunksWritten">,
+  ): OperationRecord {
+    const op: OperationRecord = {
+      id: `AS${randomBytes(30).toString("base64url")}`,
+      createdMs: this.options.now(),
+      durationMs: this.behaviour.operationDurationMs,
+      applied: {},
+      chunksWritten: 0,
+      ...fields,
+    };
+    this.operations.set(operationName(op), op);
+    this.options.onMutation();
+    return op;
+  }
+
+  /** Evaluates the operation now and applies its side effects up to that point. */
+  private settle(op: OperationRecord): OperationPhase {
+    const phase = evaluate(op, this.options.now());
+    if (op.final) return phase;
+    this.applyProgress(op, phase.fraction, phase.done ? (phase.state as TerminalState) : undefined);
+    if (phase.done) {
+      op.final = {
+        state: phase.state as TerminalState,
+        endMs: phase.endMs ?? this.options.now(),
+        fraction: phase.fraction,
+        ...(phase.error ? { error: phase.error } : {}),
+      };
+    }
+    return phase;
+  }
+
+  /** Writes what the operation has done by `fraction`: export files, imported or deleted documents. */
+  private applyProgress(op: OperationRecord, fraction: number, ending?: TerminalState): void {
+    op.applied = distribute(op.totals, fraction);
+    if (op.kind !== "export") return;
+    const target = parseGsUri(op.request.outputUriPrefix ?? "");
+    if (!target) return;
+    const chunks: { collection: string; index: number; end: number }[] = [];
+    for (const [collection, stats] of Object.entries(op.totals)) {
+      for (let i = 0; i < CHUNKS_PER_COLLECTION; i++) {
+        chunks.push({ collection, index: i, end: Math.ceil((stats.documents * (i + 1)) / CHUNKS_PER_COLLECTION) });
+      }
+    }
+    const done = (c: { collection: string; end: number }): boolean => (op.applied[c.collection] ?? 0) >= c.end;
+    while (op.chunksWritten < chunks.length && done(chunks[op.chunksWritten] as (typeof chunks)[number])) {
+      const chunk = chunks[op.chunksWritten] as (typeof chunks)[number];
+      this.options.objects.write(
+        target.bucket,
+        `${target.path}/all_namespaces/kind_${chunk.collection}/output-${chunk.index}`,
+        `synthetic export data: collection ${chunk.collection}, part ${chunk.index}, documents up to ${chunk.end}\n`,
+      );
+      op.chunksWritten++;
+    }
+    if (ending !== "SUCCESSFUL") return;
+    const last = target.path.split("/").pop();
+    for (const [collection, stats] of Object.entries(op.totals)) {
+      this.options.objects.write(
+        target.bucket,
+        `${target.path}/all_namespaces/kind_${collection}/all_namespaces_kind_${collection}.export_metadata`,
+        JSON.stringify({ collection, ...stats }),
+      );
+    }
+    // Written last, and only on success: it is what makes an export importable.
+    this.options.objects.write(
+      target.bucket,
+      `${target.path}/${last}.overall_export_metadata`,
+      JSON.stringify({
+        format: EXPORT_FORMAT,
+        database: op.database,
+        operation: operationName(op),
+        collections: op.totals,
+      }),
+    );
+  }
+
+  private readExportMetadata(bucket: string, name: string): Record<string, CollectionStats> | undefined {
+    const text = this.options.objects.read(bucket, name);
+    if (text === undefined) return undefined;
+    try {
+      const parsed = JSON.parse(text) as { format?: string; collections?: Record<string, CollectionStats> };
+      return parsed.format === EXPORT_FORMAT ? parsed.collections : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function metadataTypeName(kind: OperationKind): string {
+  const names: Record<OperationKind, string> = {
+    export: "ExportDocumentsMetadata",
+    import: "ImportDocumentsMetadata",
+    bulkDelete: "BulkDeleteDocumentsMetadata",
+    index: "IndexOperationMetadata",
+  };
+  return `type.googleapis.com/google.firestore.admin.v1.${names[kind]}`;
+}

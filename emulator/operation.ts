@@ -1,0 +1,202 @@
+import type { CollectionStats } from "./dataset";
+import { type OperationState, progress, timestamp } from "./wire-format";
+
+/** What an operation is about; adopted operations of other kinds are modelled by `index`. */
+export type OperationKind = "export" | "import" | "bulkDelete" | "index";
+
+export type TerminalState = "SUCCESSFUL" | "FAILED" | "CANCELLED";
+
+export interface RpcStatus {
+  code: number;
+  message: string;
+}
+
+/**
+ * Everything needed to recompute an operation's state at any instant. State advances lazily from the
+ * clock, so a restart (with --data-dir) resumes exactly where the timeline says it should be.
+ */
+export interface OperationRecord {
+  id: string;
+  /** `projects/P/databases/D` */
+  database: string;
+  kind: OperationKind;
+  createdMs: number;
+  durationMs: number;
+  request: {
+    collectionIds: string[];
+    namespaceIds: string[];
+    /** Resolved (with the generated folder when the request named only a bucket). */
+    outputUriPrefix?: string;
+    inputUriPrefix?: string;
+    snapshotTime?: string;
+    /** Index operations: the index resource name. */
+    index?: string;
+  };
+  /** Work to do, per collection group. */
+  totals: Record<string, CollectionStats>;
+  /** How the operation ends if nobody cancels it. */
+  outcome: { kind: "success" } | { kind: "failure"; error: RpcStatus; atFraction: number };
+  cancel?: {
+    requestedMs: number;
+    /** null: stuck in CANCELLING until released. */
+    completesMs: number | null;
+    /** The cancel was accepted but the operation finishes anyway. */
+    losesRace: boolean;
+  };
+  final?: { state: TerminalState; endMs: number; fraction: number; error?: RpcStatus };
+  /** Documents processed so far, per collection (side effects already applied). */
+  applied: Record<string, number>;
+  /** Export data files written so far. */
+  chunksWritten: number;
+  /** Hidden by operations.delete. */
+  deleted?: boolean;
+}
+
+export interface OperationPhase {
+  state: OperationState;
+  done: boolean;
+  /** Fraction of the work done, in [0, 1]. */
+  fraction: number;
+  endMs?: number;
+  error?: RpcStatus;
+}
+
+export function operationName(op: OperationRecord): string {
+  return `${op.database}/operations/${op.id}`;
+}
+
+function fractionAt(op: OperationRecord, t: number): number {
+  if (op.durationMs <= 0) return 1;
+  return Math.min(1, Math.max(0, (t - op.createdMs) / op.durationMs));
+}
+
+/** The operation's state at `now`, derived from its record. Pure. */
+export function evaluate(op: OperationRecord, now: number): OperationPhase {
+  if (op.final) {
+    const { state, endMs, fraction, error } = op.final;
+    return { state, done: true, fraction, endMs, ...(error ? { error } : {}) };
+  }
+  const failing = op.outcome.kind === "failure" ? op.outcome : undefined;
+  const naturalEnd = op.createdMs + op.durationMs * (failing ? failing.atFraction : 1);
+  const cancel = op.cancel;
+  const cancelEnd =
+    cancel && !cancel.losesRace && cancel.completesMs !== null
+      ? Math.max(cancel.completesMs, cancel.requestedMs)
+      : Number.POSITIVE_INFINITY;
+  const stuck = cancel !== undefined && !cancel.losesRace && cancel.completesMs === null;
+
+  if (cancelEnd <= naturalEnd && now >= cancelEnd) {
+    return {
+      state: "CANCELLED",
+      done: true,
+      fraction: fractionAt(op, cancelEnd),
+      endMs: cancelEnd,
+      error: { code: 1, message: "The operation was cancelled." },
+    };
+  }
+  if (!stuck && now >= naturalEnd) {
+    if (failing) {
+      return { state: "FAILED", done: true, fraction: failing.atFraction, endMs: naturalEnd, error: failing.error };
+    }
+    return { state: "SUCCESSFUL", done: true, fraction: 1, endMs: naturalEnd };
+  }
+  // A stuck cancel freezes just short of the end: the work never completes.
+  const fraction = stuck ? Math.min(fractionAt(op, now), 0.99) : fractionAt(op, now);
+  return { state: cancel ? "CANCELLING" : "PROCESSING", done: false, fraction };
+}
+
+const ADMIN = "type.googleapis.com/google.firestore.admin.v1";
+
+const METADATA_TYPE: Record<OperationKind, string> = {
+  export: `${ADMIN}.ExportDocumentsMetadata`,
+  import: `${ADMIN}.ImportDocumentsMetadata`,
+  bulkDelete: `${ADMIN}.BulkDeleteDocumentsMetadata`,
+  index: `${ADMIN}.IndexOperationMetadata`,
+};
+
+export interface RenderOptions {
+  /** `$alt=json;enum-encoding=int`: Google's Node REST transport asks for enums as numbers. */
+  enumsAsNumbers: boolean;
+}
+
+/** Totals of work for progressDocuments / progressBytes. */
+export function workTotals(op: OperationRecord): { documents: number; bytes: number } {
+  let documents = 0;
+  let bytes = 0;
+  for (const stats of Object.values(op.totals)) {
+    documents += stats.documents;
+    bytes += stats.documents * stats.bytesPerDocument;
+  }
+  return { documents, bytes };
+}
+
+/** Renders the google.longrunning.Operation JSON exactly as the real service shapes it. */
+export function renderOperation(
+  op: OperationRecord,
+  phase: OperationPhase,
+  options: RenderOptions,
+  stateNumbers: readonly string[],
+): Record<string, unknown> {
+  const totals = workTotals(op);
+  const state = options.enumsAsNumbers ? stateNumbers.indexOf(phase.state) : phase.state;
+  const metadata: Record<string, unknown> = { "@type": METADATA_TYPE[op.kind], startTime: timestamp(op.createdMs) };
+  if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
+  const progressDocuments = progress(totals.documents, totals.documents * phase.fraction);
+  const progressBytes = progress(totals.bytes, totals.bytes * phase.fraction);
+  const r = op.request;
+
+  if (op.kind === "index") {
+    metadata.index = r.index;
+    metadata.state = state;
+    metadata.progressDocuments = progressDocuments;
+    metadata.progressBytes = progressBytes;
+  } else {
+    metadata.operationState = state;
+    metadata.progressDocuments = progressDocuments;
+    metadata.progressBytes = progressBytes;
+    if (r.collectionIds.length) metadata.collectionIds = r.collectionIds;
+    if (op.kind === "export") metadata.outputUriPrefix = r.outputUriPrefix;
+    if (op.kind === "import") metadata.inputUriPrefix = r.inputUriPrefix;
+    if (r.namespaceIds.length) metadata.namespaceIds = r.namespaceIds;
+    if (op.kind !== "import" && r.snapshotTime) metadata.snapshotTime = r.snapshotTime;
+  }
+
+  const json: Record<string, unknown> = { name: operationName(op), metadata };
+  if (!phase.done) return json;
+  json.done = true;
+  if (phase.error) {
+    json.error = phase.error;
+  } else {
+    json.response = successResponse(op);
+  }
+  return json;
+}
+
+function successResponse(op: OperationRecord): Record<string, unknown> {
+  switch (op.kind) {
+    case "export":
+      return { "@type": `${ADMIN}.ExportDocumentsResponse`, outputUriPrefix: op.request.outputUriPrefix };
+    case "import":
+      return { "@type": "type.googleapis.com/google.protobuf.Empty" };
+    case "bulkDelete":
+      return { "@type": `${ADMIN}.BulkDeleteDocumentsResponse` };
+    case "index":
+      return { "@type": `${ADMIN}.Index`, name: op.request.index, queryScope: "COLLECTION", state: "READY" };
+  }
+}
+
+/**
+ * Spreads `fraction` of the work over the collections in order: the first collections finish first,
+ * as a real export walks them.
+ */
+export function distribute(totals: Record<string, CollectionStats>, fraction: number): Record<string, number> {
+  const all = Object.values(totals).reduce((sum, s) => sum + s.documents, 0);
+  let remaining = Math.floor(all * fraction);
+  const out: Record<string, number> = {};
+  for (const [id, stats] of Object.entries(totals)) {
+    const take = Math.min(stats.documents, remaining);
+    out[id] = take;
+    remaining -= take;
+  }
+  return out;
+}

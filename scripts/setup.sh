@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything the tests and the quick start need, from a clean clone: npm packages (from the lock
+# file), the Pulumi CLI (built from Go modules, cached under $HOME), and the compiled TypeScript. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+bash scripts/install-pulumi.sh >/dev/null
+
+echo "setup: compiling TypeScript" >&2
+npm run --silent build >&2

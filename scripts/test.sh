@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): setup, lint, then every test through Node's test runner.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+npx biome check .
+mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+node --test --test-reporter=spec "${files[@]}"

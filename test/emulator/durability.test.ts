@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { DB, sleep, withEmulator } from "../support/emulator-client";
+import { repoRoot } from "../support/repo";
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "emu-data-"));
+}
+
+/** Starts the emulator's real CLI and resolves with its URL from the one "listening" line. */
+async function spawnEmulator(dataDir: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot(), "dist/emulator/cli.js"), "--port", "0", "--data-dir", dataDir, ...extra],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^Firestore Admin emulator listening on (http:\/\/\S+)$/m.exec(out);
+      if (match) resolve(match[1] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
+  });
+  return { url, child };
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+describe("durability with --data-dir", () => {
+  test("operations, their progress, storage and issued keys survive a restart", async () => {
+    const dataDir = tempDir();
+    let name = "";
+    let token = "";
+    await withEmulator({ dataDir, auth: "oauth", behaviour: { operationDurationMs: 1_500 } }, async (emu) => {
+      const key = (await emu.control("POST", "serviceAccountKeys", {})).json;
+      const { signJwt } = await import("../../emulator/index");
+      const now = Math.floor(Date.now() / 1000);
+      const response = await fetch(`${emu.url}/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+          assertion: signJwt(key, {
+            iss: key.client_email,
+            scope: "https://www.googleapis.com/auth/datastore",
+            aud: key.token_uri,
+            iat: now,
+            exp: now + 600,
+          }),
+        }),
+      });
+      token = ((await response.json()) as { access_token: string }).access_token;
+      name = (
+        await emu.call(
+          "POST",
+          `/v1/${DB}:exportDocuments`,
+          { outputUriPrefix: "gs://bkt/durable" },
+          { authorization: `Bearer ${token}` },
+        )
+      ).json.name;
+      await sleep(500);
+    });
+    await withEmulator({ dataDir, auth: "oauth" }, async (emu) => {
+      const headers = { authorization: `Bearer ${token}` };
+      const op = (await emu.call("GET", `/v1/${name}`, undefined, headers)).json;
+      assert.equal(op.name, name, "a token issued before the restart still works, and the operation is there");
+      assert.ok(["PROCESSING", "SUCCESSFUL"].includes(op.metadata.operationState));
+      await sleep(1_200);
+      const done = (await emu.call("GET", `/v1/${name}`, undefined, headers)).json;
+      assert.equal(done.metadata.operationState, "SUCCESSFUL", "the timeline continued across the restart");
+      const objects = (await emu.control("GET", "storage/bkt?prefix=durable/")).json.objects;
+      assert.ok(objects.some((o: { name: string }) => o.name === "durable/durable.overall_export_metadata"));
+    });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("kill -9 while requests are in flight loses no acknowledged operation", async () => {
+    const dataDir = tempDir();
+    const acknowledged: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const { url, child } = await spawnEmulator(dataDir, ["--duration-ms", "600000"]);
+      const posts = Array.from({ length: 30 }, async (_, i) => {
+        await sleep(i * 3);
+        try {
+          const response = await fetch(`${url}/v1/${DB}:exportDocuments`, {
+            method: "POST",
+            body: JSON.stringify({ outputUriPrefix: `gs://bkt/r${round}-${i}` }),
+          });
+          if (response.ok) acknowledged.push(((await response.json()) as { name: string }).name);
+        } catch {
+          // In flight when the process died: never acknowledged, so nothing is owed.
+        }
+      });
+      await sleep(20 + round * 25);
+      await killed(child);
+      await Promise.all(posts);
+    }
+    assert.ok(acknowledged.length > 0, "some requests were acknowledged before the kills");
+    const { url, child } = await spawnEmulator(dataDir);
+    try {
+      for (const name of acknowledged) {
+        const response = await fetch(`${url}/v1/${name}`);
+        assert.equal(response.status, 200, `${name} survived`);
+      }
+    } finally {
+      await killed(child);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

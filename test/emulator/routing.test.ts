@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { DB, withEmulator } from "../support/emulator-client";
+
+describe("routing", () => {
+  test("(default) may be raw or percent-encoded, and so may the verb's colon", async () => {
+    await withEmulator({}, async (emu) => {
+      const body = { outputUriPrefix: "gs://bkt/p" };
+      assert.equal(
+        (await emu.call("POST", "/v1/projects/demo-project/databases/(default):exportDocuments", body)).status,
+        200,
+      );
+      assert.equal(
+        (await emu.call("POST", "/v1/projects/demo-project/databases/%28default%29:exportDocuments", body)).status,
+        200,
+      );
+      const encodedColon = await emu.call(
+        "POST",
+        "/v1/projects/demo-project/databases/%28default%29%3AexportDocuments",
+        body,
+      );
+      assert.equal(encodedColon.status, 200);
+      const id = encodedColon.json.name.split("/").pop();
+      assert.equal(
+        (await emu.call("GET", `/v1/projects/demo-project/databases/%28default%29/operations/${id}`)).status,
+        200,
+      );
+      assert.equal((await emu.call("POST", `/v1/${DB}/operations/${id}%3Acancel`)).status, 200);
+    });
+  });
+
+  test("unknown paths and methods get a NOT_FOUND envelope", async () => {
+    await withEmulator({}, async (emu) => {
+      for (const [method, path] of [
+        ["GET", "/v1/projects/demo-project/databases/(default):exportDocuments"],
+        ["POST", "/v1/projects/demo-project/databases/(default):frobnicate"],
+        ["PUT", `/v1/${DB}/operations/abc`],
+        ["GET", `/v1/${DB}/operations/abc/extra`],
+        ["GET", "/v2/anything"],
+        ["GET", `/v1/${DB}/operations/abc:cancel`],
+      ] as const) {
+        const reply = await emu.call(method, path);
+        assert.equal(reply.status, 404, `${method} ${path}`);
+        assert.equal(reply.json.error.code, 404);
+        assert.equal(reply.json.error.status, "NOT_FOUND");
+      }
+    });
+  });
+
+  test("an operation of another database or project is not found", async () => {
+    await withEmulator({ databases: [DB, "projects/demo-project/databases/second"] }, async (emu) => {
+      const { json } = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/p" });
+      const id = json.name.split("/").pop();
+      assert.equal((await emu.call("GET", `/v1/projects/demo-project/databases/second/operations/${id}`)).status, 404);
+      assert.equal((await emu.call("GET", `/v1/projects/other/databases/(default)/operations/${id}`)).status, 404);
+      assert.equal(
+        (await emu.call("GET", "/v1/projects/demo-project/databases/second/operations")).json.operations,
+        undefined,
+      );
+    });
+  });
+});
