@@ -1,0 +1,96 @@
+import { parseDatabaseName, parseOperationName } from "./names";
+import { type OperationView, parseOperation } from "./operation-view";
+import type { Transport } from "./transport";
+
+/** Request bodies of the three operation-starting methods, in the REST JSON form. */
+export interface ExportBody {
+  outputUriPrefix: string;
+  collectionIds?: string[];
+  namespaceIds?: string[];
+  snapshotTime?: string;
+}
+export interface ImportBody {
+  inputUriPrefix: string;
+  collectionIds?: string[];
+  namespaceIds?: string[];
+}
+export interface BulkDeleteBody {
+  collectionIds?: string[];
+  namespaceIds?: string[];
+}
+
+export type StartMethod = "exportDocuments" | "importDocuments" | "bulkDeleteDocuments";
+
+const MAX_LIST_PAGES = 50;
+
+/**
+ * The Firestore Admin REST calls this package makes. Paths are built from validated names, one encoded
+ * segment at a time, so no name can steer a request off the configured endpoint.
+ */
+export class FirestoreAdminClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly endpoint: string,
+  ) {}
+
+  /** One POST, never retried: export, import and bulk delete are not idempotent. */
+  async start(
+    method: StartMethod,
+    database: string,
+    body: ExportBody | ImportBody | BulkDeleteBody,
+  ): Promise<OperationView> {
+    const json = await this.transport.request({
+      method: "POST",
+      url: `${this.databaseUrl(database)}:${method}`,
+      body,
+      idempotent: false,
+    });
+    return parseOperation(json);
+  }
+
+  async get(name: string): Promise<OperationView> {
+    const json = await this.transport.request({ method: "GET", url: this.operationUrl(name), idempotent: true });
+    return parseOperation(json, name);
+  }
+
+  /** Cancel is idempotent (a second cancel is a no-op), so transient failures are retried. */
+  async cancel(name: string): Promise<void> {
+    await this.transport.request({
+      method: "POST",
+      url: `${this.operationUrl(name)}:cancel`,
+      body: {},
+      idempotent: true,
+    });
+  }
+
+  async list(database: string, filter?: string): Promise<OperationView[]> {
+    const out: OperationView[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const url = new URL(`${this.databaseUrl(database)}/operations`);
+      url.searchParams.set("pageSize", "100");
+      if (filter) url.searchParams.set("filter", filter);
+      if (pageToken) url.searchParams.set("pageToken", pageToken);
+      const json = (await this.transport.request({ method: "GET", url: url.toString(), idempotent: true })) as {
+        operations?: unknown;
+        nextPageToken?: unknown;
+      };
+      if (Array.isArray(json.operations)) {
+        for (const op of json.operations) out.push(parseOperation(op));
+      }
+      if (typeof json.nextPageToken !== "string" || json.nextPageToken === "") return out;
+      pageToken = json.nextPageToken;
+    }
+    return out;
+  }
+
+  private databaseUrl(database: string): string {
+    const { project, database: id } = parseDatabaseName(database);
+    return `${this.endpoint}projects/${encodeURIComponent(project)}/databases/${encodeURIComponent(id)}`;
+  }
+
+  private operationUrl(name: string): string {
+    const parsed = parseOperationName(name);
+    return `${this.databaseUrl(`projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
+  }
+}

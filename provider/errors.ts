@@ -1,0 +1,90 @@
+/**
+ * Errors this package throws. Guards check `name`, not `instanceof`: errors cross the boundary between the
+ * program and the dynamic provider process, and two copies of the package may be loaded.
+ */
+
+export class FirestoreOperationsError extends Error {
+  override name = "FirestoreOperationsError";
+
+  get isFirestoreOperationsError(): true {
+    return true;
+  }
+}
+
+/** An input broke a rule; thrown before anything is started. */
+export class InvalidInputError extends FirestoreOperationsError {
+  override name = "InvalidInputError";
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+  ) {
+    super(`${field}: ${rule}`);
+  }
+}
+
+/** The Admin API answered a request with an error (the AIP-193 envelope), or the request never completed. */
+export class ApiRequestError extends FirestoreOperationsError {
+  override name = "ApiRequestError";
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when no response arrived (reset, timeout). */
+    readonly httpStatus: number,
+    /** The google.rpc.Code name, e.g. NOT_FOUND, when the server sent one. */
+    readonly status: string | undefined,
+    /** True when the request may have taken effect although it failed (a POST that timed out, a 5xx). */
+    readonly ambiguous: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The operation did not finish within our own timeout (the dynamic provider host ignores customTimeouts). */
+export class OperationTimeoutError extends FirestoreOperationsError {
+  override name = "OperationTimeoutError";
+  constructor(
+    message: string,
+    readonly operationName: string,
+    readonly lastState: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The server does not support cancelling this operation (UNIMPLEMENTED). */
+export class CancelUnimplementedError extends FirestoreOperationsError {
+  override name = "CancelUnimplementedError";
+}
+
+/** The operation finished despite our cancel, and `onCancelLost: "fail"` asked to stop. */
+export class CancelLostError extends FirestoreOperationsError {
+  override name = "CancelLostError";
+}
+
+/** After an ambiguous start, no single in-flight operation could be proven to be ours. */
+export class AmbiguousStartError extends FirestoreOperationsError {
+  override name = "AmbiguousStartError";
+  constructor(
+    message: string,
+    readonly candidates: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The server sent something that is not a valid Operation. */
+export class MalformedResponseError extends FirestoreOperationsError {
+  override name = "MalformedResponseError";
+}
+
+export function isFirestoreOperationsError(error: unknown): error is FirestoreOperationsError {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { isFirestoreOperationsError?: unknown }).isFirestoreOperationsError === true
+  );
+}
+
+export function isApiRequestError(error: unknown): error is ApiRequestError {
+  return error instanceof Error && error.name === "ApiRequestError";
+}

@@ -1,0 +1,21 @@
+/** pulumi-firestore-operations: Firestore admin long-running operations as Pulumi resources. */
+
+export {
+  AmbiguousStartError,
+  ApiRequestError,
+  CancelLostError,
+  CancelUnimplementedError,
+  FirestoreOperationsError,
+  InvalidInputError,
+  isApiRequestError,
+  isFirestoreOperationsError,
+  MalformedResponseError,
+  OperationTimeoutError,
+} from "./errors";
+export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
+export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
+export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";
+export { FirestoreOperation, type FirestoreOperationArgs } from "./firestore-operation";
+export { FirestoreOperationResource } from "./operation-resource";
+export type { Cancellation } from "./outputs";
+export type { DatabaseReference, OperationOutputs, OperationSettingsArgs } from "./resource-args";

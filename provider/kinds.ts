@@ -1,0 +1,88 @@
+import type { BulkDeleteBody, ExportBody, ImportBody, StartMethod } from "./admin-client";
+
+/** The four resources share one provider; the kind says which operation a resource starts (or adopts). */
+export type ResourceKind = "export" | "import" | "bulkDelete" | "adopted";
+
+export const RESOURCE_KINDS: readonly ResourceKind[] = ["export", "import", "bulkDelete", "adopted"];
+
+/** Inputs as stored in state after `check` normalized them. */
+export interface ProviderInputs {
+  /** Full database name, `projects/P/databases/D`. */
+  database: string;
+  outputUriPrefix?: string;
+  inputUriPrefix?: string;
+  collectionIds?: string[];
+  namespaceIds?: string[];
+  snapshotTime?: string;
+  /** FirestoreOperation: the full name of the operation to adopt. */
+  operationName?: string;
+  waitFor: "started" | "done";
+  timeouts: { create: string; delete: string };
+  onCancelLost: "warn" | "fail";
+}
+
+/** Inputs that describe the operation itself: changing one means a new operation (replace). */
+export const OPERATION_INPUTS = [
+  "database",
+  "outputUriPrefix",
+  "inputUriPrefix",
+  "collectionIds",
+  "namespaceIds",
+  "snapshotTime",
+  "operationName",
+] as const;
+
+/** Inputs that only steer how we wait; changing them never replaces. */
+export const SETTING_INPUTS = ["waitFor", "timeouts", "onCancelLost"] as const;
+
+export const DEFAULT_TIMEOUTS = { create: "2h", delete: "30m" } as const;
+
+export interface StartRequest {
+  method: StartMethod;
+  body: ExportBody | ImportBody | BulkDeleteBody;
+}
+
+/** What to POST for a kind; `adopted` starts nothing. */
+export function startRequest(kind: ResourceKind, inputs: ProviderInputs): StartRequest | undefined {
+  const lists = {
+    ...(inputs.collectionIds?.length ? { collectionIds: inputs.collectionIds } : {}),
+    ...(inputs.namespaceIds?.length ? { namespaceIds: inputs.namespaceIds } : {}),
+  };
+  switch (kind) {
+    case "export":
+      return {
+        method: "exportDocuments",
+        body: {
+          outputUriPrefix: inputs.outputUriPrefix as string,
+          ...lists,
+          ...(inputs.snapshotTime ? { snapshotTime: inputs.snapshotTime } : {}),
+        },
+      };
+    case "import":
+      return { method: "importDocuments", body: { inputUriPrefix: inputs.inputUriPrefix as string, ...lists } };
+    case "bulkDelete":
+      return { method: "bulkDeleteDocuments", body: lists };
+    case "adopted":
+      return undefined;
+  }
+}
+
+export const METADATA_TYPE: Record<StartMethod, string> = {
+  exportDocuments: "ExportDocumentsMetadata",
+  importDocuments: "ImportDocumentsMetadata",
+  bulkDeleteDocuments: "BulkDeleteDocumentsMetadata",
+};
+
+/** Cancel is not rollback: what a cancelled operation of each type leaves behind. */
+export function cancelEffects(metadataType: string, resolvedOutputUriPrefix?: string): string {
+  switch (metadataType) {
+    case "ExportDocumentsMetadata":
+      return `Cancelling does not roll back: files already written under ${resolvedOutputUriPrefix ?? "the output prefix"} stay in the bucket (remove them, or let a lifecycle rule do it). Only an export that ended SUCCESSFUL can be imported.`;
+    case "ImportDocumentsMetadata":
+      return "Cancelling does not roll back: documents already imported stay written (existing documents with the same names were overwritten).";
+    case "BulkDeleteDocumentsMetadata":
+      return "Cancelling does not roll back: documents already deleted stay deleted (recover them with point-in-time recovery from the operation's snapshotTime).";
+    default:
+      return "Cancelling does not roll back: whatever the operation already did stays done.";
+  }
+}

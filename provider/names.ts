@@ -1,0 +1,122 @@
+import { InvalidInputError } from "./errors";
+
+/**
+ * Resource names. They end up in request paths, so they are validated strictly and never concatenated
+ * unchecked: a name with `..`, `?`, `#`, `%` or a slash inside a segment is refused.
+ */
+
+/** Project ids: 6-30 chars; we also accept legacy and emulator-style ids (lowercase, digits, hyphens, dots, colons for domain-scoped). */
+const PROJECT_ID = /^[a-z][a-z0-9.:-]{1,61}[a-z0-9]$/;
+/** Database ids: `(default)`, or 4-63 chars of lowercase letters, digits and hyphens. */
+const DATABASE_ID = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
+/** Operation ids are opaque but URL-safe (base64url-like). */
+const OPERATION_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+export interface DatabaseName {
+  project: string;
+  database: string;
+}
+
+export function formatDatabaseName(name: DatabaseName): string {
+  return `projects/${name.project}/databases/${name.database}`;
+}
+
+export function parseDatabaseName(text: string, field = "database"): DatabaseName {
+  const match = /^projects\/([^/]+)\/databases\/([^/]+)$/.exec(text);
+  if (!match) {
+    throw new InvalidInputError(field, `must be "projects/PROJECT/databases/DATABASE" or a database id, got "${text}"`);
+  }
+  return { project: checkProjectId(match[1] as string, field), database: checkDatabaseId(match[2] as string, field) };
+}
+
+export function checkProjectId(project: string, field = "project"): string {
+  if (!PROJECT_ID.test(project)) {
+    throw new InvalidInputError(
+      field,
+      `project id "${project}" must be lowercase letters, digits and hyphens (6-30 chars)`,
+    );
+  }
+  return project;
+}
+
+export function checkDatabaseId(database: string, field = "database"): string {
+  if (!DATABASE_ID.test(database)) {
+    throw new InvalidInputError(
+      field,
+      `database id "${database}" must be "(default)" or 4-63 lowercase letters, digits and hyphens, starting with a letter`,
+    );
+  }
+  return database;
+}
+
+/**
+ * Resolves `database` as users write it: a full name, or a bare id with `project` (or the default project).
+ */
+export function resolveDatabase(
+  database: string | undefined,
+  explicitProject: string | undefined,
+  defaultProject: string | undefined,
+  field = "database",
+): string {
+  const text = database ?? "(default)";
+  if (text.startsWith("projects/")) {
+    const parsed = parseDatabaseName(text, field);
+    if (explicitProject !== undefined && explicitProject !== parsed.project) {
+      throw new InvalidInputError(
+        "project",
+        `"${explicitProject}" disagrees with the project in ${field} ("${parsed.project}")`,
+      );
+    }
+    return formatDatabaseName(parsed);
+  }
+  checkDatabaseId(text, field);
+  const project = explicitProject || defaultProject;
+  if (project === undefined || project === "") {
+    throw new InvalidInputError(
+      "project",
+      `is required with a bare database id: set the resource's "project", the "gcp:project" stack config, or GOOGLE_CLOUD_PROJECT`,
+    );
+  }
+  return formatDatabaseName({ project: checkProjectId(project), database: text });
+}
+
+export interface OperationName extends DatabaseName {
+  id: string;
+}
+
+export function parseOperationName(text: string, field = "operationName"): OperationName {
+  const match = /^projects\/([^/]+)\/databases\/([^/]+)\/operations\/([^/]+)$/.exec(text);
+  if (!match) {
+    throw new InvalidInputError(
+      field,
+      `must be "projects/PROJECT/databases/DATABASE/operations/ID", got "${truncate(text)}"`,
+    );
+  }
+  const id = match[3] as string;
+  if (!OPERATION_ID.test(id)) {
+    throw new InvalidInputError(field, `operation id "${truncate(id)}" must be letters, digits, "-" and "_" only`);
+  }
+  return {
+    project: checkProjectId(match[1] as string, field),
+    database: checkDatabaseId(match[2] as string, field),
+    id,
+  };
+}
+
+export function formatOperationName(name: OperationName): string {
+  return `${formatDatabaseName(name)}/operations/${name.id}`;
+}
+
+/** Accepts a full name or, like gcloud, a bare id with the database. */
+export function resolveOperationName(text: string, database: string | undefined, field = "operationName"): string {
+  if (text.startsWith("projects/")) return formatOperationName(parseOperationName(text, field));
+  if (!OPERATION_ID.test(text)) {
+    throw new InvalidInputError(field, `must be a full operation name or an operation id, got "${truncate(text)}"`);
+  }
+  if (!database) throw new InvalidInputError("database", "is required when operationName is a bare operation id");
+  return formatOperationName({ ...parseDatabaseName(database), id: text });
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

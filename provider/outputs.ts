@@ -1,0 +1,87 @@
+import { cancelEffects } from "./kinds";
+import type { OperationView } from "./operation-view";
+
+/** How the last cancel we sent ended, as recorded in the resource's outputs. */
+export type Cancellation = "none" | "requested" | "cancelled" | "completed-despite-cancel" | "failed-despite-cancel";
+
+/** Live facts about the operation, stored next to the inputs. */
+export interface LiveOutputs {
+  operationName: string;
+  /** Short metadata type: ExportDocumentsMetadata, IndexOperationMetadata, ... */
+  operationType: string;
+  state: string;
+  done: boolean;
+  documentsCompleted: number;
+  documentsEstimated: number;
+  bytesCompleted: number;
+  bytesEstimated: number;
+  /** Percent of estimated documents done (0-100), when the server gave an estimate. */
+  progressPercent?: number;
+  startTime?: string;
+  endTime?: string;
+  /** Export: the prefix actually written to (a bucket-only prefix gets a generated folder). */
+  resolvedOutputUriPrefix?: string;
+  errorCode?: number;
+  errorMessage?: string;
+  cancellation: Cancellation;
+  /** What a cancel leaves behind for this operation type: cancel is not rollback. */
+  cancelEffects: string;
+}
+
+export function liveOutputs(view: OperationView, cancellation: Cancellation = "none"): LiveOutputs {
+  const out: LiveOutputs = {
+    operationName: view.name,
+    operationType: view.metadataType,
+    state: view.state,
+    done: view.done,
+    documentsCompleted: view.documents?.completed ?? 0,
+    documentsEstimated: view.documents?.estimated ?? 0,
+    bytesCompleted: view.bytes?.completed ?? 0,
+    bytesEstimated: view.bytes?.estimated ?? 0,
+    cancellation,
+    cancelEffects: cancelEffects(view.metadataType, view.outputUriPrefix),
+  };
+  if (view.documents?.estimated) {
+    out.progressPercent = Math.min(100, Math.floor((view.documents.completed / view.documents.estimated) * 1000) / 10);
+  }
+  if (view.startTime) out.startTime = view.startTime;
+  if (view.endTime) out.endTime = view.endTime;
+  if (view.metadataType === "ExportDocumentsMetadata" && view.outputUriPrefix)
+    out.resolvedOutputUriPrefix = view.outputUriPrefix;
+  if (view.error) {
+    out.errorCode = view.error.code;
+    out.errorMessage = view.error.message;
+  }
+  return out;
+}
+
+/** The outcome of a cancel, once the operation is done. */
+export function cancellationOutcome(view: OperationView): Cancellation {
+  if (!view.done) return "requested";
+  if (view.state === "CANCELLED") return "cancelled";
+  return view.state === "SUCCESSFUL" ? "completed-despite-cancel" : "failed-despite-cancel";
+}
+
+/** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
+export function describeProgress(view: OperationView): string {
+  const parts = [view.state];
+  if (view.documents?.estimated) {
+    const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
+    parts.push(
+      `${view.documents.completed.toLocaleString("en-US")}/${view.documents.estimated.toLocaleString("en-US")} documents (${pct}%)`,
+    );
+  }
+  if (view.bytes?.estimated) parts.push(`${formatBytes(view.bytes.completed)}/${formatBytes(view.bytes.estimated)}`);
+  return parts.join(", ").replace(",", "");
+}
+
+function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,56 @@
+import { createRequire } from "node:module";
+
+/** Messages a lifecycle step shows the user while it works. */
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+  /** A status line that replaces the previous one (ephemeral in the Pulumi CLI): progress, not history. */
+  status(message: string): void;
+}
+
+export const SILENT: Reporter = { info() {}, warn() {}, status() {} };
+
+interface EngineLogClient {
+  log(request: unknown, callback: (error: unknown) => void): void;
+}
+
+/**
+ * Logs through the Pulumi engine. The dynamic provider host is started with the engine's address as its
+ * first argument but does not wire `pulumi.log` to it, so we open our own client with the SDK's own gRPC
+ * stubs. Anything that goes wrong here falls back to stderr: reporting must never fail a step.
+ */
+export function engineReporter(engineAddress: string | undefined = process.argv[2]): Reporter {
+  let client: EngineLogClient | undefined;
+  let proto: { LogRequest: new () => Record<string, (value: unknown) => void> } | undefined;
+  if (engineAddress && /^[\w.-]+:\d+$|^127\.0\.0\.1:\d+$/.test(engineAddress)) {
+    try {
+      const requireFromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
+      const grpc = requireFromPulumi("@grpc/grpc-js") as {
+        credentials: { createInsecure(): unknown };
+      };
+      const services = requireFromPulumi("./proto/engine_grpc_pb") as {
+        EngineClient: new (address: string, credentials: unknown) => EngineLogClient;
+      };
+      proto = requireFromPulumi("./proto/engine_pb") as typeof proto;
+      client = new services.EngineClient(engineAddress, grpc.credentials.createInsecure());
+    } catch {
+      client = undefined;
+    }
+  }
+  const send = (severity: number, message: string, ephemeral: boolean): void => {
+    if (!client || !proto) {
+      if (!ephemeral) process.stderr.write(`${message}\n`);
+      return;
+    }
+    const request = new proto.LogRequest();
+    request.setSeverity?.(severity);
+    request.setMessage?.(message);
+    request.setEphemeral?.(ephemeral);
+    client.log(request, () => {});
+  };
+  return {
+    info: (message) => send(1, message, false),
+    warn: (message) => send(2, message, false),
+    status: (message) => send(1, message, true),
+  };
+}

@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Cancellation } from "./outputs";
+
+/** Anything with a database id and a project, such as `gcp.firestore.Database`. */
+export interface DatabaseReference {
+  /** The database id, e.g. `(default)` (what `gcp.firestore.Database` calls `name`). */
+  name: pulumi.Input<string>;
+  project: pulumi.Input<string>;
+}
+
+/** Inputs every Firestore operation resource takes. */
+export interface OperationSettingsArgs {
+  /**
+   * The database: a full name (`projects/P/databases/D`), a database id with `project`, or a
+   * `gcp.firestore.Database`.
+   * @default "(default)" in the project given by `project`, else the `gcp:project` stack config
+   * @example "projects/my-project/databases/(default)"
+   */
+  database?: pulumi.Input<string> | DatabaseReference;
+  /**
+   * Project of a bare database id.
+   * @default the `gcp:project` stack config (or GOOGLE_CLOUD_PROJECT)
+   * @example "my-project"
+   */
+  project?: pulumi.Input<string>;
+  /**
+   * `"started"`: the resource is the in-flight operation; `up` returns once it started. `"done"`: `up` waits
+   * until it finished, and fails (keeping the resource) if it did not succeed; the next `up` starts it again.
+   * @default "started"
+   * @example "done"
+   */
+  waitFor?: pulumi.Input<"started" | "done">;
+  /**
+   * Our own timeouts (the dynamic provider host ignores Pulumi's customTimeouts): `create` bounds the wait of
+   * `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Durations like "90s", "20m", "1h30m".
+   * @default { create: "2h", delete: "30m" }
+   * @example { create: "3h", delete: "10m" }
+   */
+  timeouts?: pulumi.Input<{ create?: pulumi.Input<string>; delete?: pulumi.Input<string> }>;
+  /**
+   * What destroy/replace does when the operation finishes despite the cancel: `"warn"` logs it and goes on;
+   * `"fail"` stops with an error (the resource stays; running the command again removes it).
+   * @default "warn"
+   * @example "fail"
+   */
+  onCancelLost?: pulumi.Input<"warn" | "fail">;
+}
+
+/** Outputs every Firestore operation resource has. */
+export const OUTPUT_NAMES = [
+  "operationName",
+  "operationType",
+  "state",
+  "done",
+  "documentsCompleted",
+  "documentsEstimated",
+  "bytesCompleted",
+  "bytesEstimated",
+  "progressPercent",
+  "startTime",
+  "endTime",
+  "resolvedOutputUriPrefix",
+  "errorCode",
+  "errorMessage",
+  "cancellation",
+  "cancelEffects",
+] as const;
+
+export interface OperationOutputs {
+  /** Full operation name (also the resource id). @example "projects/p/databases/(default)/operations/AS..." */
+  readonly operationName: pulumi.Output<string>;
+  /** Metadata type, e.g. `ExportDocumentsMetadata` or `IndexOperationMetadata`. */
+  readonly operationType: pulumi.Output<string>;
+  /** OperationState as of the last create, update or refresh: PROCESSING, CANCELLING, SUCCESSFUL, FAILED, CANCELLED... */
+  readonly state: pulumi.Output<string>;
+  readonly done: pulumi.Output<boolean>;
+  readonly documentsCompleted: pulumi.Output<number>;
+  readonly documentsEstimated: pulumi.Output<number>;
+  readonly bytesCompleted: pulumi.Output<number>;
+  readonly bytesEstimated: pulumi.Output<number>;
+  /** Percent of estimated documents done, when the server gives an estimate. */
+  readonly progressPercent: pulumi.Output<number | undefined>;
+  /** RFC 3339 start time. */
+  readonly startTime: pulumi.Output<string | undefined>;
+  /** RFC 3339 end time, once done. */
+  readonly endTime: pulumi.Output<string | undefined>;
+  /** Canonical error code (1 = CANCELLED) once the operation failed or was cancelled. */
+  readonly errorCode: pulumi.Output<number | undefined>;
+  readonly errorMessage: pulumi.Output<string | undefined>;
+  /** How the last cancel ended: none, requested, cancelled, completed-despite-cancel, failed-despite-cancel. */
+  readonly cancellation: pulumi.Output<Cancellation>;
+  /** What cancelling leaves behind for this operation: cancel is not rollback. */
+  readonly cancelEffects: pulumi.Output<string>;
+}
+
+/** The props handed to `dynamic.Resource`: inputs, plus every output name so Pulumi registers it. */
+export function resourceProps(args: OperationSettingsArgs, specific: Record<string, unknown>): pulumi.Inputs {
+  const props: Record<string, unknown> = { ...specific };
+  const database = args.database;
+  if (database !== undefined) {
+    props.database = isDatabaseReference(database)
+      ? pulumi.interpolate`projects/${database.project}/databases/${database.name}`
+      : database;
+  }
+  for (const key of ["project", "waitFor", "timeouts", "onCancelLost"] as const) {
+    if (args[key] !== undefined) props[key] = args[key];
+  }
+  for (const name of OUTPUT_NAMES) props[name] = undefined;
+  return props as pulumi.Inputs;
+}
+
+function isDatabaseReference(value: unknown): value is DatabaseReference {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "name" in value &&
+    "project" in value &&
+    !pulumi.Output.isInstance(value)
+  );
+}
+
+/** Module part of the type token: `pulumi-nodejs:dynamic/firestore-operations:<Type>`. Never change it. */
+export const TYPE_MODULE = "firestore-operations";

@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { waitFor } from "../support/emulator-client";
+import { withProvider } from "../support/provider-harness";
+
+describe("delete: cancel, then wait until it is really over", () => {
+  test("a running export is cancelled and awaited: CANCELLED when delete returns", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 400 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      await h.provider("export").delete(id, outs);
+      const op = (await h.admin("GET", `/v1/${id}`)).json;
+      assert.equal(op.metadata.operationState, "CANCELLED", "over by the time delete returned");
+      assert.equal(op.error.code, 1);
+      const cancels = await h.requests("operations.cancel");
+      assert.equal(cancels.length, 1);
+    });
+  });
+
+  test("already done: nothing to cancel, no cancel request", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
+      await h.provider("export").delete(id, outs);
+      assert.equal((await h.requests("operations.cancel")).length, 0);
+    });
+  });
+
+  test("404: already gone", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 50 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
+      await h.admin("DELETE", `/v1/${id}`);
+      await h.provider("export").delete(id, outs);
+      assert.equal((await h.requests("operations.cancel")).length, 0);
+    });
+  });
+
+  test('cancel lost to a race: "warn" succeeds, "fail" throws and keeps the resource', async () => {
+    await withProvider(
+      { behaviour: { operationDurationMs: 500, cancelLatencyMs: 10_000, cancelLoseRate: 1 } },
+      {},
+      async (h) => {
+        const warn = await h.up("export", { outputUriPrefix: "gs://bkt/a" });
+        await h.provider("export").delete(warn.id, warn.outs);
+        assert.equal((await h.admin("GET", `/v1/${warn.id}`)).json.metadata.operationState, "SUCCESSFUL");
+
+        const fail = await h.up("export", { outputUriPrefix: "gs://bkt/b", onCancelLost: "fail" });
+        await assert.rejects(h.provider("export").delete(fail.id, fail.outs), (error: Error) => {
+          assert.equal(error.name, "CancelLostError");
+          assert.match(error.message, /completed despite the cancel \(SUCCESSFUL\)/);
+          return true;
+        });
+        // The next destroy finds it done, and removes it.
+        await h.provider("export").delete(fail.id, fail.outs);
+      },
+    );
+  });
+
+  test("stuck in CANCELLING: our timeout fails with the last state; the next delete resumes", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000, cancelStuck: true } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", timeouts: { delete: "2s" } });
+      await assert.rejects(h.provider("export").delete(id, outs), (error: Error & { lastState?: string }) => {
+        assert.equal(error.name, "OperationTimeoutError");
+        assert.equal(error.lastState, "CANCELLING");
+        assert.match(error.message, /Timed out after 2s .* still CANCELLING/);
+        assert.match(error.message, /run the same command again/);
+        return true;
+      });
+      setTimeout(() => void h.emu.control("POST", `${id}:finish`, { state: "CANCELLED" }), 500);
+      await h.provider("export").delete(id, outs);
+      assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
+    });
+  });
+
+  test("UNIMPLEMENTED: a clear error that says what the user can do", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000, cancelUnimplemented: true } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      await assert.rejects(h.provider("export").delete(id, outs), (error: Error) => {
+        assert.equal(error.name, "CancelUnimplementedError");
+        assert.match(error.message, /cannot cancel .* \(UNIMPLEMENTED\)/);
+        assert.match(error.message, /retainOnDelete: true/);
+        return true;
+      });
+    });
+  });
+
+  test("transient faults on get and cancel (429 with Retry-After, 500, 503, resets) are retried", async () => {
+    await withProvider({ seed: 7, behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 300 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      await h.emu.control("PATCH", "behaviour", {
+        faults: {
+          rate: 0.4,
+          kinds: ["429", "500", "503", "reset"],
+          endpoints: ["operations.get", "operations.cancel"],
+          retryAfterSeconds: 0,
+        },
+      });
+      await h.provider("export").delete(id, outs);
+      const faulted = [...(await h.requests("operations.get")), ...(await h.requests("operations.cancel"))].filter(
+        (r) => r.fault,
+      );
+      assert.ok(faulted.length > 0, "faults were injected");
+      await h.emu.control("PATCH", "behaviour", { faults: { rate: 0 } });
+      assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
+    });
+  });
+});
+
+describe("read (refresh)", () => {
+  test("shows live state and progress, and drift (cancelled outside Pulumi)", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 3_000, cancelLatencyMs: 0 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      await new Promise((r) => setTimeout(r, 400));
+      const read = await h.provider("export").read(id, outs);
+      assert.equal(read.id, id);
+      assert.ok((read.props?.documentsCompleted ?? 0) > 0, "progress moved");
+      assert.equal(read.inputs?.outputUriPrefix, "gs://bkt/x", "inputs are returned so refresh invents no diff");
+      await h.admin("POST", `/v1/${id}:cancel`);
+      await waitFor(
+        () => h.admin("GET", `/v1/${id}`),
+        (r) => r.json.done === true,
+      );
+      const drifted = await h.provider("export").read(id, outs);
+      assert.equal(drifted.props?.state, "CANCELLED");
+      assert.equal(drifted.props?.errorCode, 1);
+    });
+  });
+
+  test("an unfinished operation that no longer exists is gone; a finished one keeps its last known outcome", async () => {
+    await withProvider(
+      { behaviour: { operationDurationMs: 60_000, deleteRunningBehaviour: "hide" } },
+      {},
+      async (h) => {
+        const running = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+        await h.admin("DELETE", `/v1/${running.id}`);
+        assert.equal((await h.provider("export").read(running.id, running.outs)).id, "");
+
+        await h.emu.control("PATCH", "behaviour", { operationDurationMs: 50, retentionMs: 300 });
+        const finished = await h.up("export", { outputUriPrefix: "gs://bkt/y", waitFor: "done" });
+        await waitFor(
+          () => h.admin("GET", `/v1/${finished.id}`),
+          (r) => r.status === 404,
+        );
+        const kept = await h.provider("export").read(finished.id, finished.outs);
+        assert.equal(kept.id, finished.id, "garbage-collected: kept, so the next up starts no new export");
+        assert.equal(kept.props?.state, "SUCCESSFUL");
+      },
+    );
+  });
+});
+
+describe("diff and update", () => {
+  const base = {
+    database: "projects/demo-project/databases/(default)",
+    outputUriPrefix: "gs://bkt/x",
+    waitFor: "started",
+    timeouts: { create: "2h", delete: "30m" },
+    onCancelLost: "warn",
+    __provider: "old",
+  };
+
+  test("any operation input replaces, old deleted first; settings and __provider never replace", async () => {
+    await withProvider({}, {}, async (h) => {
+      const p = h.provider("export");
+      const olds = { ...base, state: "PROCESSING", done: false } as never;
+      assert.deepEqual(await p.diff("id", olds, { ...base, outputUriPrefix: "gs://bkt/y" }), {
+        changes: true,
+        replaces: ["outputUriPrefix"],
+        deleteBeforeReplace: true,
+      });
+      assert.deepEqual((await p.diff("id", olds, { ...base, collectionIds: ["users"] })).replaces, ["collectionIds"]);
+      assert.deepEqual(await p.diff("id", olds, { ...base, __provider: "new" }), {
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: true,
+      });
+      assert.deepEqual(await p.diff("id", olds, { ...base, timeouts: { create: "2h", delete: "1h" } }), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: true,
+      });
+      assert.deepEqual((await p.diff("id", olds, { ...base, onCancelLost: "fail" })).replaces, []);
+    });
+  });
+
+  test("a waited-for operation that ended badly is started again (replace) on the next update", async () => {
+    await withProvider({}, {}, async (h) => {
+      const olds = { ...base, waitFor: "done", state: "FAILED", done: true } as never;
+      assert.deepEqual((await h.provider("export").diff("id", olds, { ...base, waitFor: "done" })).replaces, [
+        "waitFor",
+      ]);
+    });
+  });
+
+  test("update keeps every output and takes the new settings", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      const updated = await h.provider("export").update?.(id, outs, { ...outs, onCancelLost: "fail" });
+      assert.equal(updated?.outs?.onCancelLost, "fail");
+      assert.equal(updated?.outs?.operationName, id);
+      assert.equal(updated?.outs?.resolvedOutputUriPrefix, outs.resolvedOutputUriPrefix);
+    });
+  });
+});
