@@ -1,6 +1,6 @@
 import { parseDuration } from "./durations";
 import type { InvalidInputError } from "./errors";
-import { DEFAULT_TIMEOUTS, type ProviderInputs, type ResourceKind } from "./kinds";
+import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs, type ResourceKind } from "./kinds";
 import { resolveDatabase, resolveOperationName } from "./names";
 
 /** The engine's placeholder for a value not known during preview. */
@@ -11,13 +11,7 @@ export interface CheckFailure {
   reason: string;
 }
 
-const ALLOWED: Record<ResourceKind, readonly string[]> = {
-  export: ["database", "project", "outputUriPrefix", "collectionIds", "namespaceIds", "snapshotTime"],
-  import: ["database", "project", "inputUriPrefix", "collectionIds", "namespaceIds"],
-  bulkDelete: ["database", "project", "collectionIds", "namespaceIds"],
-  adopted: ["database", "project", "operationName"],
-};
-const COMMON = ["waitFor", "timeouts", "onCancelLost", "__provider"];
+const COMMON = ["project", "waitFor", "timeouts", "onCancelLost", "__provider"];
 
 /**
  * Validates and normalizes inputs. Never throws: every problem becomes a failure naming the field and the
@@ -35,7 +29,9 @@ export function checkInputs(
   const out: Record<string, unknown> = {};
 
   for (const key of Object.keys(news)) {
-    if (!ALLOWED[kind].includes(key) && !COMMON.includes(key)) fail(key, `is not an input of this resource`);
+    if (!(KIND_INPUTS[kind] as readonly string[]).includes(key) && !COMMON.includes(key)) {
+      fail(key, "is not an input of this resource");
+    }
   }
   if ("__provider" in news) out.__provider = news.__provider;
 

@@ -32,6 +32,14 @@ export const OPERATION_INPUTS = [
   "operationName",
 ] as const;
 
+/** The operation inputs each kind takes (besides `project`, which check folds into `database`). */
+export const KIND_INPUTS: Record<ResourceKind, readonly (typeof OPERATION_INPUTS)[number][]> = {
+  export: ["database", "outputUriPrefix", "collectionIds", "namespaceIds", "snapshotTime"],
+  import: ["database", "inputUriPrefix", "collectionIds", "namespaceIds"],
+  bulkDelete: ["database", "collectionIds", "namespaceIds"],
+  adopted: ["database", "operationName"],
+};
+
 /** Inputs that only steer how we wait; changing them never replaces. */
 export const SETTING_INPUTS = ["waitFor", "timeouts", "onCancelLost"] as const;
 

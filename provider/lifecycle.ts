@@ -5,7 +5,7 @@ import { createAuthHeaders } from "./auth-headers";
 import { type CheckFailure, checkInputs } from "./check";
 import { parseDuration } from "./durations";
 import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "./errors";
-import { OPERATION_INPUTS, type ProviderInputs, type ResourceKind, SETTING_INPUTS, startRequest } from "./kinds";
+import { KIND_INPUTS, type ProviderInputs, type ResourceKind, SETTING_INPUTS, startRequest } from "./kinds";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs } from "./outputs";
 import { type Reporter, SILENT } from "./reporter";
@@ -65,13 +65,14 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   }
 
   async diff(_id: string, olds: ResourceOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    const replaces = OPERATION_INPUTS.filter((key) => !sameValue(olds[key], news[key]));
+    // Only this kind's inputs: olds are outputs, where e.g. an export's operationName is an output.
+    const replaces: string[] = KIND_INPUTS[this.kind].filter((key) => !sameValue(olds[key], news[key]));
     // A waited-for operation that ended badly is started again on the next update.
-    if (news.waitFor === "done" && olds.done === true && olds.state !== "SUCCESSFUL") replaces.push("waitFor" as never);
+    if (news.waitFor === "done" && olds.done === true && olds.state !== "SUCCESSFUL") replaces.push("waitFor");
     const updates = SETTING_INPUTS.filter((key) => !sameValue(olds[key], news[key]));
     return {
       changes: replaces.length > 0 || updates.length > 0,
-      replaces: [...replaces],
+      replaces,
       // The old operation must be cancelled and over before its replacement starts.
       deleteBeforeReplace: true,
     };
@@ -108,12 +109,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       const view = await client.get(id);
       const cancellation = props?.cancellation && props.cancellation !== "none" ? cancellationOutcome(view) : "none";
       const outs = { ...(props as ResourceOutputs), ...liveOutputs(view, cancellation) };
-      return { id, props: outs, ...(props ? { inputs: inputsOf(props) } : {}) };
+      return { id, props: outs, ...(props ? { inputs: inputsOf(this.kind, props) } : {}) };
     } catch (error) {
       if (!isApiRequestError(error) || error.httpStatus !== 404) throw error;
       // Finished operations are garbage-collected after 30 days: keep the last known outcome, so that the
       // next update does not start a new export. An unfinished operation that vanished is gone.
-      if (props?.done) return { id, props, inputs: inputsOf(props) };
+      if (props?.done) return { id, props, inputs: inputsOf(this.kind, props) };
       return { id: "" } as pulumi.dynamic.ReadResult<ResourceOutputs>;
     }
   }
@@ -214,9 +215,9 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 }
 
 /** Refresh also resets the stored inputs from what it read, so it never invents a diff (pulumi#13839). */
-function inputsOf(props: ResourceOutputs): ResourceOutputs {
+function inputsOf(kind: ResourceKind, props: ResourceOutputs): ResourceOutputs {
   const out: Record<string, unknown> = {};
-  for (const key of [...OPERATION_INPUTS, ...SETTING_INPUTS]) {
+  for (const key of [...KIND_INPUTS[kind], ...SETTING_INPUTS]) {
     if (props[key] !== undefined) out[key] = props[key];
   }
   return out as unknown as ResourceOutputs;

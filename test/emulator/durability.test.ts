@@ -1,43 +1,13 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { DB, sleep, withEmulator } from "../support/emulator-client";
-import { repoRoot } from "../support/repo";
+import { spawnEmulator } from "../support/emulator-process";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "emu-data-"));
-}
-
-/** Starts the emulator's real CLI and resolves with its URL from the one "listening" line. */
-async function spawnEmulator(dataDir: string, extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot(), "dist/emulator/cli.js"), "--port", "0", "--data-dir", dataDir, ...extra],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /^Firestore Admin emulator listening on (http:\/\/\S+)$/m.exec(out);
-      if (match) resolve(match[1] as string);
-    });
-    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
-  });
-  return { url, child };
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
 }
 
 describe("durability with --data-dir", () => {
@@ -91,7 +61,7 @@ describe("durability with --data-dir", () => {
     const dataDir = tempDir();
     const acknowledged: string[] = [];
     for (let round = 0; round < 3; round++) {
-      const { url, child } = await spawnEmulator(dataDir, ["--duration-ms", "600000"]);
+      const { url, kill } = await spawnEmulator(["--data-dir", dataDir, "--duration-ms", "600000"]);
       const posts = Array.from({ length: 30 }, async (_, i) => {
         await sleep(i * 3);
         try {
@@ -105,18 +75,18 @@ describe("durability with --data-dir", () => {
         }
       });
       await sleep(20 + round * 25);
-      await killed(child);
+      await kill();
       await Promise.all(posts);
     }
     assert.ok(acknowledged.length > 0, "some requests were acknowledged before the kills");
-    const { url, child } = await spawnEmulator(dataDir);
+    const { url, kill } = await spawnEmulator(["--data-dir", dataDir]);
     try {
       for (const name of acknowledged) {
         const response = await fetch(`${url}/v1/${name}`);
         assert.equal(response.status, 200, `${name} survived`);
       }
     } finally {
-      await killed(child);
+      await kill();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

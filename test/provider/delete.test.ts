@@ -190,6 +190,32 @@ describe("diff and update", () => {
     });
   });
 
+  test("a created resource diffed against the same inputs has no changes (outputs are not inputs)", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000 } }, {}, async (h) => {
+      for (const [kind, news] of [
+        ["export", { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] }],
+        ["import", { inputUriPrefix: "gs://bkt/x" }],
+        ["bulkDelete", { collectionIds: ["users"] }],
+      ] as const) {
+        const { id, outs } = await h.up(kind, news);
+        const checked = await h.provider(kind).check(outs, news);
+        assert.deepEqual(
+          await h.provider(kind).diff(id, outs, checked.inputs as never),
+          { changes: false, replaces: [], deleteBeforeReplace: true },
+          kind,
+        );
+      }
+      const adopted = await h.up("adopted", {
+        operationName: (await h.up("export", { outputUriPrefix: "gs://bkt/y" })).id,
+      });
+      const checked = await h.provider("adopted").check(adopted.outs, { operationName: adopted.id });
+      assert.equal(
+        (await h.provider("adopted").diff(adopted.id, adopted.outs, checked.inputs as never)).changes,
+        false,
+      );
+    });
+  });
+
   test("update keeps every output and takes the new settings", async () => {
     await withProvider({ behaviour: { operationDurationMs: 60_000 } }, {}, async (h) => {
       const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });

@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
+
+const DB = "projects/demo-project/databases/(default)";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy", () => {
+  let e: E2eStack;
+  before(async () => {
+    e = await createE2eStack(["--duration-ms", "120000", "--cancel-latency-ms", "1500"]);
+  });
+  after(async () => {
+    await e?.dispose();
+  });
+
+  test("preview starts nothing; up starts one export and records its name", async () => {
+    await e.declare([
+      { kind: "FirestoreExport", name: "backup", args: { outputUriPrefix: "gs://bkt/e2e", collectionIds: ["users"] } },
+    ]);
+    const preview = await e.pulumi(["preview", "--non-interactive"]);
+    assert.match(preview.stdout, /\+ .*backup.*create/);
+    assert.equal(
+      (await e.requests()).filter((r) => r.endpoint === "exportDocuments").length,
+      0,
+      "preview started nothing",
+    );
+
+    await e.pulumi(["up", "--yes", "--non-interactive"]);
+    const [resource] = operationResources(await e.exportState());
+    assert.equal(resource.type, "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport");
+    assert.match(resource.id, new RegExp(`^${DB.replace(/[()]/g, "\\$&")}/operations/AS`));
+    assert.equal(resource.outputs.state, "PROCESSING");
+    assert.equal(resource.outputs.operationName, resource.id);
+    assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
+    const again = await e.pulumi(["up", "--yes", "--non-interactive"]);
+    assert.match(again.stdout, /2 unchanged/, "a second up changes nothing");
+    assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
+  });
+
+  test("refresh shows progress without inventing a diff", async () => {
+    const before = operationResources(await e.exportState())[0].outputs.documentsCompleted;
+    await sleep(1_500);
+    await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+    const [resource] = operationResources(await e.exportState());
+    assert.ok(resource.outputs.documentsCompleted > before, `${resource.outputs.documentsCompleted} > ${before}`);
+    const preview = await e.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
+    assert.match(preview.stdout, /2 unchanged/);
+  });
+
+  test("changing an input replaces: the old export is cancelled and over before the new one starts", async () => {
+    const old = operationResources(await e.exportState())[0].id as string;
+    await e.declare([
+      { kind: "FirestoreExport", name: "backup", args: { outputUriPrefix: "gs://bkt/e2e", collectionIds: ["orders"] } },
+    ]);
+    const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+    assert.match(up.stdout, /replaced/);
+    const [resource] = operationResources(await e.exportState());
+    assert.notEqual(resource.id, old);
+    const log = await e.requests();
+    const cancel = log.find((r) => r.endpoint === "operations.cancel" && r.operation === old);
+    const post = log.find((r) => r.endpoint === "exportDocuments" && r.operation === resource.id);
+    assert.ok(cancel && post && cancel.seq < post.seq, "cancel of the old before the new POST");
+    const oldOp = await e.admin("GET", `/v1/${old}`);
+    const newOp = await e.admin("GET", `/v1/${resource.id}`);
+    assert.equal(oldOp.metadata.operationState, "CANCELLED");
+    assert.ok(
+      Date.parse(oldOp.metadata.endTime) <= Date.parse(newOp.metadata.startTime),
+      "the old one was over before the new one started",
+    );
+  });
+
+  test("refresh shows drift: an operation cancelled outside Pulumi", async () => {
+    const [resource] = operationResources(await e.exportState());
+    await e.admin("POST", `/v1/${resource.id}:cancel`);
+    await sleep(2_000);
+    await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+    const [refreshed] = operationResources(await e.exportState());
+    assert.equal(refreshed.outputs.state, "CANCELLED");
+    assert.equal(refreshed.outputs.errorCode, 1);
+  });
+
+  test("destroy of an operation already over sends no cancel; of a running one cancels and waits", async () => {
+    await e.declare([
+      { kind: "FirestoreExport", name: "backup", args: { outputUriPrefix: "gs://bkt/e2e", collectionIds: ["orders"] } },
+      { kind: "FirestoreExport", name: "second", args: { outputUriPrefix: "gs://bkt/second" } },
+    ]);
+    await e.pulumi(["up", "--yes", "--non-interactive"]);
+    const resources = operationResources(await e.exportState());
+    const second = resources.find((r) => r.urn.endsWith("::second"));
+    const cancelsBefore = (await e.requests()).filter((r) => r.endpoint === "operations.cancel").length;
+    const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+    assert.match(destroy.stdout, /CANCELLED after/);
+    assert.match(destroy.stdout, /already ended CANCELLED; nothing to cancel/);
+    assert.match(destroy.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/second/);
+    const cancels = (await e.requests()).filter((r) => r.endpoint === "operations.cancel");
+    assert.deepEqual(
+      cancels.slice(cancelsBefore).map((r) => r.operation),
+      [second.id],
+      "one cancel, for the running one",
+    );
+    assert.equal(
+      (await e.admin("GET", `/v1/${second.id}`)).metadata.operationState,
+      "CANCELLED",
+      "over when destroy returned",
+    );
+    assert.equal(operationResources(await e.exportState()).length, 0);
+    const objects = (await e.control("GET", "storage/bkt?prefix=second/")).objects;
+    assert.ok(
+      objects.length > 0 && !objects.some((o: { name: string }) => o.name.endsWith(".overall_export_metadata")),
+      "partial files, no metadata",
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
+import { createTempStack, type PulumiResult, type TempStack } from "./pulumi-cli";
+import { repoRoot } from "./repo";
+
+export interface DeclaredResource {
+  kind: "FirestoreExport" | "FirestoreImport" | "FirestoreBulkDelete" | "FirestoreOperation";
+  name: string;
+  args: Record<string, unknown>;
+  options?: { retainOnDelete?: boolean };
+}
+
+export interface E2eStack {
+  emulator: EmulatorProcess;
+  stack: TempStack;
+  /** Sets the stack config `resources` the fixture program declares. */
+  declare(resources: DeclaredResource[]): Promise<void>;
+  /** Runs pulumi; fails the test with the whole output unless the exit code is as expected. */
+  pulumi(args: string[], expectCode?: number): Promise<PulumiResult>;
+  // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+  exportState(): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+  admin(method: string, pathname: string, body?: unknown): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+  control(method: string, pathname: string, body?: unknown): Promise<any>;
+  requests(): Promise<{ seq: number; endpoint?: string; status: number; operation?: string; method: string }[]>;
+  /** The credentials folder (holds key material: the secret scan looks for it in state). */
+  credentialsDir: string;
+  dispose(): Promise<void>;
+}
+
+const FIXTURE = path.join(repoRoot(), "test/e2e/fixtures/operations-stack");
+
+/**
+ * A temporary stack of the fixture program against an emulator in its own process (OAuth on, credentials
+ * from its token endpoint), through the installed Pulumi CLI. Fails loudly when the CLI is missing.
+ */
+export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eStack> {
+  const emulator = await spawnEmulator(["--auth", "oauth", ...emulatorArgs]);
+  const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-creds-"));
+  let stack: TempStack | undefined;
+  try {
+    const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
+    stack = await createTempStack({ fixtureDir: FIXTURE, links: { "pulumi-firestore-operations": repoRoot() } });
+    const run = stack.pulumi;
+    const pulumi = async (args: string[], expectCode = 0) => {
+      const result = await run(args);
+      if (result.code !== expectCode) {
+        throw new Error(
+          `pulumi ${args.join(" ")} exited ${result.code}, expected ${expectCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+        );
+      }
+      return result;
+    };
+    for (const [key, value] of Object.entries({
+      "gcp:project": "demo-project",
+      "gcp:credentials": creds.externalAccountFile,
+      "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
+    })) {
+      await pulumi(["config", "set", key, value]);
+    }
+    const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${emulator.url}${pathname}`, {
+        method,
+        headers: { "content-type": "application/json", ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return text ? JSON.parse(text) : undefined;
+    };
+    const created = stack;
+    return {
+      emulator,
+      stack: created,
+      credentialsDir,
+      declare: async (resources) => {
+        await pulumi(["config", "set", "resources", JSON.stringify(resources)]);
+      },
+      pulumi,
+      exportState: async () => JSON.parse((await pulumi(["stack", "export"])).stdout),
+      admin: (method, pathname, body) => http(method, pathname, body, { authorization: `Bearer ${DEV_TOKEN}` }),
+      control: (method, pathname, body) => http(method, `/emulator/v1/${pathname}`, body),
+      requests: async () => (await http("GET", "/emulator/v1/requests")).requests,
+      dispose: async () => {
+        created.remove();
+        await emulator.kill();
+        fs.rmSync(credentialsDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    stack?.remove();
+    await emulator.kill();
+    fs.rmSync(credentialsDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Resources of our types in an exported state. */
+// biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+export function operationResources(state: any): any[] {
+  return (state.deployment?.resources ?? []).filter((r: { type: string }) =>
+    r.type.startsWith("pulumi-nodejs:dynamic/firestore-operations:"),
+  );
+}

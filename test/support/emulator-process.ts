@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import { repoRoot } from "./repo";
+
+/** The emulator's real CLI in a process of its own, as users run it. */
+export interface EmulatorProcess {
+  url: string;
+  child: ChildProcess;
+  /** Output the emulator printed, for failure messages. */
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [path.join(repoRoot(), "dist/emulator/cli.js"), "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^Firestore Admin emulator listening on (http:\/\/\S+)$/m.exec(out);
+      if (match) resolve(match[1] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
+  });
+  return {
+    url,
+    child,
+    output: () => out,
+    kill: (signal = "SIGKILL") =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
