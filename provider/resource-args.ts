@@ -105,7 +105,8 @@ export function resourceProps(args: OperationSettingsArgs, specific: Record<stri
   for (const key of ["project", "waitFor", "timeouts", "onCancelLost"] as const) {
     if (args[key] !== undefined) props[key] = args[key];
   }
-  for (const name of OUTPUT_NAMES) props[name] = undefined;
+  // FirestoreOperation's operationName is both an input and an output: never blank an input.
+  for (const name of OUTPUT_NAMES) if (!(name in props)) props[name] = undefined;
   return props as pulumi.Inputs;
 }
 

@@ -9,6 +9,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 
+# Programs inside this repository (the quick start, the examples) import the package by its name, as users
+# do; the dynamic provider also requires it by name from the program folder at run time.
+if [ ! -e node_modules/pulumi-firestore-operations ]; then
+  ln -s .. node_modules/pulumi-firestore-operations
+fi
+
 bash scripts/install-pulumi.sh >/dev/null
 
 echo "setup: compiling TypeScript" >&2
