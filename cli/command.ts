@@ -1,0 +1,22 @@
+import type { Invocation } from "./args";
+import type { ExitCode } from "./exit-codes";
+import type { ProgressStream } from "./progress-printer";
+import type { Session } from "./session";
+
+/** What a command gets to work with; it returns the exit code and throws only for errors. */
+export interface CommandContext {
+  invocation: Invocation;
+  session: Session;
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+}
+
+export type CommandHandler = (context: CommandContext) => Promise<ExitCode>;
+
+export function writeJson(stream: ProgressStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function writeLine(stream: ProgressStream, text: string): void {
+  stream.write(`${text}\n`);
+}

@@ -1,0 +1,43 @@
+import type { FirestoreAdminClient } from "../provider/admin-client";
+import type { OperationView } from "../provider/operation-view";
+import { waitUntilDone } from "../provider/wait";
+import { onInterrupt } from "./interrupt";
+import { ProgressPrinter, type ProgressStream } from "./progress-printer";
+
+export interface FollowOptions {
+  timeoutMs: number;
+  /** For the timeout message: "the operation to finish". */
+  purpose: string;
+  /** Where live progress goes. */
+  progress: ProgressStream;
+  /** Where the Ctrl-C explanation goes. */
+  stderr: ProgressStream;
+  /** What Ctrl-C leaves behind, in one sentence. */
+  interrupted: string;
+  /** A view just read, to start from without asking again. */
+  initial?: OperationView;
+}
+
+/** Polls with the provider's own wait until the operation is done, showing progress as it goes. */
+export async function follow(
+  client: FirestoreAdminClient,
+  name: string,
+  options: FollowOptions,
+): Promise<OperationView> {
+  const printer = new ProgressPrinter(options.progress);
+  const removeHandler = onInterrupt(() => {
+    printer.clear();
+    options.stderr.write(`${options.interrupted}\n`);
+  });
+  try {
+    return await waitUntilDone(
+      client,
+      name,
+      { timeoutMs: options.timeoutMs, purpose: options.purpose, onChange: (view) => printer.update(view) },
+      options.initial,
+    );
+  } finally {
+    printer.clear();
+    removeHandler();
+  }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Command, parseCommandLine } from "./args";
+import type { CommandHandler } from "./command";
+import { cancelCommand } from "./commands/cancel";
+import { describeCommand } from "./commands/describe";
+import { listCommand } from "./commands/list";
+import { watchCommand } from "./commands/watch";
+import { EXIT, type ExitCode } from "./exit-codes";
+import type { ProgressStream } from "./progress-printer";
+import { reportError } from "./report-error";
+import { openSession } from "./session";
+import { USAGE } from "./usage";
+import { cliVocabulary } from "./vocabulary";
+
+const HANDLERS: Record<Command, CommandHandler> = {
+  list: listCommand,
+  describe: describeCommand,
+  cancel: cancelCommand,
+  watch: watchCommand,
+};
+
+/** The whole command: parse, check every input (exit 2 before any request), run, and map errors to codes. */
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  stdout: ProgressStream,
+  stderr: ProgressStream,
+): Promise<ExitCode> {
+  let vocabulary = cliVocabulary({ json: false }, env);
+  try {
+    const parsed = parseCommandLine(argv);
+    if (parsed.kind === "help") {
+      stdout.write(USAGE);
+      return EXIT.OK;
+    }
+    if (parsed.kind === "version") {
+      stdout.write(`${packageVersion()}\n`);
+      return EXIT.OK;
+    }
+    const { invocation } = parsed;
+    vocabulary = cliVocabulary(invocation.flags, env);
+    const session = openSession(invocation.flags, env);
+    return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
+  } catch (error) {
+    return reportError(error, vocabulary, stderr);
+  }
+}
+
+function packageVersion(): string {
+  // dist/cli/main.js → the package root; read at run time so the compiled output stays inside dist/.
+  const file = path.join(__dirname, "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+if (require.main === module) {
+  // `firestore-ops list | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT.OK);
+    throw error;
+  });
+  main(process.argv.slice(2), process.env, process.stdout, process.stderr).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,57 @@
+import type { OperationView } from "../provider/operation-view";
+import { describeProgress } from "../provider/outputs";
+import { progressBar, shortId } from "./format";
+
+/** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Without a terminal, a line for every poll would flood CI logs: only state changes and a heartbeat. */
+export const LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Live progress of one operation while something waits for it. On a TTY a single status line is
+ * rewritten; otherwise one timestamped line per state change, and at most one per LOG_INTERVAL_MS between.
+ */
+export class ProgressPrinter {
+  private readonly tty: boolean;
+  private lineShown = false;
+  private lastState = "";
+  private lastLogMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tty = stream.isTTY === true;
+  }
+
+  update(view: OperationView): void {
+    if (this.tty) {
+      // The command line already says which operation: the width goes to the progress.
+      const line = [progressBar(view), describeProgress(view)].filter(Boolean).join(" ");
+      // One column short of the width: writing the last column wraps some terminals onto a new line.
+      const width = Math.max(20, (this.stream.columns || 80) - 1);
+      const fitted = line.length > width ? `${line.slice(0, width - 3)}...` : line;
+      this.stream.write(`\r${fitted}\x1b[K`);
+      this.lineShown = true;
+      return;
+    }
+    const now = this.now();
+    if (view.state === this.lastState && now - this.lastLogMs < LOG_INTERVAL_MS) return;
+    this.lastState = view.state;
+    this.lastLogMs = now;
+    this.stream.write(
+      `${new Date(now).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${describeProgress(view)}\n`,
+    );
+  }
+
+  /** Erases the status line, so that what follows starts at column 0. */
+  clear(): void {
+    if (this.tty && this.lineShown) this.stream.write("\r\x1b[K");
+    this.lineShown = false;
+  }
+}

@@ -1,0 +1,25 @@
+import type { InvalidInputError } from "../provider/errors";
+import { isFirestoreOperationsError } from "../provider/errors";
+import { EXIT, type ExitCode } from "./exit-codes";
+import type { ProgressStream } from "./progress-printer";
+import { inCliTerms, type Vocabulary } from "./vocabulary";
+
+/**
+ * Writes one clear line for a failed command and picks its exit code. Errors are told apart by name, as the
+ * provider's errors are meant to be. Messages never contain credentials: nothing here reads settings.
+ */
+export function reportError(error: unknown, vocabulary: Vocabulary, stderr: ProgressStream): ExitCode {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "InvalidInputError") {
+    const cli = inCliTerms(error as InvalidInputError, vocabulary);
+    stderr.write(`firestore-ops: ${cli.message}\nRun "firestore-ops --help" for usage.\n`);
+    return EXIT.USAGE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === "OperationTimeoutError") {
+    stderr.write(`firestore-ops: ${message}\n`);
+    return EXIT.TIMED_OUT;
+  }
+  stderr.write(`firestore-ops: ${isFirestoreOperationsError(error) ? "" : "unexpected error: "}${message}\n`);
+  return EXIT.REQUEST_FAILED;
+}

@@ -1,0 +1,52 @@
+import { InvalidInputError } from "../provider/errors";
+import { parseOperationName, resolveDatabase, resolveOperationName } from "../provider/names";
+import type { GlobalFlags } from "./args";
+
+/**
+ * `--database` as gcloud takes it: an id (default "(default)") in `--project`/GOOGLE_CLOUD_PROJECT, or a full
+ * `projects/P/databases/D`. Returns the full name.
+ */
+export function targetDatabase(flags: GlobalFlags, defaultProject: string | undefined): string {
+  const database = flags.database ?? "(default)";
+  if (!database.startsWith("projects/") && !defaultProject) {
+    // Checked here because resolveDatabase words this for Pulumi stack config.
+    throw new InvalidInputError(
+      "--project",
+      `is required with the bare database id "${database}": pass --project, set GOOGLE_CLOUD_PROJECT, or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)`,
+    );
+  }
+  return resolveDatabase(database, flags.project, defaultProject, "--database");
+}
+
+const FORM_CHECK_DATABASE = "projects/form-check/databases/(default)";
+
+/** NAME as gcloud takes it: a full operation name, or a bare id in `--database`. Returns the full name. */
+export function targetOperation(name: string, flags: GlobalFlags, defaultProject: string | undefined): string {
+  if (!name.startsWith("projects/")) {
+    let database: string;
+    try {
+      database = targetDatabase(flags, defaultProject);
+    } catch (error) {
+      // A malformed NAME is the first thing to fix: check its form (any database will do) before blaming flags.
+      resolveOperationName(name, FORM_CHECK_DATABASE, "NAME");
+      throw error;
+    }
+    return resolveOperationName(name, database, "NAME");
+  }
+  const full = resolveOperationName(name, undefined, "NAME");
+  // A full NAME carries its project and database; flags that say otherwise are a mistake, not a hint to ignore.
+  const { project, database } = parseOperationName(full, "NAME");
+  if (flags.project !== undefined && flags.project !== project) {
+    throw new InvalidInputError("--project", `"${flags.project}" disagrees with the project in NAME ("${project}")`);
+  }
+  if (flags.database !== undefined) {
+    const actual = `projects/${project}/databases/${database}`;
+    const wanted = flags.database.startsWith("projects/")
+      ? flags.database
+      : `projects/${project}/databases/${flags.database}`;
+    if (wanted !== actual) {
+      throw new InvalidInputError("--database", `"${flags.database}" disagrees with the database in NAME (${actual})`);
+    }
+  }
+  return full;
+}

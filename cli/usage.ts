@@ -1,0 +1,50 @@
+import { DEFAULT_TIMEOUTS } from "../provider/kinds";
+import { DEFAULT_ENDPOINT } from "../provider/settings";
+import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
+
+export const USAGE = `Usage: firestore-ops COMMAND [NAME] [flags]
+
+Firestore admin long-running operations (exports, imports, bulk deletes, index builds), like
+"gcloud firestore operations", and able to wait until a cancelled operation is really over.
+
+Commands:
+  list              operations in flight in the database, newest first
+    --all           also finished ones (SUCCESSFUL, FAILED, CANCELLED)
+    --filter F      API list filter of AND-ed terms, e.g. metadata.collectionIds=users; a filter on
+                    done or metadata.operationState is sent as it is
+  describe NAME     one operation: state, progress, times, request, error
+  cancel NAME       ask the server to cancel (cancel is not rollback: work already done stays)
+    --wait          wait until the operation is over and say how it ended
+    --timeout D     how long --wait waits: 90s, 20m, 1h30m                       [${DEFAULT_TIMEOUTS.delete}]
+  watch NAME        live progress until the operation is done
+    --timeout D     how long to watch                                            [${WATCH_TIMEOUT_DEFAULT}]
+
+  NAME is a full name (projects/P/databases/D/operations/ID) or, as in gcloud, an ID in --database.
+
+Flags:
+  --project P       project of a bare database id
+                    [GOOGLE_PROJECT, GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or CLOUDSDK_CORE_PROJECT]
+  --database D      database id, or projects/P/databases/D                     [(default)]
+  --endpoint URL    Admin API endpoint: https, or http to a loopback address (an emulator)
+                    [FIRESTORE_CUSTOM_ENDPOINT, else ${DEFAULT_ENDPOINT}]
+  --access-token T  OAuth access token [GOOGLE_OAUTH_ACCESS_TOKEN]; prefer the variable, since
+                    other users can see command lines
+  --json            machine-readable output on stdout (progress, if any, goes to stderr)
+  -h, --help        this text
+  --version         the package version
+
+Credentials: --access-token, else GOOGLE_CREDENTIALS (JSON or a file), else Application Default
+Credentials (GOOGLE_APPLICATION_CREDENTIALS, or "gcloud auth application-default login"). To a
+loopback endpoint without any of them, requests carry no credentials (an emulator with --auth none).
+Plain http to any other host is refused unless FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT=true.
+
+Exit codes:
+  0    done as asked: cancel --wait: the operation ended CANCELLED; cancel: the cancel was accepted
+       (or it had already ended CANCELLED); watch: it ended SUCCESSFUL
+  1    a request failed: an API error (not found, permission, cancel unsupported...) or no answer
+  2    invalid command line or settings; nothing was sent
+  3    the operation ended otherwise: cancel: SUCCESSFUL or FAILED despite the cancel, or had
+       already ended so; watch: it ended FAILED or CANCELLED
+  4    --timeout passed while waiting; the operation goes on
+  130  interrupted (Ctrl-C) while waiting; the operation goes on untouched
+`;

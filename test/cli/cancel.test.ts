@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { withEmulator } from "../support/emulator-client";
+import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+
+const cancels = async (emu: Parameters<typeof adminRequests>[0]): Promise<number> =>
+  (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel").length;
+
+describe("firestore-ops cancel", () => {
+  test("--wait: waits until the operation is CANCELLED, shows progress on stderr, exits 0", async () => {
+    await withEmulator(
+      { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 600 } },
+      async (emu) => {
+        const name = await startExport(emu, "gs://bkt/x");
+        const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(result.stdout, new RegExp(`^${shortId(name)} ended CANCELLED after \\d+s: .*documents`));
+        assert.match(result.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/x/);
+        assert.match(result.stderr, /Cancel requested for .*; waiting until it is over\./);
+        assert.match(result.stderr, /\d\d:\d\d:\d\dZ \S+: CANCELLING /, "progress, one line per change (no TTY)");
+        assert.equal(
+          (await operation(emu, name)).metadata.operationState,
+          "CANCELLED",
+          "over when the command returns",
+        );
+        assert.equal(await cancels(emu), 1);
+      },
+    );
+  });
+
+  test("--wait when the cancel loses the race: non-zero exit and says it completed despite the cancel", async () => {
+    await withEmulator({ auth: "oauth" }, async (emu) => {
+      await setBehaviour(emu, { operationDurationMs: 1_200, cancelLatencyMs: 10_000, cancelLoseRate: 1 });
+      const name = await startExport(emu, "gs://bkt/x");
+      const result = await runCli(["cancel", name, "--wait", "--json", ...target(emu)]);
+      assert.equal(result.code, 3, result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.equal(report.cancellation, "completed-despite-cancel");
+      assert.equal(report.operation.state, "SUCCESSFUL");
+
+      const second = await startExport(emu, "gs://bkt/y");
+      const text = await runCli(["cancel", second, "--wait", ...target(emu)]);
+      assert.equal(text.code, 3);
+      assert.match(text.stdout, /completed despite the cancel \(SUCCESSFUL\)/);
+
+      await setBehaviour(emu, { cancelLoseRate: 0, failureRate: 1 });
+      const failing = await startExport(emu, "gs://bkt/z");
+      const failed = await runCli(["cancel", failing, "--wait", ...target(emu)]);
+      assert.equal(failed.code, 3);
+      assert.match(failed.stdout, /FAILED despite the cancel \(code 13: The operation failed/);
+    });
+  });
+
+  test("UNIMPLEMENTED: a clear error, exit 1, and the operation goes on", async () => {
+    await withEmulator({ auth: "oauth" }, async (emu) => {
+      await setBehaviour(emu, { cancelUnimplemented: true });
+      const name = await startExport(emu, "gs://bkt/x");
+      const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /The server cannot cancel .*operations\/\S+ \(UNIMPLEMENTED\)/);
+      assert.match(result.stderr, /It is PROCESSING now; "firestore-ops watch" follows it/);
+      assert.equal(result.stdout, "");
+      assert.equal((await operation(emu, name)).metadata.operationState, "PROCESSING");
+    });
+  });
+
+  test("without --wait: requested, exit 0; an operation already over is not cancelled again", async () => {
+    await withEmulator(
+      { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
+      async (emu) => {
+        const name = await startExport(emu, "gs://bkt/x");
+        const requested = await runCli(["cancel", shortId(name), ...target(emu)]);
+        assert.equal(requested.code, 0, requested.stderr);
+        assert.match(requested.stdout, /^Cancel requested for \S+ \(was PROCESSING\)\./);
+        await untilDone(emu, name);
+
+        const again = await runCli(["cancel", shortId(name), ...target(emu)]);
+        assert.equal(again.code, 0, "already CANCELLED is what was asked for");
+        assert.match(again.stdout, /^Nothing to cancel: \S+ ended CANCELLED/);
+
+        await setBehaviour(emu, { operationDurationMs: 50 });
+        const succeeded = await startExport(emu, "gs://bkt/y");
+        await untilDone(emu, succeeded);
+        const late = await runCli(["cancel", shortId(succeeded), "--wait", ...target(emu)]);
+        assert.equal(late.code, 3, "it ended otherwise than cancelled");
+        assert.match(late.stdout, /^Nothing to cancel: \S+ ended SUCCESSFUL/);
+        assert.equal(await cancels(emu), 1, "only the first cancel was sent");
+      },
+    );
+  });
+
+  test("--wait --timeout: exit 4 with the last state when the cancel does not land in time", async () => {
+    await withEmulator(
+      { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelStuck: true } },
+      async (emu) => {
+        const name = await startExport(emu, "gs://bkt/x");
+        const result = await runCli(["cancel", shortId(name), "--wait", "--timeout", "1s", ...target(emu)]);
+        assert.equal(result.code, 4, result.stderr);
+        assert.match(
+          result.stderr,
+          /Timed out after 1s waiting for the cancelled operation to end .* still CANCELLING\./,
+        );
+      },
+    );
+  });
+});

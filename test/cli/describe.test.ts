@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { DEV_TOKEN } from "../../emulator/index";
+import { DB, withEmulator } from "../support/emulator-client";
+import { runCli, shortId, startExport, target, untilDone } from "./cli-harness";
+
+const OTHER_DB = "projects/demo-project/databases/other-db";
+
+describe("firestore-ops describe", () => {
+  test("a full name, or a bare id with --database (an id, or a full database name)", async () => {
+    await withEmulator({ auth: "oauth", databases: [DB, OTHER_DB] }, async (emu) => {
+      const name = await startExport(emu, "gs://bkt/described", OTHER_DB);
+
+      const full = await runCli(["describe", name, "--endpoint", emu.url, "--access-token", DEV_TOKEN]);
+      assert.equal(full.code, 0, full.stderr);
+      assert.match(full.stdout, new RegExp(`^Name:\\s+${name.replace(/[()]/g, "\\$&")}$`, "m"));
+      assert.match(full.stdout, /^Type:\s+ExportDocuments$/m);
+      assert.match(full.stdout, /^State:\s+PROCESSING$/m);
+      assert.match(full.stdout, /^Progress:\s+[\d,]+\/[\d,]+ documents \(\d+\.\d%\), .*B\/.*B$/m);
+      assert.match(full.stdout, /^Started:\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+      assert.match(full.stdout, /^Output:\s+gs:\/\/bkt\/described$/m);
+      assert.match(full.stdout, /^Collections:\s+all$/m);
+
+      const byId = await runCli(["describe", shortId(name), "--database", "other-db", ...target(emu)]);
+      assert.equal(byId.code, 0, byId.stderr);
+      assert.match(byId.stdout, /^State:\s+PROCESSING$/m);
+
+      const byFullDatabase = await runCli([
+        "describe",
+        shortId(name),
+        "--database",
+        OTHER_DB,
+        "--endpoint",
+        emu.url,
+        "--access-token",
+        DEV_TOKEN,
+      ]);
+      assert.equal(byFullDatabase.code, 0, byFullDatabase.stderr);
+
+      const wrongDatabase = await runCli(["describe", shortId(name), ...target(emu)]);
+      assert.equal(wrongDatabase.code, 1, "the id is looked up in (default), where it does not exist");
+      assert.match(wrongDatabase.stderr, /404 NOT_FOUND/);
+    });
+  });
+
+  test("--json, and a finished operation's error and what its cancel left behind", async () => {
+    await withEmulator({ auth: "oauth", behaviour: { cancelLatencyMs: 0 } }, async (emu) => {
+      const name = await startExport(emu, "gs://bkt/cancelled");
+      await emu.call("POST", `/v1/${name}:cancel`, {}, { authorization: `Bearer ${DEV_TOKEN}` });
+      await untilDone(emu, name);
+
+      const json = await runCli(["describe", shortId(name), "--json", ...target(emu)]);
+      assert.equal(json.code, 0, json.stderr);
+      const view = JSON.parse(json.stdout);
+      assert.equal(view.name, name);
+      assert.equal(view.state, "CANCELLED");
+      assert.equal(view.done, true);
+      assert.deepEqual(view.error, { code: 1, message: "The operation was cancelled." });
+
+      const text = await runCli(["describe", shortId(name), ...target(emu)]);
+      assert.match(text.stdout, /^State:\s+CANCELLED$/m);
+      assert.match(text.stdout, /^Done:\s+yes$/m);
+      assert.match(text.stdout, /^Error:\s+code 1: The operation was cancelled\.$/m);
+      assert.match(
+        text.stdout,
+        /^Note:\s+Cancelling does not roll back: files already written under gs:\/\/bkt\/cancelled/m,
+      );
+    });
+  });
+
+  test("auth none: an emulator without auth needs no credentials at all", async () => {
+    await withEmulator({ auth: "none", behaviour: { operationDurationMs: 50 } }, async (emu) => {
+      const name = await startExport(emu, "gs://bkt/open");
+      await untilDone(emu, name);
+      const result = await runCli(["describe", shortId(name), "--project", "demo-project"], {
+        env: { FIRESTORE_CUSTOM_ENDPOINT: emu.url },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^State:\s+SUCCESSFUL$/m);
+      assert.match(result.stdout, /^Took:\s+\d/m);
+    });
+  });
+});

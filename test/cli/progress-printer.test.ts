@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { LOG_INTERVAL_MS, ProgressPrinter } from "../../cli/progress-printer";
+import type { OperationView } from "../../provider/operation-view";
+
+/** A terminal cannot be spawned portably, so the printer is driven directly with a recording stream. */
+function recorder(
+  isTTY: boolean,
+  columns = 60,
+): { isTTY: boolean; columns: number; text: string; write(t: string): void } {
+  return {
+    isTTY,
+    columns,
+    text: "",
+    write(t: string) {
+      this.text += t;
+    },
+  };
+}
+
+function view(state: string, completed: number): OperationView {
+  return {
+    name: "projects/p-1234/databases/(default)/operations/ASabc",
+    metadataType: "ExportDocumentsMetadata",
+    done: state === "SUCCESSFUL",
+    state,
+    documents: { completed, estimated: 1_000 },
+    request: { collectionIds: [], namespaceIds: [] },
+  };
+}
+
+describe("progress output", () => {
+  test("on a TTY: one line rewritten in place, fitted to the width, erased at the end", () => {
+    const tty = recorder(true, 80);
+    const printer = new ProgressPrinter(tty);
+    for (let done = 0; done <= 1_000; done += 100) printer.update(view("PROCESSING", done));
+    printer.clear();
+    assert.ok(!tty.text.includes("\n"), "never a new line");
+    const frames = tty.text.split("\r").filter(Boolean);
+    assert.equal(frames.length, 12, "eleven redraws and the final erase");
+    assert.equal(frames[5], "[##########----------] PROCESSING 500/1,000 documents (50.0%)\x1b[K");
+    assert.equal(frames.at(-1), "\x1b[K");
+
+    const narrow = recorder(true, 40);
+    new ProgressPrinter(narrow).update(view("PROCESSING", 500));
+    assert.equal(narrow.text, "\r[##########----------] PROCESSING 50...\x1b[K", "one column short of the width");
+  });
+
+  test("without a TTY: a line per state change, and at most one per interval in between", () => {
+    const log = recorder(false);
+    let now = 0;
+    const printer = new ProgressPrinter(log, () => now);
+    for (let done = 0; done < 500; done += 10) {
+      printer.update(view("PROCESSING", done));
+      now += 100;
+    }
+    now += LOG_INTERVAL_MS;
+    printer.update(view("PROCESSING", 600));
+    printer.update(view("CANCELLING", 610));
+    printer.update(view("CANCELLING", 620));
+    const lines = log.text.trimEnd().split("\n");
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^\d\d:\d\d:\d\dZ ASabc: /, "")),
+      [
+        "PROCESSING 0/1,000 documents (0.0%)",
+        "PROCESSING 600/1,000 documents (60.0%)",
+        "CANCELLING 610/1,000 documents (61.0%)",
+      ],
+    );
+  });
+});
