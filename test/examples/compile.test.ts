@@ -18,9 +18,13 @@ test("there are examples to check", () => {
 for (const example of examples) {
   test(`examples/${example} type-checks`, () => {
     const dir = path.join(repoRoot(), "examples", example);
-    for (const file of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"]) {
+    for (const file of ["package.json", "tsconfig.json", "index.ts"]) {
       assert.ok(fs.existsSync(path.join(dir, file)), `${example}/${file} exists`);
     }
+    // The quick start's project file is the root Pulumi.yaml, which points here.
+    const project = example === "quickstart" ? path.join(repoRoot(), "Pulumi.yaml") : path.join(dir, "Pulumi.yaml");
+    assert.ok(fs.existsSync(project), `${project} exists`);
+    if (example === "quickstart") assert.match(fs.readFileSync(project, "utf8"), /^main: examples\/quickstart\/$/m);
     const tsc = path.join(repoRoot(), "node_modules", "typescript", "bin", "tsc");
     const result = spawnSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json"), "--noEmit"], {
       encoding: "utf8",
