@@ -4,8 +4,10 @@
  */
 
 export class FirestoreOperationsError extends Error {
+  /** The class name, which survives serialization (guards check it rather than `instanceof`). */
   override name = "FirestoreOperationsError";
 
+  /** Brand for {@link isFirestoreOperationsError}. */
   get isFirestoreOperationsError(): true {
     return true;
   }
@@ -15,7 +17,9 @@ export class FirestoreOperationsError extends Error {
 export class InvalidInputError extends FirestoreOperationsError {
   override name = "InvalidInputError";
   constructor(
+    /** The input (or config key) at fault, e.g. `outputUriPrefix` or `timeouts.delete`. */
     readonly field: string,
+    /** The rule it broke, in words. */
     readonly rule: string,
   ) {
     super(`${field}: ${rule}`);
@@ -44,7 +48,9 @@ export class OperationTimeoutError extends FirestoreOperationsError {
   override name = "OperationTimeoutError";
   constructor(
     message: string,
+    /** The operation waited for. */
     readonly operationName: string,
+    /** Its state when the wait gave up. */
     readonly lastState: string,
   ) {
     super(message);
@@ -66,6 +72,7 @@ export class AmbiguousStartError extends FirestoreOperationsError {
   override name = "AmbiguousStartError";
   constructor(
     message: string,
+    /** Operations that match the request (none, or more than one). */
     readonly candidates: string[],
   ) {
     super(message);

@@ -5,6 +5,7 @@ import type { Cancellation } from "./outputs";
 export interface DatabaseReference {
   /** The database id, e.g. `(default)` (what `gcp.firestore.Database` calls `name`). */
   name: pulumi.Input<string>;
+  /** The database's project. */
   project: pulumi.Input<string>;
 }
 
@@ -36,7 +37,12 @@ export interface OperationSettingsArgs {
    * @default { create: "2h", delete: "30m" }
    * @example { create: "3h", delete: "10m" }
    */
-  timeouts?: pulumi.Input<{ create?: pulumi.Input<string>; delete?: pulumi.Input<string> }>;
+  timeouts?: pulumi.Input<{
+    /** Bound of the `waitFor: "done"` wait. @default "2h" */
+    create?: pulumi.Input<string>;
+    /** Bound of the wait for a cancelled operation to end. @default "30m" */
+    delete?: pulumi.Input<string>;
+  }>;
   /**
    * What destroy/replace does when the operation finishes despite the cancel: `"warn"` logs it and goes on;
    * `"fail"` stops with an error (the resource stays; running the command again removes it).
@@ -66,6 +72,7 @@ export const OUTPUT_NAMES = [
   "cancelEffects",
 ] as const;
 
+/** The outputs every Firestore operation resource has, refreshed by create, update and refresh. */
 export interface OperationOutputs {
   /** Full operation name (also the resource id). @example "projects/p/databases/(default)/operations/AS..." */
   readonly operationName: pulumi.Output<string>;
@@ -73,10 +80,15 @@ export interface OperationOutputs {
   readonly operationType: pulumi.Output<string>;
   /** OperationState as of the last create, update or refresh: PROCESSING, CANCELLING, SUCCESSFUL, FAILED, CANCELLED... */
   readonly state: pulumi.Output<string>;
+  /** True once the operation finished (successfully or not). */
   readonly done: pulumi.Output<boolean>;
+  /** Documents processed so far. */
   readonly documentsCompleted: pulumi.Output<number>;
+  /** Documents the server estimates the operation will process. */
   readonly documentsEstimated: pulumi.Output<number>;
+  /** Bytes processed so far. */
   readonly bytesCompleted: pulumi.Output<number>;
+  /** Bytes the server estimates the operation will process. */
   readonly bytesEstimated: pulumi.Output<number>;
   /** Percent of estimated documents done, when the server gives an estimate. */
   readonly progressPercent: pulumi.Output<number | undefined>;
@@ -86,6 +98,7 @@ export interface OperationOutputs {
   readonly endTime: pulumi.Output<string | undefined>;
   /** Canonical error code (1 = CANCELLED) once the operation failed or was cancelled. */
   readonly errorCode: pulumi.Output<number | undefined>;
+  /** The error message once the operation failed or was cancelled. */
   readonly errorMessage: pulumi.Output<string | undefined>;
   /** How the last cancel ended: none, requested, cancelled, completed-despite-cancel, failed-despite-cancel. */
   readonly cancellation: pulumi.Output<Cancellation>;

@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 npx biome check .
+# The API reference must build from the TSDoc without a single warning.
+npx typedoc --emit none --treatWarningsAsErrors
 mapfile -t files < <(find dist/test -name '*.test.js' | sort)
 node --test --test-reporter=spec "${files[@]}"
