@@ -64,7 +64,7 @@ export function cancellationOutcome(view: OperationView): Cancellation {
 
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
 export function describeProgress(view: OperationView): string {
-  const parts = [view.state];
+  const parts: string[] = [];
   if (view.documents?.estimated) {
     const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
     parts.push(
@@ -72,7 +72,7 @@ export function describeProgress(view: OperationView): string {
     );
   }
   if (view.bytes?.estimated) parts.push(`${formatBytes(view.bytes.completed)}/${formatBytes(view.bytes.estimated)}`);
-  return parts.join(", ").replace(",", "");
+  return parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
 }
 
 function formatBytes(bytes: number): string {
