@@ -1,3 +1,4 @@
+import { MalformedResponseError } from "./errors";
 import { parseDatabaseName, parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
 import type { Transport } from "./transport";
@@ -45,7 +46,21 @@ export class FirestoreAdminClient {
       body,
       idempotent: false,
     });
-    return parseOperation(json);
+    const view = parseOperation(json);
+    // The name becomes the resource id and the target of every later request: it must be a valid name in the
+    // database we asked, never something a server made up.
+    let name: ReturnType<typeof parseOperationName>;
+    try {
+      name = parseOperationName(view.name, "operation name");
+    } catch (error) {
+      throw new MalformedResponseError(`the server answered with an invalid ${(error as Error).message}`);
+    }
+    if (`projects/${name.project}/databases/${name.database}` !== database) {
+      throw new MalformedResponseError(
+        `asked ${database} to start an operation, got one of another database: ${view.name.slice(0, 200)}`,
+      );
+    }
+    return view;
   }
 
   async get(name: string): Promise<OperationView> {
@@ -74,7 +89,10 @@ export class FirestoreAdminClient {
       const json = (await this.transport.request({ method: "GET", url: url.toString(), idempotent: true })) as {
         operations?: unknown;
         nextPageToken?: unknown;
-      };
+      } | null;
+      if (typeof json !== "object" || json === null || Array.isArray(json)) {
+        throw new MalformedResponseError("operations.list answered something that is not a ListOperationsResponse");
+      }
       if (Array.isArray(json.operations)) {
         for (const op of json.operations) out.push(parseOperation(op));
       }

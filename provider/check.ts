@@ -2,9 +2,13 @@ import { parseDuration } from "./durations";
 import type { InvalidInputError } from "./errors";
 import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs, type ResourceKind } from "./kinds";
 import { resolveDatabase, resolveOperationName } from "./names";
+import { quote, trimTrailingSlashes } from "./text";
 
 /** The engine's placeholder for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** How a failure names an input whose key is the empty string (the engine cannot attach it to a field). */
+export const EMPTY_KEY = "(empty key)";
 
 export interface CheckFailure {
   property: string;
@@ -30,15 +34,16 @@ export function checkInputs(
 
   for (const key of Object.keys(news)) {
     if (!(KIND_INPUTS[kind] as readonly string[]).includes(key) && !COMMON.includes(key)) {
-      fail(key, "is not an input of this resource");
+      fail(key === "" ? EMPTY_KEY : key, "is not an input of this resource");
     }
   }
   if ("__provider" in news) out.__provider = news.__provider;
 
   // database: a full name, or an id with a project (the resource's, else gcp:project).
   const project = news.project;
-  if (project !== undefined && typeof project !== "string") fail("project", "must be a string");
-  if (unknown(news.database) || unknown(project)) {
+  if (project !== undefined && typeof project !== "string") {
+    fail("project", "must be a string");
+  } else if (unknown(news.database) || unknown(project)) {
     out.database = UNKNOWN;
   } else if (news.database !== undefined && typeof news.database !== "string") {
     fail("database", "must be a string: a database name, a database id, or a gcp.firestore.Database");
@@ -91,11 +96,11 @@ export function checkInputs(
 
   const waitFor = news.waitFor ?? "started";
   if (waitFor !== "started" && waitFor !== "done" && !unknown(waitFor))
-    fail("waitFor", `must be "started" or "done", got ${show(waitFor)}`);
+    fail("waitFor", `must be "started" or "done", got ${quote(waitFor)}`);
   out.waitFor = waitFor;
   const onCancelLost = news.onCancelLost ?? "warn";
   if (onCancelLost !== "warn" && onCancelLost !== "fail" && !unknown(onCancelLost)) {
-    fail("onCancelLost", `must be "warn" or "fail", got ${show(onCancelLost)}`);
+    fail("onCancelLost", `must be "warn" or "fail", got ${quote(onCancelLost)}`);
   }
   out.onCancelLost = onCancelLost;
   out.timeouts = timeouts(news.timeouts, fail);
@@ -114,10 +119,6 @@ function attempt(fail: (property: string, reason: string) => void, body: () => v
   }
 }
 
-function show(value: unknown): string {
-  return typeof value === "string" ? `"${value.slice(0, 60)}"` : (JSON.stringify(value)?.slice(0, 60) ?? String(value));
-}
-
 /** gs://BUCKET[/PATH]: Cloud Storage bucket naming rules, no `..`, no empty segments. */
 function gsUri(
   value: unknown,
@@ -132,11 +133,11 @@ function gsUri(
   }
   const match = /^gs:\/\/([^/]+)(\/.*)?$/.exec(value);
   if (!match) {
-    fail(field, `must be a Cloud Storage URI gs://BUCKET${needsPath ? "/PATH" : "[/PATH]"}, got ${show(value)}`);
+    fail(field, `must be a Cloud Storage URI gs://BUCKET${needsPath ? "/PATH" : "[/PATH]"}, got ${quote(value)}`);
     return value;
   }
   const bucket = match[1] as string;
-  const path = (match[2] ?? "").replace(/^\/|\/+$/g, "");
+  const path = trimTrailingSlashes((match[2] ?? "").replace(/^\//, ""));
   const bucketOk =
     /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket) &&
     bucket.split(".").every((part) => part.length > 0 && part.length <= 63) &&
@@ -146,17 +147,17 @@ function gsUri(
   if (!bucketOk) {
     fail(
       field,
-      `bucket "${bucket}" is not a valid Cloud Storage bucket name (3-63 lowercase letters, digits, "-", "_", ".")`,
+      `bucket ${quote(bucket)} is not a valid Cloud Storage bucket name (3-63 lowercase letters, digits, "-", "_", ".")`,
     );
     return value;
   }
   if (path.split("/").some((segment) => segment === "" || segment === "." || segment === "..") && path !== "") {
-    fail(field, `path "${path}" must not contain empty, "." or ".." segments`);
+    fail(field, `path ${quote(path)} must not contain empty, "." or ".." segments`);
     return value;
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
   if (/[\u0000-\u001f\u007f#?]/.test(path)) {
-    fail(field, `path "${path}" must not contain control characters, "#" or "?"`);
+    fail(field, `path ${quote(path)} must not contain control characters, "#" or "?"`);
     return value;
   }
   if (needsPath && path === "") {
@@ -182,10 +183,10 @@ function idList(
   for (const [index, id] of value.entries()) {
     if (id === UNKNOWN) continue;
     if (typeof id !== "string") {
-      fail(`${field}[${index}]`, `must be a string, got ${show(id)}`);
+      fail(`${field}[${index}]`, `must be a string, got ${quote(id)}`);
       continue;
     }
-    if (seen.has(id)) fail(`${field}[${index}]`, `"${id}" appears more than once; ids must be unique`);
+    if (seen.has(id)) fail(`${field}[${index}]`, `${quote(id)} appears more than once; ids must be unique`);
     seen.add(id);
     const reason = problem(id);
     if (reason) fail(`${field}[${index}]`, reason);
@@ -195,15 +196,15 @@ function idList(
 
 function collectionIdProblem(id: string): string | undefined {
   if (id === "") return "must not be empty";
-  if (id.includes("/")) return `"${id}" must be a collection group id, without "/"`;
-  if (/^__.*__$/.test(id)) return `"${id}" is reserved (ids matching __.*__ are)`;
-  if (id === "." || id === "..") return `"${id}" is not a valid collection id`;
+  if (id.includes("/")) return `${quote(id)} must be a collection group id, without "/"`;
+  if (/^__.*__$/.test(id)) return `${quote(id)} is reserved (ids matching __.*__ are)`;
+  if (id === "." || id === "..") return `${quote(id)} is not a valid collection id`;
   if (Buffer.byteLength(id) > 1500) return "must be at most 1500 bytes";
   return undefined;
 }
 
 function namespaceIdProblem(id: string): string | undefined {
-  if (/^__.*__$/.test(id)) return `"${id}" is reserved (ids matching __.*__ are)`;
+  if (/^__.*__$/.test(id)) return `${quote(id)} is reserved (ids matching __.*__ are)`;
   if (Buffer.byteLength(id) > 100) return "must be at most 100 bytes";
   return undefined;
 }
@@ -217,14 +218,14 @@ function snapshotTime(value: unknown, now: number, fail: (property: string, reas
       : null;
   const ms = match ? Date.parse(`${match[1]}${(match[3] as string).toUpperCase()}`) : Number.NaN;
   if (!match || Number.isNaN(ms)) {
-    fail("snapshotTime", `must be an RFC 3339 timestamp such as "2026-05-26T10:20:00Z", got ${show(value)}`);
+    fail("snapshotTime", `must be an RFC 3339 timestamp such as "2026-05-26T10:20:00Z", got ${quote(value)}`);
     return value;
   }
   if (ms % 60_000 !== 0 || /[1-9]/.test(match[2] ?? "")) {
-    fail("snapshotTime", `must be a whole minute (seconds and fractions zero), got ${show(value)}`);
+    fail("snapshotTime", `must be a whole minute (seconds and fractions zero), got ${quote(value)}`);
     return value;
   }
-  if (ms > now) fail("snapshotTime", `must be in the past, got ${show(value)}`);
+  if (ms > now) fail("snapshotTime", `must be in the past, got ${quote(value)}`);
   return new Date(ms).toISOString().replace(".000Z", "Z");
 }
 
@@ -242,7 +243,7 @@ function timeouts(value: unknown, fail: (property: string, reason: string) => vo
     }
     if (raw === undefined || raw === UNKNOWN) continue;
     if (typeof raw !== "string") {
-      fail(`timeouts.${key}`, `must be a duration string such as "20m", got ${show(raw)}`);
+      fail(`timeouts.${key}`, `must be a duration string such as "20m", got ${quote(raw)}`);
       continue;
     }
     try {

@@ -1,4 +1,5 @@
 import { InvalidInputError } from "./errors";
+import { quote } from "./text";
 
 /**
  * Resource names. They end up in request paths, so they are validated strictly and never concatenated
@@ -24,7 +25,10 @@ export function formatDatabaseName(name: DatabaseName): string {
 export function parseDatabaseName(text: string, field = "database"): DatabaseName {
   const match = /^projects\/([^/]+)\/databases\/([^/]+)$/.exec(text);
   if (!match) {
-    throw new InvalidInputError(field, `must be "projects/PROJECT/databases/DATABASE" or a database id, got "${text}"`);
+    throw new InvalidInputError(
+      field,
+      `must be "projects/PROJECT/databases/DATABASE" or a database id, got ${quote(text, 80)}`,
+    );
   }
   return { project: checkProjectId(match[1] as string, field), database: checkDatabaseId(match[2] as string, field) };
 }
@@ -33,7 +37,7 @@ export function checkProjectId(project: string, field = "project"): string {
   if (!PROJECT_ID.test(project)) {
     throw new InvalidInputError(
       field,
-      `project id "${project}" must be lowercase letters, digits and hyphens (6-30 chars)`,
+      `project id ${quote(project)} must be lowercase letters, digits and hyphens (6-30 chars)`,
     );
   }
   return project;
@@ -43,7 +47,7 @@ export function checkDatabaseId(database: string, field = "database"): string {
   if (!DATABASE_ID.test(database)) {
     throw new InvalidInputError(
       field,
-      `database id "${database}" must be "(default)" or 4-63 lowercase letters, digits and hyphens, starting with a letter`,
+      `database id ${quote(database)} must be "(default)" or 4-63 lowercase letters, digits and hyphens, starting with a letter`,
     );
   }
   return database;
@@ -64,7 +68,7 @@ export function resolveDatabase(
     if (explicitProject !== undefined && explicitProject !== parsed.project) {
       throw new InvalidInputError(
         "project",
-        `"${explicitProject}" disagrees with the project in ${field} ("${parsed.project}")`,
+        `${quote(explicitProject)} disagrees with the project in ${field} ("${parsed.project}")`,
       );
     }
     return formatDatabaseName(parsed);
@@ -89,12 +93,12 @@ export function parseOperationName(text: string, field = "operationName"): Opera
   if (!match) {
     throw new InvalidInputError(
       field,
-      `must be "projects/PROJECT/databases/DATABASE/operations/ID", got "${truncate(text)}"`,
+      `must be "projects/PROJECT/databases/DATABASE/operations/ID", got ${quote(text, 80)}`,
     );
   }
   const id = match[3] as string;
   if (!OPERATION_ID.test(id)) {
-    throw new InvalidInputError(field, `operation id "${truncate(id)}" must be letters, digits, "-" and "_" only`);
+    throw new InvalidInputError(field, `operation id ${quote(id, 80)} must be letters, digits, "-" and "_" only`);
   }
   return {
     project: checkProjectId(match[1] as string, field),
@@ -111,12 +115,8 @@ export function formatOperationName(name: OperationName): string {
 export function resolveOperationName(text: string, database: string | undefined, field = "operationName"): string {
   if (text.startsWith("projects/")) return formatOperationName(parseOperationName(text, field));
   if (!OPERATION_ID.test(text)) {
-    throw new InvalidInputError(field, `must be a full operation name or an operation id, got "${truncate(text)}"`);
+    throw new InvalidInputError(field, `must be a full operation name or an operation id, got ${quote(text, 80)}`);
   }
   if (!database) throw new InvalidInputError("database", "is required when operationName is a bare operation id");
   return formatOperationName({ ...parseDatabaseName(database), id: text });
-}
-
-function truncate(text: string): string {
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

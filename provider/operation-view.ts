@@ -79,8 +79,10 @@ export function parseOperation(json: unknown, expectedName?: string): OperationV
     error = { code, message: typeof op.error.message === "string" ? cap(op.error.message) : "" };
   }
   if (done) {
-    // The result decides: CANCELLED is error code 1, any other error is FAILED, else SUCCESSFUL.
+    // The result decides: CANCELLED is error code 1, any other error is FAILED. Done with neither error nor
+    // response ("some services might not provide the result"): trust a terminal metadata state, else success.
     if (error) state = error.code === 1 ? "CANCELLED" : "FAILED";
+    else if (op.response === undefined || op.response === null) state = isTerminalState(state) ? state : "SUCCESSFUL";
     else state = "SUCCESSFUL";
   } else if (error) {
     throw new MalformedResponseError("an Operation that is not done must not carry an error");

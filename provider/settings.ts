@@ -1,4 +1,5 @@
 import { InvalidInputError } from "./errors";
+import { quote, trimTrailingSlashes } from "./text";
 
 /**
  * Provider settings, from the same stack config keys (and environment variables) as @pulumi/gcp, read in the
@@ -67,7 +68,7 @@ export function settingsFrom(config: Lookup, env: NodeJS.ProcessEnv = process.en
 
 /** @pulumi/gcp custom endpoints include the version path (`https://firestore.googleapis.com/v1/`). */
 export function normalizeEndpoint(endpoint: string): string {
-  const trimmed = endpoint.trim().replace(/\/+$/, "");
+  const trimmed = trimTrailingSlashes(endpoint.trim());
   return /\/v1$/.test(trimmed) ? `${trimmed}/` : `${trimmed}/v1/`;
 }
 
@@ -82,7 +83,7 @@ export function checkEndpoint(endpoint: string, allowInsecure: boolean): void {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new InvalidInputError("gcp:firestoreCustomEndpoint", `"${endpoint}" is not a URL`);
+    throw new InvalidInputError("gcp:firestoreCustomEndpoint", `${quote(endpoint, 80)} is not a URL`);
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new InvalidInputError("gcp:firestoreCustomEndpoint", "must not contain credentials, a query or a fragment");

@@ -81,6 +81,7 @@ export class Transport {
     if (this.options.userProject) headers["x-goog-user-project"] = this.options.userProject;
     if (request.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
+    let text: string;
     try {
       response = await fetch(request.url, {
         method: request.method,
@@ -89,7 +90,10 @@ export class Transport {
         signal: AbortSignal.timeout(this.attemptTimeoutMs),
         redirect: "error",
       });
+      // The body is part of the attempt: a stall (timeout) or a reset while reading it is a missing answer.
+      text = await readCapped(response, this.maxResponseBytes, what);
     } catch (cause) {
+      if (cause instanceof MalformedResponseError) throw cause;
       const code = networkCode(cause);
       const neverSent = code !== undefined && NEVER_SENT.has(code);
       const reason = code ?? (cause instanceof Error && cause.name === "TimeoutError" ? "timeout" : "network error");
@@ -99,7 +103,6 @@ export class Transport {
         error: new ApiRequestError(`${what}: no response (${reason})`, 0, undefined, !neverSent, { cause }),
       };
     }
-    const text = await readCapped(response, this.maxResponseBytes, what);
     if (response.ok) {
       try {
         return { ok: true, body: text === "" ? {} : JSON.parse(text) };

@@ -21,6 +21,7 @@ describe("examples against the emulator", () => {
       headers: { authorization: `Bearer ${DEV_TOKEN}`, "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
     return response.json() as Promise<Record<string, any>>;
   };
 
