@@ -8,7 +8,7 @@ import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiReques
 import { KIND_INPUTS, type ProviderInputs, type ResourceKind, SETTING_INPUTS, startRequest } from "./kinds";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs } from "./outputs";
-import { type Reporter, SILENT } from "./reporter";
+import { progressStatus, type Reporter, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
 import { Transport } from "./transport";
 import { waitUntilDone } from "./wait";
@@ -163,11 +163,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     }
     reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
     const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
+    const status = progressStatus(reporter);
     const ended = await waitUntilDone(client, name, {
       timeoutMs,
       purpose:
         "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-      onChange: (v) => reporter.status(`${short(name)}: ${describeProgress(v)}`),
+      onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
     });
     const outcome = cancellationOutcome(ended);
     if (outcome === "cancelled") {
@@ -187,6 +188,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 
   private async waitForDone(name: string, outs: ResourceOutputs, initial?: OperationView): Promise<ResourceOutputs> {
     const { client, reporter } = this.context();
+    const status = progressStatus(reporter);
     let view: OperationView;
     try {
       view = await waitUntilDone(
@@ -195,7 +197,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         {
           timeoutMs: parseDuration(outs.timeouts?.create ?? "2h", "timeouts.create"),
           purpose: 'the operation to finish (waitFor: "done")',
-          onChange: (v) => reporter.status(`${short(name)}: ${describeProgress(v)}`),
+          onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
         },
         initial,
       );

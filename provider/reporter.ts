@@ -54,3 +54,19 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
     status: (message) => send(1, message, true),
   };
 }
+
+/**
+ * Progress lines without flooding: a state change is shown at once, mere progress at most every `intervalMs`
+ * (non-interactive CLIs print every status line).
+ */
+export function progressStatus(reporter: Reporter, intervalMs = 5_000): (state: string, line: string) => void {
+  let lastState = "";
+  let lastAt = 0;
+  return (state, line) => {
+    const now = Date.now();
+    if (state === lastState && now - lastAt < intervalMs) return;
+    lastState = state;
+    lastAt = now;
+    reporter.status(line);
+  };
+}
