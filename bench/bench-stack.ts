@@ -1,0 +1,121 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createTempStack, type PulumiResult, runPulumi, type TempStack } from "../test/support/pulumi-cli";
+import { repoRoot } from "../test/support/repo";
+import { DescendantPeakSampler } from "./process-memory";
+import { type StackProgram, writeStackProgram } from "./stack-programs";
+
+/** One timed Pulumi command: wall time and the peak RSS of the processes it started, by role. */
+export interface TimedCommand {
+  wallMs: number;
+  result: PulumiResult;
+  /** Peak KiB of the largest process per role: "dynamic provider", "program", "engine". */
+  peakKib: Map<string, number>;
+}
+
+export interface BenchStack {
+  stack: TempStack;
+  /** The environment every command of this stack runs with. */
+  env: NodeJS.ProcessEnv;
+  setCount(count: number): Promise<void>;
+  /** Runs pulumi, timing it; throws with the whole output unless it exits 0. */
+  timed(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<TimedCommand>;
+  // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+  exportState(): Promise<any>;
+  remove(): void;
+}
+
+const COMMAND_TIMEOUT_MS = 15 * 60_000;
+
+/** The processes a Pulumi command starts, named by what they are. */
+function roleOf(cmdline: string): string | undefined {
+  if (cmdline.includes("cmd/dynamic-provider")) return "dynamic provider";
+  if (/@pulumi\/pulumi\/cmd\/run/.test(cmdline)) return "program";
+  if (/(^|\/)pulumi(\s|$)/.test(cmdline)) return "engine";
+  return undefined;
+}
+
+/**
+ * The stack's environment with this checkout's dynamic provider host first on PATH. The shared tool folder's
+ * `pulumi-resource-pulumi-nodejs` is a symlink that another checkout's setup may repoint (or break) while a
+ * benchmark runs; the benchmark must measure this checkout's provider either way.
+ */
+function pinDynamicProviderHost(stack: TempStack): NodeJS.ProcessEnv {
+  const bin = path.join(path.dirname(stack.programDir), "bin");
+  fs.mkdirSync(bin, { recursive: true });
+  const host = "pulumi-resource-pulumi-nodejs";
+  fs.symlinkSync(path.join(repoRoot(), "node_modules", "@pulumi", "pulumi", host), path.join(bin, host));
+  return { ...stack.env, PATH: `${bin}${path.delimiter}${stack.env.PATH ?? ""}` };
+}
+
+/**
+ * A temporary stack of one of the benchmark programs, with the real CLI; for `exports`, configured for the
+ * emulator at `emulatorUrl` with OAuth credentials (as test/support/e2e-stack.ts does).
+ */
+export async function createBenchStack(
+  program: StackProgram,
+  emulator?: { url: string; credentialsFile: string },
+): Promise<BenchStack> {
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), `bench-program-${program}-`));
+  let stack: TempStack;
+  try {
+    writeStackProgram(program, source);
+    stack = await createTempStack({
+      fixtureDir: source,
+      links: { "pulumi-firestore-operations": repoRoot() },
+    });
+  } finally {
+    fs.rmSync(source, { recursive: true, force: true });
+  }
+  const env = pinDynamicProviderHost(stack);
+  const checked = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<PulumiResult> => {
+    const result = await runPulumi(args, {
+      cwd: stack.programDir,
+      env: { ...env, ...extraEnv },
+      timeoutMs: COMMAND_TIMEOUT_MS,
+    });
+    if (result.code !== 0) {
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${result.code}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`,
+      );
+    }
+    return result;
+  };
+  try {
+    if (emulator) {
+      for (const [key, value] of Object.entries({
+        "gcp:project": "demo-project",
+        "gcp:credentials": emulator.credentialsFile,
+        "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
+      })) {
+        await checked(["config", "set", key, value]);
+      }
+    }
+  } catch (error) {
+    stack.remove();
+    throw error;
+  }
+  return {
+    stack,
+    env,
+    setCount: async (count) => {
+      await checked(["config", "set", "count", String(count)]);
+    },
+    async timed(args, extraEnv) {
+      const sampler = new DescendantPeakSampler(roleOf);
+      sampler.start();
+      const started = Date.now();
+      try {
+        const result = await checked(args, extraEnv);
+        const wallMs = Date.now() - started;
+        const peaks = sampler.stop();
+        return { wallMs, result, peakKib: new Map([...peaks].map(([role, p]) => [role, p.peakKib])) };
+      } finally {
+        sampler.stop(); // also when pulumi failed
+      }
+    },
+    exportState: async () => JSON.parse((await checked(["stack", "export"])).stdout),
+    remove: () => stack.remove(),
+  };
+}

@@ -1,0 +1,54 @@
+import { parseArgs } from "node:util";
+
+/** Benchmarks in the order they run (and appear in RESULTS.md). */
+export const BENCHMARK_NAMES = ["emulator-load", "cancel-lag", "stack-overhead", "destroy-scale"] as const;
+export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
+
+export interface BenchOptions {
+  /** The benchmarks to run, in the canonical order. */
+  selected: BenchmarkName[];
+  /** Smaller sizes and fewer repetitions: a smoke run, not figures to quote. */
+  quick: boolean;
+  /** Adds the slow cases (cancel latency 60 s). */
+  long: boolean;
+  /** Write RESULTS.md (only the sections that ran are replaced). */
+  write: boolean;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --only NAME[,NAME]   run only these: ${BENCHMARK_NAMES.join(", ")}
+  --quick              smaller sizes and fewer runs (a smoke run)
+  --long               also the slow cases (cancel latency 60 s)
+  --no-write           print the report without updating bench/RESULTS.md
+  --help`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: "string", multiple: true },
+      quick: { type: "boolean", default: false },
+      long: { type: "boolean", default: false },
+      "no-write": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return "help";
+  const requested = (values.only ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const name of requested) {
+    if (!(BENCHMARK_NAMES as readonly string[]).includes(name)) {
+      throw new TypeError(`unknown benchmark "${name}"; known: ${BENCHMARK_NAMES.join(", ")}`);
+    }
+  }
+  return {
+    selected: requested.length ? BENCHMARK_NAMES.filter((n) => requested.includes(n)) : [...BENCHMARK_NAMES],
+    quick: values.quick ?? false,
+    long: values.long ?? false,
+    write: !values["no-write"],
+  };
+}

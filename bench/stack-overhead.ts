@@ -1,0 +1,212 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeEmulatorCredentials } from "../emulator/index";
+import { spawnEmulator } from "../test/support/emulator-process";
+import { type BenchStack, createBenchStack, type TimedCommand } from "./bench-stack";
+import type { Benchmark } from "./benchmark";
+import { EmulatorAdmin } from "./emulator-admin";
+import { table } from "./markdown";
+import { formatBytes, formatMiB, formatMs, formatRatio, median, verdict } from "./stats";
+
+const GOAL_RATIO = 1.15;
+const UP = ["up", "--yes", "--non-interactive", "--skip-preview"];
+const DESTROY = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
+
+interface Cycle {
+  up: TimedCommand;
+  destroy: TimedCommand;
+}
+
+/** Bytes of `__provider` and of the whole resource, averaged over the stack's custom resources of a type. */
+// biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+function sizePerResource(state: any, typePrefix: string): { provider: number; resource: number; count: number } {
+  // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+  const resources = (state.deployment?.resources ?? []).filter((r: any) => String(r.type).startsWith(typePrefix));
+  const bytes = (value: unknown) => Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value ?? ""));
+  const average = (f: (r: unknown) => number) =>
+    resources.length ? resources.reduce((total: number, r: unknown) => total + f(r), 0) / resources.length : 0;
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+    provider: average((r: any) => bytes(r.inputs?.__provider ?? r.outputs?.__provider)),
+    resource: average((r) => bytes(r)),
+    count: resources.length,
+  };
+}
+
+/**
+ * The file backend rewrites the whole checkpoint after every step, so a larger resource costs more per step
+ * the more resources there are. PULUMI_SKIP_CHECKPOINTS saves only the final state: running both stacks with
+ * it shows how much of the gap is state size rather than the provider's own work.
+ */
+const SKIP_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+async function cycle(stack: BenchStack, count: number, extraEnv?: NodeJS.ProcessEnv): Promise<Cycle> {
+  await stack.setCount(count);
+  const up = await stack.timed(UP, extraEnv);
+  const destroy = await stack.timed(DESTROY, extraEnv);
+  return { up, destroy };
+}
+
+export const stackOverhead: Benchmark = {
+  name: "stack-overhead",
+  title: "pulumi up + destroy through the real CLI: FirestoreExport vs a no-op dynamic resource",
+  async run(options, progress) {
+    const sizes = options.quick ? [1, 10] : [1, 10, 100];
+    const repetitions = options.quick ? 1 : 3;
+    // Operations run for hours and cancels land at once: destroy takes the real cancel path, without waiting.
+    const emulator = await spawnEmulator([
+      "--auth",
+      "oauth",
+      "--duration-ms",
+      String(6 * 3600_000),
+      "--cancel-latency-ms",
+      "0",
+    ]);
+    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stack-creds-"));
+    const stacks: BenchStack[] = [];
+    try {
+      const admin = new EmulatorAdmin(emulator.url);
+      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
+      const noop = await createBenchStack("noop");
+      stacks.push(noop);
+      const exports = await createBenchStack("exports", {
+        url: emulator.url,
+        credentialsFile: creds.externalAccountFile,
+      });
+      stacks.push(exports);
+
+      const rows: (string | number)[][] = [];
+      const goals: string[] = [];
+      let sizeRows: (string | number)[][] = [];
+      let checkpointRows: (string | number)[][] = [];
+      for (const count of sizes) {
+        const runs = { noop: [] as Cycle[], exports: [] as Cycle[] };
+        const requestsPerResource: number[] = [];
+        for (let rep = 0; rep < repetitions; rep++) {
+          // Alternate which stack goes first, so neither always runs on a cooler (or hotter) machine.
+          for (const which of rep % 2 ? (["exports", "noop"] as const) : (["noop", "exports"] as const)) {
+            progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${which}`);
+            if (which === "exports") await admin.newRequests();
+            runs[which].push(await cycle(which === "noop" ? noop : exports, count));
+            if (which === "exports") {
+              const log = await admin.newRequests();
+              requestsPerResource.push(log.filter((e) => e.endpoint && e.endpoint !== "token").length / count);
+              const stillRunning = (await admin.operations()).filter((op) => !op.done).length;
+              if (stillRunning) throw new Error(`${stillRunning} exports still running after destroy`);
+            }
+          }
+        }
+        if (count === sizes[sizes.length - 1]) {
+          // Deploy once more, untimed, to measure what a resource costs in state.
+          progress(`N=${count}: state sizes`);
+          const sizesOf = async (stack: BenchStack, prefix: string) => {
+            await stack.timed(UP);
+            const size = sizePerResource(await stack.exportState(), prefix);
+            await stack.timed(DESTROY);
+            return size;
+          };
+          const noopSize = await sizesOf(noop, "pulumi-nodejs:dynamic/bench:Noop");
+          const exportSize = await sizesOf(exports, "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport");
+          progress(`N=${count}: both stacks with PULUMI_SKIP_CHECKPOINTS`);
+          const noopSkip = await cycle(noop, count, SKIP_CHECKPOINTS);
+          const exportsSkip = await cycle(exports, count, SKIP_CHECKPOINTS);
+          const total = (c: Cycle) => c.up.wallMs + c.destroy.wallMs;
+          checkpointRows = [
+            ["no-op", formatMs(noopSkip.up.wallMs), formatMs(noopSkip.destroy.wallMs), formatMs(total(noopSkip))],
+            [
+              "FirestoreExport",
+              formatMs(exportsSkip.up.wallMs),
+              formatMs(exportsSkip.destroy.wallMs),
+              formatMs(total(exportsSkip)),
+            ],
+            [
+              "**ratio**",
+              formatRatio(exportsSkip.up.wallMs / noopSkip.up.wallMs),
+              formatRatio(exportsSkip.destroy.wallMs / noopSkip.destroy.wallMs),
+              `**${formatRatio(total(exportsSkip) / total(noopSkip))}**`,
+            ],
+          ];
+          sizeRows = [
+            ["no-op dynamic resource", noopSize.count, formatBytes(noopSize.provider), formatBytes(noopSize.resource)],
+            ["FirestoreExport", exportSize.count, formatBytes(exportSize.provider), formatBytes(exportSize.resource)],
+            [
+              "**ratio**",
+              "",
+              formatRatio(exportSize.provider / noopSize.provider),
+              formatRatio(exportSize.resource / noopSize.resource),
+            ],
+          ];
+        }
+        const med = (cycles: Cycle[], f: (c: Cycle) => number) => median(cycles.map(f));
+        const upOf = (c: Cycle) => c.up.wallMs;
+        const destroyOf = (c: Cycle) => c.destroy.wallMs;
+        const totalOf = (c: Cycle) => c.up.wallMs + c.destroy.wallMs;
+        const providerPeak = (c: Cycle) =>
+          Math.max(c.up.peakKib.get("dynamic provider") ?? 0, c.destroy.peakKib.get("dynamic provider") ?? 0);
+        const ratio = med(runs.exports, totalOf) / med(runs.noop, totalOf);
+        rows.push(
+          [
+            `${count}`,
+            "no-op",
+            formatMs(med(runs.noop, upOf)),
+            formatMs(med(runs.noop, destroyOf)),
+            formatMs(med(runs.noop, totalOf)),
+            formatMiB(med(runs.noop, providerPeak) || undefined),
+            "",
+          ],
+          [
+            `${count}`,
+            "FirestoreExport",
+            formatMs(med(runs.exports, upOf)),
+            formatMs(med(runs.exports, destroyOf)),
+            formatMs(med(runs.exports, totalOf)),
+            formatMiB(med(runs.exports, providerPeak) || undefined),
+            median(requestsPerResource).toFixed(1),
+          ],
+          [
+            `${count}`,
+            "**ratio**",
+            formatRatio(med(runs.exports, upOf) / med(runs.noop, upOf)),
+            formatRatio(med(runs.exports, destroyOf) / med(runs.noop, destroyOf)),
+            `**${formatRatio(ratio)}**`,
+            formatRatio(med(runs.exports, providerPeak) / med(runs.noop, providerPeak)),
+            "",
+          ],
+        );
+        goals.push(`N=${count}: ${formatRatio(ratio)}${count === 100 ? ` → ${verdict(ratio < GOAL_RATIO)}` : ""}`);
+      }
+      return [
+        `\`pulumi up --skip-preview\` then \`pulumi destroy --skip-preview\` (default parallelism) of N resources, ` +
+          `median of ${repetitions} cycle(s) per size. FirestoreExport against the emulator with operations that run ` +
+          "for hours and cancels that land at once (so destroy takes the real get → cancel → get path without " +
+          "waiting); the baseline is the same program shape with a no-op inline dynamic provider. Peak RSS is the " +
+          "largest `cmd/dynamic-provider` node process seen (sampled every 100 ms from /proc). Requests per resource " +
+          "count every admin API call the emulator logged during the up + destroy.",
+        "",
+        table(
+          ["N", "stack", "up", "destroy", "up + destroy", "dynamic provider peak RSS", "API requests / resource"],
+          rows,
+        ),
+        "",
+        `**Goal** (FirestoreExport / no-op, up + destroy, at N=100: < ${GOAL_RATIO}): ${goals.join("; ")}` +
+          (sizes.includes(100) ? "." : " (N=100 runs only without --quick)."),
+        "",
+        `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per resource; \`__provider\` is the ` +
+          "serialized provider, the whole resource is its JSON in the deployment):",
+        "",
+        table(["resource", "count", "`__provider`", "whole resource"], sizeRows),
+        "",
+        `Diagnostic at N=${sizes[sizes.length - 1]}, one cycle per stack with \`PULUMI_SKIP_CHECKPOINTS=true\` (the ` +
+          "file backend then writes the state once at the end instead of after every step): the part of the gap " +
+          "that remains is the provider's own work, the rest came from rewriting a larger state after every step.",
+        "",
+        table(["stack", "up", "destroy", "up + destroy"], checkpointRows),
+      ].join("\n");
+    } finally {
+      for (const stack of stacks) stack.remove();
+      await emulator.kill();
+      fs.rmSync(credentialsDir, { recursive: true, force: true });
+    }
+  },
+};
