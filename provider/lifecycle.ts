@@ -164,12 +164,19 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
     const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
     const status = progressStatus(reporter);
-    const ended = await waitUntilDone(client, name, {
-      timeoutMs,
-      purpose:
-        "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-      onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
-    });
+    // Start from the view read before the cancel: the first GET waits one backoff step, as a cancel rarely lands
+    // within milliseconds (one request fewer per destroy; bench/RESULTS.md, cancel-lag).
+    const ended = await waitUntilDone(
+      client,
+      name,
+      {
+        timeoutMs,
+        purpose:
+          "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
+        onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
+      },
+      view,
+    );
     const outcome = cancellationOutcome(ended);
     if (outcome === "cancelled") {
       reporter.info(

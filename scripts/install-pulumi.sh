@@ -51,18 +51,19 @@ is_installed() {
     [[ $("$1/pulumi" version 2>/dev/null) == "v$PULUMI_VERSION" ]]
 }
 
-# link_dynamic_provider DIR: (re)point DIR/pulumi-resource-pulumi-nodejs at this
-# repo's @pulumi/pulumi. The engine runs that script for dynamic providers; the
-# script itself resolves @pulumi/pulumi from the program directory it runs in.
+# link_dynamic_provider DIR: put @pulumi/pulumi's pulumi-resource-pulumi-nodejs in DIR. It is a copy, not a link:
+# the script resolves @pulumi/pulumi from the program directory it runs in, so it does not depend on the
+# checkout it came from (the cache is shared by every checkout, and a CI clone may be deleted).
 link_dynamic_provider() {
-  local tmp_link="$1/.pulumi-resource-pulumi-nodejs.$$"
-  ln -sfn "$dynamic_provider_script" "$tmp_link"
-  mv -Tf "$tmp_link" "$1/pulumi-resource-pulumi-nodejs" # rename: atomic for concurrent readers
+  local tmp="$1/.pulumi-resource-pulumi-nodejs.$$"
+  cp "$dynamic_provider_script" "$tmp"
+  chmod 755 "$tmp"
+  mv -Tf "$tmp" "$1/pulumi-resource-pulumi-nodejs" # rename: atomic for concurrent readers
 }
 
 finish() {
   link_dynamic_provider "$bin_dir"
-  log "@pulumi/pulumi $(node -p 'require(process.argv[1]).version' "$repo_root/node_modules/@pulumi/pulumi/package.json") linked from $repo_root"
+  log "pulumi-resource-pulumi-nodejs from @pulumi/pulumi $(node -p 'require(process.argv[1]).version' "$repo_root/node_modules/@pulumi/pulumi/package.json") in $bin_dir"
   printf '%s\n' "$bin_dir"
   exit 0
 }
