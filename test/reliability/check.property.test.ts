@@ -61,8 +61,7 @@ describe("checkInputs under generated input", () => {
     test(`${kind}: ${HOSTILE_RUNS} hostile inputs never throw, stay under ${PER_CALL_MS} ms, fail deterministically with named fields`, async (t) => {
       const result = await property("hostile", kind, HOSTILE_RUNS);
       t.diagnostic(
-        `${result.runs} runs, ${result.withoutFailures} accepted, slowest call ${result.slowestMs.toFixed(1)} ms, ` +
-          `${result.knownBugHits} hits of the known non-string-project bug`,
+        `${result.runs} runs, ${result.withoutFailures} accepted, slowest call ${result.slowestMs.toFixed(1)} ms`,
       );
     });
 
@@ -90,7 +89,7 @@ describe("checkInputs under generated input", () => {
 });
 
 describe("checkInputs on crafted hostile input", () => {
-  // Known bug (see the report): `path.replace(/^\/|\/+$/g, "")` in provider/check.ts backtracks on every
+  // Regression (found by these tests, fixed): `path.replace(/^\/|\/+$/g, "")` in provider/check.ts backtracks on every
   // position of a run of slashes, so a long run is quadratic (64k slashes: seconds; 1 MB: tens of minutes).
   for (const kind of ["export", "import"] as const) {
     test(`${kind}: a gs:// path with 64,000 consecutive slashes is refused within ${PER_CALL_MS} ms`, async () => {
@@ -99,7 +98,7 @@ describe("checkInputs on crafted hostile input", () => {
     });
   }
 
-  // Known bug (see the report): unknown keys are echoed as the failure's property, so a key "" gives a failure
+  // Regression (found by these tests, fixed): unknown keys are echoed as the failure's property, so a key "" gives a failure
   // with an empty property, which the engine cannot attach to any field.
   test('a news key "" is refused with a failure that has a non-empty property', () => {
     for (const kind of RESOURCE_KINDS) {
@@ -110,7 +109,7 @@ describe("checkInputs on crafted hostile input", () => {
     }
   });
 
-  // Known bug (see the report): several rules quote the whole offending value, so a 1 MB value makes a 1 MB
+  // Regression (found by these tests, fixed): several rules quote the whole offending value, so a 1 MB value makes a 1 MB
   // failure reason (printed by the CLI, kept in logs). Other rules already quote a short slice (60-80 chars).
   test("failure reasons quote at most a bounded slice of a 1 MB value", () => {
     const huge = "A".repeat(1_000_000);
@@ -141,7 +140,7 @@ describe("checkInputs on crafted hostile input", () => {
     assert.deepEqual(oversized, [], `failure reasons longer than 1,000 chars:\n${oversized.join("\n")}`);
   });
 
-  // Known bug, low severity (see the report): a non-string project already fails "must be a string", but is
+  // Regression (found by these tests, fixed): a non-string project already fails "must be a string", but is
   // still handed to resolveDatabase, whose regex test converts it to a string; for JSON such as
   // {"toString": ""} (or an object without a prototype) that throws, and the TypeError surfaces as a failure
   // on "(input)" reading "Cannot convert object to primitive value".

@@ -163,7 +163,7 @@ describe("malformed Operation JSON from operations.get", () => {
     });
   }
 
-  // Known bug (see the report): start() parses the answer with no expected name, so any non-empty string is
+  // Regression (found by these tests, fixed): start() parses the answer with no expected name, so any non-empty string is
   // taken as the new operation's name and becomes the resource id. A name that parseOperationName refuses makes
   // every later refresh and destroy fail with InvalidInputError (the resource cannot be removed without editing
   // state); a valid name in another database makes destroy cancel someone else's operation.
@@ -216,7 +216,7 @@ describe("malformed Operation JSON from operations.get", () => {
     }
   });
 
-  // Known bug (see the report): with done: true and no `error`, parseOperation derives SUCCESSFUL even when the
+  // Regression (found by these tests, fixed): with done: true and no `error`, parseOperation derives SUCCESSFUL even when the
   // server's own metadata says FAILED or CANCELLED and there is no `response`: a failed export would be reported
   // as finished successfully (waitFor: "done" would pass).
   test("done: true without error or response, metadata FAILED/CANCELLED: never reported SUCCESSFUL", async () => {
@@ -246,7 +246,7 @@ describe("malformed Operation JSON from operations.get", () => {
     assert.ok((view.outputUriPrefix ?? "").length <= 2_003);
   });
 
-  // Known bug (see the report): list() reads `json.operations` without checking that the body is an object,
+  // Regression (found by these tests, fixed): list() reads `json.operations` without checking that the body is an object,
   // so a `null` body throws a TypeError (list runs after an ambiguous start, to find what was started).
   test("operations.list answered with JSON null: a clear error, not a TypeError", async () => {
     handler = json(null);
@@ -440,7 +440,7 @@ describe("broken HTTP from the server", () => {
     assert.ok(outcome.ms < WORST_MS, `${outcome.ms} ms`);
   });
 
-  // Known bug (see the report): provider/transport.ts reads the body (readCapped) outside the try/catch that turns
+  // Regression (found by these tests, fixed): provider/transport.ts reads the body (readCapped) outside the try/catch that turns
   // fetch failures into ApiRequestError. A body that stalls past the attempt timeout rejects with a raw
   // DOMException TimeoutError ("The operation was aborted due to timeout"), a reset mid-body with a raw TypeError
   // ("terminated"): GETs and cancels are not retried, and a start POST is not seen as ambiguous, so create()
