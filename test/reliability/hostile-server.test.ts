@@ -9,6 +9,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import fc from "fast-check";
+import { OPERATION_STATES } from "../../emulator/wire-format";
 import { FirestoreAdminClient } from "../../provider/admin-client";
 import { retryAfterMs } from "../../provider/backoff";
 import { isFirestoreOperationsError } from "../../provider/errors";
@@ -620,16 +621,6 @@ describe("parseOperation on generated Operation JSON", () => {
           ),
         }),
         (m) => {
-          const STATE_NUMBERS = [
-            "OPERATION_STATE_UNSPECIFIED",
-            "INITIALIZING",
-            "PROCESSING",
-            "CANCELLING",
-            "FINALIZING",
-            "SUCCESSFUL",
-            "FAILED",
-            "CANCELLED",
-          ];
           const state = m.done ? (m.error ? (m.error.code === 1 ? "CANCELLED" : "FAILED") : "SUCCESSFUL") : m.state;
           const int = (n: number) => (m.int64AsString ? String(n) : n);
           const progress = (p: [number, number] | undefined) =>
@@ -640,7 +631,7 @@ describe("parseOperation on generated Operation JSON", () => {
               ...(m.done ? { done: true } : {}),
               metadata: {
                 "@type": "type.googleapis.com/google.firestore.admin.v1.ExportDocumentsMetadata",
-                operationState: m.numericState ? STATE_NUMBERS.indexOf(state) : state,
+                operationState: m.numericState ? (OPERATION_STATES as readonly string[]).indexOf(state) : state,
                 ...(m.docs ? { progressDocuments: progress(m.docs) } : {}),
                 ...(m.bytes ? { progressBytes: progress(m.bytes) } : {}),
               },
