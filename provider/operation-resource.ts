@@ -1,10 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
 import { type OperationOutputs, TYPE_MODULE } from "./resource-args";
-import { serializableProvider } from "./shim";
+import { providerModuleText } from "./shim";
 
-/** The outputs every Firestore operation resource shares; subclasses add their inputs and a type name. */
-export abstract class FirestoreOperationResource extends pulumi.dynamic.Resource implements OperationOutputs {
+/**
+ * The outputs every Firestore operation resource shares; subclasses add their inputs and a type name.
+ *
+ * A dynamic resource, registered as `pulumi.dynamic.Resource` registers one (type
+ * `pulumi-nodejs:dynamic/firestore-operations:<Type>`, provider module in `__provider`), but with a provider
+ * module we write ourselves rather than a serialized closure: see provider/shim.ts.
+ */
+export abstract class FirestoreOperationResource extends pulumi.CustomResource implements OperationOutputs {
   // `declare`: the base constructor sets these; a class field would overwrite them with undefined.
   /** Full operation name (also the resource id). */
   declare readonly operationName: OperationOutputs["operationName"];
@@ -45,6 +51,11 @@ export abstract class FirestoreOperationResource extends pulumi.dynamic.Resource
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
     // The old operation must be cancelled and over before a replacement starts.
-    super(serializableProvider(kind), name, props, { deleteBeforeReplace: true, ...opts }, TYPE_MODULE, typeName);
+    super(
+      `pulumi-nodejs:dynamic/${TYPE_MODULE}:${typeName}`,
+      name,
+      { ...props, __provider: providerModuleText(kind) },
+      { deleteBeforeReplace: true, ...opts },
+    );
   }
 }

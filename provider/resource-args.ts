@@ -106,7 +106,7 @@ export interface OperationOutputs {
   readonly cancelEffects: pulumi.Output<string>;
 }
 
-/** The props handed to `dynamic.Resource`: inputs, plus every output name so Pulumi registers it. */
+/** The props registered for a resource: inputs, plus every output name so Pulumi registers it. */
 export function resourceProps(args: OperationSettingsArgs, specific: Record<string, unknown>): pulumi.Inputs {
   const props: Record<string, unknown> = { ...specific };
   const database = args.database;

@@ -1,45 +1,44 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
 
 /**
- * The part of the provider that Pulumi serializes into state (`__provider`) and runs again at refresh and
- * destroy time, possibly months later. It holds no logic, credentials or clients: each call requires the
- * package installed next to the program (resolved from the program's folder, which also lets a program
- * inside this repository resolve the package itself) and forwards to it.
+ * The part of the provider that lives in state (`__provider`) and runs again at refresh and destroy time,
+ * possibly months later: a CommonJS module whose `handler()` returns the provider object, which is the
+ * contract the dynamic provider host loads (`requireFromString(text).handler()`). It holds no logic,
+ * credentials or clients: each call requires the package installed next to the program and forwards to it,
+ * so fixes reach resources created by older versions.
+ *
+ * It is not made by `pulumi.runtime.serializeFunction`: that wraps every captured function in ~160 bytes
+ * (2.5 KB for this shim), and `__provider` is stored twice per resource and rewritten at every checkpoint.
+ * The shim captures nothing, so its source text is the module.
  */
-export function serializableProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  // One object per kind: Pulumi caches serialized providers by identity, so a stack of 100 exports
-  // serializes the shim once.
-  let shim = shims.get(kind);
-  if (!shim) {
-    shim = createShim(kind);
-    shims.set(kind, shim);
-  }
-  return shim;
+export function providerModuleText(kind: ResourceKind): string {
+  return `exports.handler = () => (${forwardToInstalledPackage.toString()})(${JSON.stringify(kind)});\n`;
 }
 
-const shims = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
-
-function createShim(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
-  const load = () => {
-    const { createRequire } = require("node:module");
-    const { join } = require("node:path");
-    const requireFromProgram = createRequire(join(process.cwd(), "__pulumi_firestore_operations__.js"));
+/**
+ * Runs inside the dynamic provider host from its source text alone: it may use only its parameter, globals
+ * and `require`, and holds no comments (they would be stored too). The package is resolved from the
+ * program's folder (the host's working directory), where the user installed it.
+ */
+function forwardToInstalledPackage(kind: ResourceKind): Record<string, Forward> {
+  const call = async (method: string, args: unknown[]) => {
+    let runtime: typeof import("./runtime");
     try {
-      return requireFromProgram("pulumi-firestore-operations/runtime").providerFor(kind);
-    } catch (error) {
-      throw new Error(
-        `This resource needs the npm package pulumi-firestore-operations, installed in ${process.cwd()} (npm install pulumi-firestore-operations): ${error}`,
+      runtime = require("node:module").createRequire(require("node:path").join(process.cwd(), "_"))(
+        "pulumi-firestore-operations/runtime",
       );
+    } catch (error) {
+      throw new Error(`This resource needs the npm package pulumi-firestore-operations in ${process.cwd()}: ${error}`);
     }
+    const provider = runtime.providerFor(kind) as unknown as Record<string, Forward>;
+    return (provider[method] as Forward)(...args);
   };
-  return {
-    configure: async (request) => load().configure(request),
-    check: async (olds, news) => load().check(olds, news),
-    diff: async (id, olds, news) => load().diff(id, olds, news),
-    create: async (inputs) => load().create(inputs),
-    read: async (id, props) => load().read(id, props),
-    update: async (id, olds, news) => load().update(id, olds, news),
-    delete: async (id, props) => load().delete(id, props),
-  };
+  const provider: Record<string, Forward> = {};
+  for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
+    provider[method] = (...args) => call(method, args);
+  }
+  return provider;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: forwards whatever the host passes and returns.
+type Forward = (...args: unknown[]) => Promise<any>;
