@@ -1,12 +1,12 @@
 /**
  * Clients that "cancel an operation and wait until it is over", each as it really works: ours (the dynamic
  * provider's delete), Google's generated FirestoreAdminClient over REST, a fixed 10 s poll loop, and what-if
- * variants of ours built from the provider's own pieces with a different poll backoff.
+ * variants of ours built from the provider's own pieces with another poll schedule.
  */
 import { v1 } from "@google-cloud/firestore";
 import { GoogleAuth } from "google-auth-library";
 import { DEV_TOKEN } from "../emulator/index";
-import type { Backoff } from "../provider/backoff";
+import type { PollSchedule } from "../provider/backoff";
 import { createContext, settingsFromPulumiConfig } from "../provider/lifecycle";
 import { providerFor } from "../provider/runtime";
 import { waitUntilDone } from "../provider/wait";
@@ -55,16 +55,11 @@ export async function oursClient(config: Record<string, string>): Promise<Cancel
 }
 
 /**
- * Ours with another poll backoff: the same requests as the provider's delete (get, cancel, poll with the
- * provider's waitUntilDone), built from the provider's own client. `skipFirstPoll` hands the view read before
- * the cancel to waitUntilDone, so it sleeps before its first GET instead of polling right after the cancel.
+ * Ours with another poll schedule, built from the provider's own client and waitUntilDone: the requests of
+ * the provider's delete before it sent the cancel first, that is GET, cancel, then polls starting one delay
+ * after the cancel.
  */
-export function candidateClient(
-  label: string,
-  config: Record<string, string>,
-  backoff: Backoff,
-  skipFirstPoll: boolean,
-): CancelClient {
+export function candidateClient(label: string, config: Record<string, string>, schedule: PollSchedule): CancelClient {
   const { client } = createContext(settingsFromPulumiConfig({ get: (key) => config[key] }));
   return {
     label,
@@ -79,8 +74,8 @@ export function candidateClient(
           await waitUntilDone(
             client,
             view.name,
-            { timeoutMs: CANCEL_TIMEOUT_MS, purpose: "the cancelled operation to end", backoff },
-            skipFirstPoll ? before : undefined,
+            { timeoutMs: CANCEL_TIMEOUT_MS, purpose: "the cancelled operation to end", schedule },
+            before,
           );
         },
       };

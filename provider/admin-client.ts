@@ -68,14 +68,23 @@ export class FirestoreAdminClient {
     return parseOperation(json, name);
   }
 
-  /** Cancel is idempotent (a second cancel is a no-op), so transient failures are retried. */
-  async cancel(name: string): Promise<void> {
+  /**
+   * Cancel is idempotent (a second cancel is a no-op), so transient failures are retried. Resolves with the
+   * server's clock when it answered (its `Date` header, whole seconds), if it sent one.
+   */
+  async cancel(name: string): Promise<{ serverTimeMs?: number }> {
+    let serverTimeMs: number | undefined;
     await this.transport.request({
       method: "POST",
       url: `${this.operationUrl(name)}:cancel`,
       body: {},
       idempotent: true,
+      onResponseHeaders: (headers) => {
+        const date = Date.parse(headers.get("date") ?? "");
+        serverTimeMs = Number.isFinite(date) ? date : undefined;
+      },
     });
+    return serverTimeMs === undefined ? {} : { serverTimeMs };
   }
 
   async list(database: string, filter?: string): Promise<OperationView[]> {

@@ -8,18 +8,63 @@ export interface Backoff {
 }
 
 /**
- * Polling an operation's state: fast at first (a cancel often lands within a second), then capped low enough
- * that the end of a long wait is noticed within about a second.
+ * Polling an operation's state, by how long we have been waiting. A short ramp (a cancel often lands within a
+ * second), then a steady cadence for the first minute, in which most cancels land and in which we want to
+ * notice the end within about a quarter of a second; after that the delay grows with the wait, so an hour-long
+ * export or a slow cancel costs a few requests a minute instead of a few a second.
  */
-export const POLL_BACKOFF: Backoff = { initialDelayMs: 100, multiplier: 1.4, maxDelayMs: 1_000, jitter: 0.2 };
+export interface PollSchedule {
+  initialDelayMs: number;
+  multiplier: number;
+  /** The ramp's cap, held until `steadyForMs` of waiting. */
+  steadyDelayMs: number;
+  steadyForMs: number;
+  /** After `steadyForMs`, each delay adds this fraction of the time waited beyond it. */
+  growth: number;
+  maxDelayMs: number;
+  /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter], so many resources do not poll in step. */
+  jitter: number;
+}
+
+/**
+ * 450 ms steady: the expected lag is half a delay plus a request, under 250 ms. Delays 100, 140, 196, 274, 384,
+ * then 450 ms to 60 s; 3.45 s at 90 s, 12.5 s at 3 min, 30 s (the cap) from about 6 min on.
+ * bench/RESULTS.md (cancel-lag) measures it against Google's client.
+ */
+export const POLL_SCHEDULE: PollSchedule = {
+  initialDelayMs: 100,
+  multiplier: 1.4,
+  steadyDelayMs: 450,
+  steadyForMs: 60_000,
+  growth: 0.1,
+  maxDelayMs: 30_000,
+  jitter: 0.2,
+};
+
+export function pollDelay(
+  schedule: PollSchedule,
+  attempt: number,
+  elapsedMs: number,
+  random: () => number = Math.random,
+): number {
+  const ramp = Math.min(schedule.steadyDelayMs, schedule.initialDelayMs * schedule.multiplier ** attempt);
+  const patience = schedule.growth * Math.max(0, elapsedMs - schedule.steadyForMs);
+  return jittered(Math.min(schedule.maxDelayMs, ramp + patience), schedule.jitter, random);
+}
 
 /** Retrying a transient request failure (429, 5xx, reset): slower, since the server asked us to back off. */
 export const RETRY_BACKOFF: Backoff = { initialDelayMs: 500, multiplier: 2, maxDelayMs: 16_000, jitter: 0.5 };
 
 export function delayFor(backoff: Backoff, attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(backoff.maxDelayMs, backoff.initialDelayMs * backoff.multiplier ** attempt);
-  const factor = 1 + backoff.jitter * (2 * random() - 1);
-  return Math.max(0, Math.round(base * factor));
+  return jittered(
+    Math.min(backoff.maxDelayMs, backoff.initialDelayMs * backoff.multiplier ** attempt),
+    backoff.jitter,
+    random,
+  );
+}
+
+function jittered(baseMs: number, jitter: number, random: () => number): number {
+  return Math.max(0, Math.round(baseMs * (1 + jitter * (2 * random() - 1))));
 }
 
 /** Retry-After as seconds or an HTTP date; capped, since a hostile or broken server must not park us for days. */

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { FirestoreAdminClient } from "./admin-client";
 import { findStartedOperation } from "./ambiguous-start";
 import { createAuthHeaders } from "./auth-headers";
+import { type CancelRequest, requestCancel } from "./cancel-request";
 import { type CheckFailure, checkInputs } from "./check";
 import { parseDuration } from "./durations";
 import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "./errors";
@@ -133,39 +134,34 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   async delete(id: string, props: ResourceOutputs): Promise<void> {
     const { client, reporter } = this.context();
     const name = id;
-    let view: OperationView;
-    try {
-      view = await client.get(name);
-    } catch (error) {
-      if (isApiRequestError(error) && error.httpStatus === 404) {
-        reporter.info(`${name} no longer exists; nothing to cancel.`);
-        return;
-      }
-      throw error;
-    }
-    if (view.done) {
-      reporter.info(`${short(name)} already ended ${view.state}; nothing to cancel.`);
+    // Done is final: an operation the state saw end needs no request at all.
+    if (props.done === true) {
+      reporter.info(`${short(name)} already ended ${props.state}; nothing to cancel.`);
       return;
     }
+    let request: CancelRequest;
     try {
-      await client.cancel(name);
+      request = await requestCancel(client, name);
     } catch (error) {
       if (isApiRequestError(error) && error.httpStatus === 404) {
         reporter.info(`${name} no longer exists; nothing to cancel.`);
         return;
       }
-      if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
-        throw new CancelUnimplementedError(
-          `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${view.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
-        );
-      }
       throw error;
     }
-    reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
+    if (request.result === "unimplemented") {
+      throw new CancelUnimplementedError(
+        `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${request.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
+      );
+    }
+    if (request.result === "ended-before") {
+      reporter.info(`${short(name)} already ended ${request.view.state}; nothing to cancel.`);
+      return;
+    }
+    if (!request.view.done) reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
     const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
     const status = progressStatus(reporter);
-    // Start from the view read before the cancel: the first GET waits one backoff step, as a cancel rarely lands
-    // within milliseconds (one request fewer per destroy; bench/RESULTS.md, cancel-lag).
+    // Starts from the view read right after the cancel: that read was the first poll.
     const ended = await waitUntilDone(
       client,
       name,
@@ -175,7 +171,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
           "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
         onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
       },
-      view,
+      request.view,
     );
     const outcome = cancellationOutcome(ended);
     if (outcome === "cancelled") {

@@ -25,6 +25,8 @@ export interface Request {
    * idempotent (Google's own clients never retry them); operations get, list and cancel are.
    */
   idempotent: boolean;
+  /** Called with the headers of the response that succeeded. */
+  onResponseHeaders?: (headers: Headers) => void;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -104,6 +106,7 @@ export class Transport {
       };
     }
     if (response.ok) {
+      request.onResponseHeaders?.(response.headers);
       try {
         return { ok: true, body: text === "" ? {} : JSON.parse(text) };
       } catch {

@@ -1,12 +1,12 @@
 import type { FirestoreAdminClient } from "./admin-client";
-import { type Backoff, delayFor, POLL_BACKOFF, sleep } from "./backoff";
+import { POLL_SCHEDULE, type PollSchedule, pollDelay, sleep } from "./backoff";
 import { formatDuration } from "./durations";
 import { OperationTimeoutError } from "./errors";
 import type { OperationView } from "./operation-view";
 
 export interface WaitOptions {
   timeoutMs: number;
-  backoff?: Backoff;
+  schedule?: PollSchedule;
   /** Called whenever state or progress changed since the last call. */
   onChange?: (view: OperationView) => void;
   /** What the caller is waiting for, for the timeout message ("the export to finish", "the cancel to land"). */
@@ -14,8 +14,8 @@ export interface WaitOptions {
 }
 
 /**
- * Polls until the operation is done, with our own deadline. Starts fast (a cancel often lands in well under
- * a second) and backs off to a cap; transient request failures are retried by the transport.
+ * Polls until the operation is done, with our own deadline, on `POLL_SCHEDULE`; transient request failures
+ * are retried by the transport.
  */
 export async function waitUntilDone(
   client: FirestoreAdminClient,
@@ -23,8 +23,9 @@ export async function waitUntilDone(
   options: WaitOptions,
   initial?: OperationView,
 ): Promise<OperationView> {
-  const backoff = options.backoff ?? POLL_BACKOFF;
-  const deadline = Date.now() + options.timeoutMs;
+  const schedule = options.schedule ?? POLL_SCHEDULE;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
   let lastSignature = "";
   const notify = (view: OperationView): void => {
     const sig = signature(view);
@@ -37,7 +38,7 @@ export async function waitUntilDone(
   for (let attempt = 0; !current.done; attempt++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw timeout(name, options, current);
-    await sleep(Math.min(delayFor(backoff, attempt), remaining));
+    await sleep(Math.min(pollDelay(schedule, attempt, Date.now() - started), remaining));
     current = await client.get(name);
     notify(current);
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { waitFor } from "../support/emulator-client";
 import { withProvider } from "../support/provider-harness";
 
@@ -16,13 +17,39 @@ describe("delete: cancel, then wait until it is really over", () => {
     });
   });
 
-  test("already done: nothing to cancel, no cancel request", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
-      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
+  test("a cancel that lands at once is seen by the read right after it: one cancel, one GET", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      const getsBefore = (await h.requests("operations.get")).length;
       await h.provider("export").delete(id, outs);
-      assert.equal((await h.requests("operations.cancel")).length, 0);
+      assert.equal((await h.requests("operations.cancel")).length, 1);
+      assert.equal((await h.requests("operations.get")).length - getsBefore, 1);
+      assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
     });
   });
+
+  test("done as the state last saw it: nothing to cancel, no request at all", async () => {
+    await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
+      const before = (await h.requests("operations.get")).length;
+      await h.provider("export").delete(id, outs);
+      assert.equal((await h.requests("operations.cancel")).length, 0);
+      assert.equal((await h.requests("operations.get")).length, before);
+    });
+  });
+
+  for (const cancelDoneBehaviour of ["ok", "failed-precondition"] as const) {
+    test(`ended since the state last saw it (cancel on done: ${cancelDoneBehaviour}): nothing was lost`, async () => {
+      await withProvider({ behaviour: { operationDurationMs: 50, cancelDoneBehaviour } }, {}, async (h) => {
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", onCancelLost: "fail" });
+        assert.equal(outs.done, false);
+        // Ended a second before the cancel, on the server's clock (its Date header has whole seconds).
+        await sleep(1_100);
+        await h.provider("export").delete(id, outs);
+        assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
+      });
+    });
+  }
 
   test("404: already gone", async () => {
     await withProvider({ behaviour: { operationDurationMs: 50 } }, {}, async (h) => {
@@ -48,7 +75,9 @@ describe("delete: cancel, then wait until it is really over", () => {
           assert.match(error.message, /completed despite the cancel \(SUCCESSFUL\)/);
           return true;
         });
-        // The next destroy finds it done, and removes it.
+        // The next destroy finds it ended before its cancel, and removes it. "Before" is judged on the server's
+        // clock, whose Date header has whole seconds: a second after the end, any cancel is after it.
+        await sleep(1_000);
         await h.provider("export").delete(fail.id, fail.outs);
       },
     );
