@@ -56,11 +56,12 @@ function pinDynamicProviderHost(stack: TempStack): NodeJS.ProcessEnv {
 export async function createBenchStack(
   program: StackProgram,
   emulator?: { url: string; credentialsFile: string },
+  files: Record<string, string> = {},
 ): Promise<BenchStack> {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), `bench-program-${program}-`));
   let stack: TempStack;
   try {
-    writeStackProgram(program, source);
+    writeStackProgram(program, source, files);
     stack = await createTempStack({
       fixtureDir: source,
       links: { "pulumi-firestore-operations": repoRoot() },

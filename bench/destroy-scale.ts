@@ -47,10 +47,12 @@ export const destroyScale: Benchmark = {
           cancelLatencyMs: CANCEL_LATENCY_MS,
           parallel: undefined,
         },
+        { label: "baseline: cancels land at once", cancelLatencyMs: 0, parallel: count },
         { label: `cancel latency ${CANCEL_LATENCY_MS / 1000} s`, cancelLatencyMs: CANCEL_LATENCY_MS, parallel: count },
       ];
       const rows: (string | number)[][] = [];
-      let baselineMs = Number.NaN;
+      // Per --parallel: the baseline run with the same setting.
+      const baselineMs = new Map<number | undefined, number>();
       const goals: string[] = [];
       for (const scenario of scenarios) {
         progress(`${scenario.label}, --parallel ${scenario.parallel ?? `default (${defaultParallel})`}: up`);
@@ -74,14 +76,15 @@ export const destroyScale: Benchmark = {
         const of = (endpoint: string) => admins.filter((e) => e.endpoint === endpoint).length;
         const leftRunning = (await admin.operations()).filter((op) => !op.done).length;
         if (leftRunning) throw new Error(`${leftRunning} exports still running after destroy`);
-        if (scenario.cancelLatencyMs === 0) baselineMs = destroy.wallMs;
-        const overMs = destroy.wallMs - baselineMs;
+        if (scenario.cancelLatencyMs === 0) baselineMs.set(scenario.parallel, destroy.wallMs);
+        const baseline = baselineMs.get(scenario.parallel) ?? Number.NaN;
+        const overMs = destroy.wallMs - baseline;
         rows.push([
           scenario.label,
           scenario.parallel ?? `default (${defaultParallel})`,
           formatMs(destroy.wallMs),
           scenario.cancelLatencyMs ? formatMs(overMs) : "",
-          scenario.cancelLatencyMs ? formatRatio(destroy.wallMs / baselineMs) : "",
+          scenario.cancelLatencyMs ? formatRatio(destroy.wallMs / baseline) : "",
           admins.length,
           `${of("operations.get")} / ${of("operations.cancel")}`,
           admins.filter((e) => e.status === 429).length,
@@ -99,8 +102,9 @@ export const destroyScale: Benchmark = {
       return [
         `\`pulumi destroy --skip-preview\` of ${count} FirestoreExport resources whose exports are all in flight, ` +
           "created with the emulator's export limits off, then destroyed with them on (50 concurrent, 20 a minute; " +
-          "they apply to export and import POSTs only, so a destroy should never see a 429). The baseline destroys " +
-          "the same stack with cancels that land at once: the CLI's, the program's and the provider's own cost.",
+          "they apply to export and import POSTs only, so a destroy should never see a 429). Each baseline destroys " +
+          "the same stack with cancels that land at once, with the same --parallel: the CLI's, the program's and " +
+          "the provider's own cost. `PULUMI_PARALLEL=N` in the environment sets the same default as `--parallel N`.",
         "",
         table(
           [

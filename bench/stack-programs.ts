@@ -4,9 +4,11 @@ import * as path from "node:path";
 /**
  * The Pulumi programs the stack benchmarks deploy, written out as plain JavaScript so that both pay the same
  * (no TypeScript compile): `exports` declares FirestoreExport resources, `noop` the same number of resources of
- * a trivial inline dynamic provider. The stack config `count` says how many.
+ * a trivial inline dynamic provider, `shaped` the same no-op carrying a real FirestoreExport's inputs and outputs
+ * (from `template.json`, written next to it), so that what the data costs Pulumi shows apart from what our
+ * provider does. The stack config `count` says how many.
  */
-export type StackProgram = "exports" | "noop";
+export type StackProgram = "exports" | "noop" | "shaped";
 
 const SOURCES: Record<StackProgram, string> = {
   exports: `"use strict";
@@ -44,10 +46,40 @@ for (let i = 0; i < count; i++) {
   );
 }
 `,
+  shaped: `"use strict";
+const pulumi = require("@pulumi/pulumi");
+
+// Does nothing, but checks, creates and registers exactly what a FirestoreExport does, and registers the way
+// it does: a CustomResource with a provider module written out (provider/shim.ts), so that __provider is as
+// small as ours. The template (a real FirestoreExport's state entry: { inputs, outputs } without __provider)
+// is read at run time.
+const template = require("./template.json");
+const providerModule = \`exports.handler = () => {
+  const template = () => require(require("node:path").join(process.cwd(), "template.json"));
+  return {
+    check: async (olds, news) => ({ inputs: { ...template().inputs, ...news } }),
+    create: async (inputs) => {
+      const { outputs } = template();
+      const id = outputs.operationName + "-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+      return { id, outs: { ...outputs, ...inputs, operationName: id } };
+    },
+    delete: async () => {},
+  };
+};
+\`;
+const outputNames = Object.keys(template.outputs).filter((key) => !(key in template.inputs));
+
+const count = new pulumi.Config().requireNumber("count");
+for (let i = 0; i < count; i++) {
+  const props = { outputUriPrefix: \`gs://bench-stack/shaped-\${i}\`, collectionIds: ["users"], __provider: providerModule };
+  for (const name of outputNames) props[name] = undefined;
+  new pulumi.CustomResource("pulumi-nodejs:dynamic/bench:Shaped", \`shaped-\${i}\`, props, { deleteBeforeReplace: true });
+}
+`,
 };
 
-/** Writes the program into `dir` (created). */
-export function writeStackProgram(program: StackProgram, dir: string): void {
+/** Writes the program, and any `files` (name → content) beside it, into `dir` (created). */
+export function writeStackProgram(program: StackProgram, dir: string, files: Record<string, string> = {}): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, "Pulumi.yaml"),
@@ -58,4 +90,5 @@ export function writeStackProgram(program: StackProgram, dir: string): void {
     `${JSON.stringify({ name: `bench-${program}`, private: true, main: "index.js" }, null, 2)}\n`,
   );
   fs.writeFileSync(path.join(dir, "index.js"), SOURCES[program]);
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
 }

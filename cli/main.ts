@@ -41,7 +41,7 @@ export async function main(
     }
     const { invocation } = parsed;
     vocabulary = cliVocabulary(invocation.flags, env);
-    const session = openSession(invocation.flags, env);
+    const session = openSession(invocation.flags, env, stderr);
     return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
   } catch (error) {
     return reportError(error, vocabulary, stderr);

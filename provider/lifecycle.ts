@@ -11,7 +11,7 @@ import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs } from "./outputs";
 import { progressStatus, type Reporter, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
-import { Transport } from "./transport";
+import { Transport, type TransportOptions } from "./transport";
 import { waitUntilDone } from "./wait";
 
 export type ResourceOutputs = ProviderInputs & LiveOutputs;
@@ -22,10 +22,15 @@ export interface LifecycleContext {
   reporter: Reporter;
 }
 
-export function createContext(settings: ProviderSettings, reporter: Reporter = SILENT): LifecycleContext {
+export function createContext(
+  settings: ProviderSettings,
+  reporter: Reporter = SILENT,
+  transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
+): LifecycleContext {
   const transport = new Transport({
     auth: createAuthHeaders(settings),
     ...(settings.userProject ? { userProject: settings.userProject } : {}),
+    ...transportOptions,
   });
   return { settings, client: new FirestoreAdminClient(transport, settings.endpoint), reporter };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
@@ -79,5 +80,30 @@ describe("firestore-ops describe", () => {
       assert.match(result.stdout, /^State:\s+SUCCESSFUL$/m);
       assert.match(result.stdout, /^Took:\s+\d/m);
     });
+  });
+
+  test("a dead endpoint: each retry is said on stderr, and it gives up after 4 attempts with exit 1", async () => {
+    // A port that was just free: connections to it are refused.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+
+    const dead = await runCli([
+      "describe",
+      `${DB}/operations/some-id`,
+      "--endpoint",
+      `http://127.0.0.1:${port}/v1/`,
+      "--access-token",
+      DEV_TOKEN,
+    ]);
+    assert.equal(dead.code, 1, dead.stderr);
+    const retries = dead.stderr.match(/^Retrying GET \S+ \(attempt \d of 4\): .*ECONNREFUSED.*$/gm) ?? [];
+    assert.deepEqual(
+      retries.map((line) => /attempt (\d)/.exec(line)?.[1]),
+      ["2", "3", "4"],
+      dead.stderr,
+    );
+    assert.match(dead.stderr, /no response \(ECONNREFUSED\)/);
   });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
+import { killProcessesIn } from "../support/orphans";
 import { pulumiBinDir } from "../support/pulumi-cli";
 import { repoRoot } from "../support/repo";
 
@@ -43,6 +44,8 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
   });
   after(async () => {
     console.log(`kill points:\n  ${outcomes.join("\n  ")}`);
+    if (e)
+      console.log(`orphaned plugin processes of the killed CLIs, now killed: ${killProcessesIn(e.stack.programDir)}`);
     await emulator?.kill();
     await e?.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { killProcessesIn } from "./orphans";
 import { repoRoot } from "./repo";
 
 export const INSTALL_HINT = "run `bash scripts/install-pulumi.sh` (after `npm ci`)";
@@ -159,7 +160,7 @@ export interface TempStack {
   env: NodeJS.ProcessEnv;
   /** Runs pulumi in the program folder with the stack's environment. */
   pulumi(args: string[], timeoutMs?: number): Promise<PulumiResult>;
-  /** Deletes the temporary folder (program and state). */
+  /** Deletes the temporary folder (program and state), after killing what still runs in it (see killProcessesIn). */
   remove(): void;
 }
 
@@ -201,7 +202,10 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
       stackName,
       env,
       pulumi,
-      remove: () => fs.rmSync(root, { recursive: true, force: true }),
+      remove: () => {
+        killProcessesIn(programDir);
+        fs.rmSync(root, { recursive: true, force: true });
+      },
     };
   } catch (err) {
     fs.rmSync(root, { recursive: true, force: true });
