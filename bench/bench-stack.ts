@@ -6,12 +6,14 @@ import { repoRoot } from "../test/support/repo";
 import { DescendantPeakSampler } from "./process-memory";
 import { type StackProgram, writeStackProgram } from "./stack-programs";
 
-/** One timed Pulumi command: wall time and the peak RSS of the processes it started, by role. */
+/** One timed Pulumi command: wall time, and the peak RSS and CPU time of the processes involved, by role. */
 export interface TimedCommand {
   wallMs: number;
   result: PulumiResult;
-  /** Peak KiB of the largest process per role: "dynamic provider", "program", "engine". */
+  /** Peak KiB of the largest process per role: "dynamic provider", "program", "engine", "emulator". */
   peakKib: Map<string, number>;
+  /** CPU ms used during the command per role (all processes of the role together). */
+  cpuMs: Map<string, number>;
 }
 
 export interface BenchStack {
@@ -31,6 +33,8 @@ const COMMAND_TIMEOUT_MS = 15 * 60_000;
 /** The processes a Pulumi command starts, named by what they are. */
 function roleOf(cmdline: string): string | undefined {
   if (cmdline.includes("cmd/dynamic-provider")) return "dynamic provider";
+  if (cmdline.includes("emulator/cli.js")) return "emulator";
+  if (cmdline.includes("pulumi-language-nodejs")) return "language host";
   if (/@pulumi\/pulumi\/cmd\/run/.test(cmdline)) return "program";
   if (/(^|\/)pulumi(\s|$)/.test(cmdline)) return "engine";
   return undefined;
@@ -111,7 +115,12 @@ export async function createBenchStack(
         const result = await checked(args, extraEnv);
         const wallMs = Date.now() - started;
         const peaks = sampler.stop();
-        return { wallMs, result, peakKib: new Map([...peaks].map(([role, p]) => [role, p.peakKib])) };
+        return {
+          wallMs,
+          result,
+          peakKib: new Map([...peaks].map(([role, p]) => [role, p.peakKib])),
+          cpuMs: new Map([...peaks].map(([role, p]) => [role, p.cpuMs])),
+        };
       } finally {
         sampler.stop(); // also when pulumi failed
       }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 
 /** Memory figures from /proc (Linux), in KiB; undefined once the process is gone or elsewhere. */
@@ -16,15 +17,36 @@ export function peakRssKib(pid: number): number | undefined {
   return statusKib(pid, "VmHWM");
 }
 
-function parentOf(pid: number): number | undefined {
+/** /proc/PID/stat fields after the command name (which may hold spaces and parentheses): [0] is field 3. */
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name may hold spaces and parentheses: fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[1]);
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return undefined;
   }
+}
+
+function parentOf(pid: number): number | undefined {
+  const fields = statFields(pid);
+  return fields ? Number(fields[1]) : undefined;
+}
+
+let clockTicksPerSecond: number | undefined;
+
+/** CPU time (user + system) the process has used so far, in ms. */
+export function cpuMs(pid: number): number | undefined {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  if (clockTicksPerSecond === undefined) {
+    try {
+      clockTicksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicksPerSecond = 100;
+    }
+  }
+  // utime and stime are fields 14 and 15.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 
 function cmdline(pid: number): string {
@@ -56,12 +78,14 @@ export function descendants(root: number): number[] {
 }
 
 /**
- * Samples the peak RSS of our own descendant processes whose command line a classifier labels (e.g. the
- * dynamic provider started by the Pulumi engine). Short-lived processes are caught only if they live
- * longer than the interval, and growth in their last interval is missed; fine for processes living seconds.
+ * Samples the peak RSS and the CPU time used of our own descendant processes whose command line a classifier
+ * labels (e.g. the dynamic provider started by the Pulumi engine). CPU time counts from the first sample for a
+ * process already running then (the emulator), from its start otherwise. Short-lived processes are caught only
+ * if they live longer than the interval, and their last interval is missed; fine for processes living seconds.
  */
 export class DescendantPeakSampler {
-  private readonly peaks = new Map<number, { label: string; kib: number }>();
+  private readonly peaks = new Map<number, { label: string; kib: number; cpuFromMs: number; cpuLastMs: number }>();
+  private first = true;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -75,14 +99,24 @@ export class DescendantPeakSampler {
     this.timer = setInterval(() => this.sample(), this.intervalMs);
   }
 
-  /** Peak KiB per label (the largest single process), and how many processes had that label. */
-  stop(): Map<string, { peakKib: number; processes: number }> {
-    if (this.timer) clearInterval(this.timer);
+  /**
+   * Per label: peak KiB (the largest single process), how many processes had that label, and the CPU ms they
+   * used while sampled (all of them together).
+   */
+  stop(): Map<string, { peakKib: number; processes: number; cpuMs: number }> {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.sample();
+    }
     this.timer = undefined;
-    const out = new Map<string, { peakKib: number; processes: number }>();
-    for (const { label, kib } of this.peaks.values()) {
+    const out = new Map<string, { peakKib: number; processes: number; cpuMs: number }>();
+    for (const { label, kib, cpuFromMs, cpuLastMs } of this.peaks.values()) {
       const seen = out.get(label);
-      out.set(label, { peakKib: Math.max(seen?.peakKib ?? 0, kib), processes: (seen?.processes ?? 0) + 1 });
+      out.set(label, {
+        peakKib: Math.max(seen?.peakKib ?? 0, kib),
+        processes: (seen?.processes ?? 0) + 1,
+        cpuMs: (seen?.cpuMs ?? 0) + (cpuLastMs - cpuFromMs),
+      });
     }
     return out;
   }
@@ -93,7 +127,15 @@ export class DescendantPeakSampler {
       const label = known?.label ?? this.classify(cmdline(pid));
       if (label === undefined) continue;
       const kib = peakRssKib(pid);
-      if (kib !== undefined) this.peaks.set(pid, { label, kib: Math.max(known?.kib ?? 0, kib) });
+      const cpu = cpuMs(pid);
+      if (kib === undefined || cpu === undefined) continue;
+      this.peaks.set(pid, {
+        label,
+        kib: Math.max(known?.kib ?? 0, kib),
+        cpuFromMs: known?.cpuFromMs ?? (this.first ? cpu : 0),
+        cpuLastMs: cpu,
+      });
     }
+    this.first = false;
   }
 }

@@ -91,6 +91,7 @@ export const stackOverhead: Benchmark = {
       const goals: string[] = [];
       let sizeRows: (string | number)[][] = [];
       let shapeRows: (string | number)[][] = [];
+      let cpuRows: (string | number)[][] = [];
       for (const count of sizes) {
         const runs = { noop: [] as Cycle[], exports: [] as Cycle[] };
         const requestsPerResource: number[] = [];
@@ -144,6 +145,18 @@ export const stackOverhead: Benchmark = {
               `**${formatRatio(of(over, total) / of(under, total))}**`,
             ];
           };
+          const roles = ["engine", "language host", "program", "dynamic provider", "emulator"];
+          const cpuOf = (c: Cycle, role: string) => (c.up.cpuMs.get(role) ?? 0) + (c.destroy.cpuMs.get(role) ?? 0);
+          const cpuRow = (label: string, cycles: Cycle[]) => [
+            label,
+            ...roles.map((role) => formatMs(median(cycles.map((c) => cpuOf(c, role))))),
+            formatMs(median(cycles.map((c) => roles.reduce((sum, role) => sum + cpuOf(c, role), 0)))),
+          ];
+          cpuRows = [
+            cpuRow("no-op", runs.noop),
+            cpuRow("no-op shaped like FirestoreExport", shapedRuns),
+            cpuRow("FirestoreExport", runs.exports),
+          ];
           shapeRows = [
             row("no-op", runs.noop),
             row("no-op shaped like FirestoreExport", shapedRuns),
@@ -223,7 +236,7 @@ export const stackOverhead: Benchmark = {
           (sizes.includes(100) ? "." : " (N=100 runs only without --quick)."),
         "",
         `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per resource; \`__provider\` is the ` +
-          "serialized provider, the whole resource is its JSON in the deployment):",
+          "provider module the dynamic provider host loads, the whole resource is its JSON in the deployment):",
         "",
         table(["resource", "count", "`__provider`", "whole resource"], sizeRows),
         "",
@@ -233,6 +246,12 @@ export const stackOverhead: Benchmark = {
           "the engine, the SDK and the checkpoint writes from what our provider's requests and code cost.",
         "",
         table(["stack", "up", "destroy", "up + destroy"], shapeRows),
+        "",
+        "CPU time of each process role over up + destroy (medians of the same cycles; user + system from " +
+          "/proc, sampled every 100 ms, so a process's last 100 ms may be missed). The machine has 2 cores, so " +
+          "the emulator's work competes with the engine's:",
+        "",
+        table(["stack", "engine", "language host", "program", "dynamic provider", "emulator", "total"], cpuRows),
       ].join("\n");
     } finally {
       for (const stack of stacks) stack.remove();
