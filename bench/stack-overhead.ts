@@ -41,6 +41,22 @@ async function cycle(stack: BenchStack, count: number): Promise<Cycle> {
   return { up, destroy };
 }
 
+const upOf = (c: Cycle) => c.up.wallMs;
+const destroyOf = (c: Cycle) => c.destroy.wallMs;
+const totalOf = (c: Cycle) => c.up.wallMs + c.destroy.wallMs;
+const med = (cycles: Cycle[], f: (c: Cycle) => number) => median(cycles.map(f));
+
+/** A table row: up, destroy and both, medians. */
+function timesRow(label: string, cycles: Cycle[]): string[] {
+  return [label, formatMs(med(cycles, upOf)), formatMs(med(cycles, destroyOf)), formatMs(med(cycles, totalOf))];
+}
+
+/** A table row: the ratios of two stacks' medians, for up, destroy and both. */
+function ratioRow(label: string, over: Cycle[], under: Cycle[]): string[] {
+  const ratio = (f: (c: Cycle) => number) => formatRatio(med(over, f) / med(under, f));
+  return [label, ratio(upOf), ratio(destroyOf), `**${ratio(totalOf)}**`];
+}
+
 const EXPORT_TYPE = "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport";
 
 /** One FirestoreExport's inputs and outputs as the state holds them (without `__provider`), from a real deploy. */
@@ -127,24 +143,6 @@ export const stackOverhead: Benchmark = {
             progress(`N=${count}, repetition ${rep + 1}/${repetitions}: shaped no-op`);
             shapedRuns.push(await cycle(shaped, count));
           }
-          const row = (label: string, cycles: Cycle[]) => [
-            label,
-            formatMs(median(cycles.map((c) => c.up.wallMs))),
-            formatMs(median(cycles.map((c) => c.destroy.wallMs))),
-            formatMs(median(cycles.map((c) => c.up.wallMs + c.destroy.wallMs))),
-          ];
-          const ratioRow = (label: string, over: Cycle[], under: Cycle[]) => {
-            const of = (cycles: Cycle[], f: (c: Cycle) => number) => median(cycles.map(f));
-            const up = (c: Cycle) => c.up.wallMs;
-            const destroy = (c: Cycle) => c.destroy.wallMs;
-            const total = (c: Cycle) => c.up.wallMs + c.destroy.wallMs;
-            return [
-              label,
-              formatRatio(of(over, up) / of(under, up)),
-              formatRatio(of(over, destroy) / of(under, destroy)),
-              `**${formatRatio(of(over, total) / of(under, total))}**`,
-            ];
-          };
           const roles = ["engine", "language host", "program", "dynamic provider", "emulator"];
           const cpuOf = (c: Cycle, role: string) => (c.up.cpuMs.get(role) ?? 0) + (c.destroy.cpuMs.get(role) ?? 0);
           const cpuRow = (label: string, cycles: Cycle[]) => [
@@ -158,9 +156,9 @@ export const stackOverhead: Benchmark = {
             cpuRow("FirestoreExport", runs.exports),
           ];
           shapeRows = [
-            row("no-op", runs.noop),
-            row("no-op shaped like FirestoreExport", shapedRuns),
-            row("FirestoreExport", runs.exports),
+            timesRow("no-op", runs.noop),
+            timesRow("no-op shaped like FirestoreExport", shapedRuns),
+            timesRow("FirestoreExport", runs.exports),
             ratioRow("**shaped / no-op**: what the inputs and outputs cost Pulumi", shapedRuns, runs.noop),
             ratioRow("**FirestoreExport / shaped**: what our provider's work costs", runs.exports, shapedRuns),
           ];
@@ -181,38 +179,20 @@ export const stackOverhead: Benchmark = {
             ],
           ];
         }
-        const med = (cycles: Cycle[], f: (c: Cycle) => number) => median(cycles.map(f));
-        const upOf = (c: Cycle) => c.up.wallMs;
-        const destroyOf = (c: Cycle) => c.destroy.wallMs;
-        const totalOf = (c: Cycle) => c.up.wallMs + c.destroy.wallMs;
         const providerPeak = (c: Cycle) =>
           Math.max(c.up.peakKib.get("dynamic provider") ?? 0, c.destroy.peakKib.get("dynamic provider") ?? 0);
         const ratio = med(runs.exports, totalOf) / med(runs.noop, totalOf);
         rows.push(
+          [`${count}`, ...timesRow("no-op", runs.noop), formatMiB(med(runs.noop, providerPeak) || undefined), ""],
           [
             `${count}`,
-            "no-op",
-            formatMs(med(runs.noop, upOf)),
-            formatMs(med(runs.noop, destroyOf)),
-            formatMs(med(runs.noop, totalOf)),
-            formatMiB(med(runs.noop, providerPeak) || undefined),
-            "",
-          ],
-          [
-            `${count}`,
-            "FirestoreExport",
-            formatMs(med(runs.exports, upOf)),
-            formatMs(med(runs.exports, destroyOf)),
-            formatMs(med(runs.exports, totalOf)),
+            ...timesRow("FirestoreExport", runs.exports),
             formatMiB(med(runs.exports, providerPeak) || undefined),
             median(requestsPerResource).toFixed(1),
           ],
           [
             `${count}`,
-            "**ratio**",
-            formatRatio(med(runs.exports, upOf) / med(runs.noop, upOf)),
-            formatRatio(med(runs.exports, destroyOf) / med(runs.noop, destroyOf)),
-            `**${formatRatio(ratio)}**`,
+            ...ratioRow("**ratio**", runs.exports, runs.noop),
             formatRatio(med(runs.exports, providerPeak) / med(runs.noop, providerPeak)),
             "",
           ],

@@ -25,6 +25,7 @@ export function formatMs(ms: number): string {
   if (Math.abs(ms) >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (Math.abs(ms) >= 1_000) return `${(ms / 1000).toFixed(2)} s`;
   if (Math.abs(ms) >= 10) return `${ms.toFixed(0)} ms`;
+  if (ms === 0) return "0 ms";
   return `${ms.toFixed(2)} ms`;
 }
 
