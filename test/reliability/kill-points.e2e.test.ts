@@ -219,16 +219,17 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
       point: (log) => count(log, "operations.get") >= 1,
     },
     {
-      label: "delete: after the first GET",
-      setup: deployed,
-      args: destroy,
-      point: (log) => count(log, "operations.get") >= 1,
-    },
-    {
       label: "delete: after the cancel",
       setup: deployed,
       args: destroy,
       point: (log) => count(log, "operations.cancel") >= 1,
+    },
+    {
+      // Delete sends the cancel first: its first GET is the read right after the cancel.
+      label: "delete: after the GET that follows the cancel",
+      setup: deployed,
+      args: destroy,
+      point: (log) => count(log, "operations.get") >= 1,
     },
     {
       label: "delete: while waiting for CANCELLED",
