@@ -10,7 +10,8 @@ export type FaultKind =
   | "reset" // connection dropped before any response
   | "slow" // answered normally after `slowMs`
   | "commit-then-500" // the request takes effect, then the answer is a 500 (ambiguous for POSTs)
-  | "commit-then-reset"; // the request takes effect, then the connection drops
+  | "commit-then-reset" // the request takes effect, then the connection drops
+  | "commit-then-slow"; // the request takes effect (and is logged), then the answer waits `slowMs`
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "429",
@@ -20,6 +21,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "slow",
   "commit-then-500",
   "commit-then-reset",
+  "commit-then-slow",
 ];
 
 export type Endpoint =
@@ -31,6 +33,7 @@ export type Endpoint =
   | "operations.list"
   | "operations.cancel"
   | "operations.delete"
+  | "databases.get"
   | "token";
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -42,6 +45,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "operations.list",
   "operations.cancel",
   "operations.delete",
+  "databases.get",
   "token",
 ];
 

@@ -28,7 +28,7 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --failure-rate P         probability an operation ends FAILED          [0]
   --limits                 enforce 50 concurrent / 20 per minute export+import limits
   --fault-rate P           probability of a transient fault per request  [0]
-  --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset
+  --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
   --write-credentials DIR  write a service-account key and an external-account file for this emulator
   --help`;

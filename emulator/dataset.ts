@@ -52,3 +52,16 @@ const DATABASE_NAME =
 export function isDatabaseName(name: string): boolean {
   return DATABASE_NAME.test(name);
 }
+
+/** The database as projects.databases.get answers (google.firestore.admin.v1.Database, the fields we model). */
+export function renderDatabase(db: DatabaseRecord): Record<string, unknown> {
+  return {
+    name: db.name,
+    locationId: "nam5",
+    type: "FIRESTORE_NATIVE",
+    concurrencyMode: "PESSIMISTIC",
+    pointInTimeRecoveryEnablement: db.pointInTimeRecovery
+      ? "POINT_IN_TIME_RECOVERY_ENABLED"
+      : "POINT_IN_TIME_RECOVERY_DISABLED",
+  };
+}

@@ -11,7 +11,7 @@ import {
   type Endpoint,
   type FaultKind,
 } from "./behaviour";
-import { DEFAULT_COLLECTIONS, isDatabaseName, seedDatabase } from "./dataset";
+import { DEFAULT_COLLECTIONS, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
 import { FaultInjector } from "./fault-injector";
 import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
 import { parseFilter } from "./list-filter";
@@ -217,6 +217,13 @@ export class Emulator {
       req.socket.destroy();
       return;
     }
+    if (fault === "commit-then-slow") {
+      // Logged when it took effect, so that tests can act (kill the client) while the answer is still on its way.
+      this.log.add({ ...record, status: reply.status });
+      await delay(this.behaviourNow.faults.slowMs);
+      sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+      return;
+    }
     if (fault === "commit-then-500") {
       const error = transientError("500", 0);
       this.log.add({ ...record, status: error.httpStatus });
@@ -279,6 +286,9 @@ export class Emulator {
           parseIndexRequest(parseJsonBody(bodyText)),
         );
         return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "databases.get": {
+        return { status: 200, body: renderDatabase(this.store.database(route.database)) };
       }
       case "operations.get": {
         const { op } = this.store.get(route.name);

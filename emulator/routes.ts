@@ -4,6 +4,7 @@ import type { Endpoint } from "./behaviour";
 export type AdminRoute =
   | { endpoint: "exportDocuments" | "importDocuments" | "bulkDeleteDocuments"; database: string }
   | { endpoint: "operations.list"; database: string }
+  | { endpoint: "databases.get"; database: string }
   | { endpoint: "operations.get" | "operations.delete" | "operations.cancel"; name: string; database: string }
   | { endpoint: "createIndex"; database: string; collectionGroup: string };
 
@@ -37,7 +38,8 @@ export function matchAdminRoute(method: string, pathname: string): AdminRoute | 
   const database = `projects/${project}/databases/${databaseId}`;
 
   if (rest.length === 0) {
-    const endpoint = verb === undefined ? undefined : DATABASE_VERBS[verb];
+    if (verb === undefined) return method === "GET" ? { endpoint: "databases.get", database } : undefined;
+    const endpoint = DATABASE_VERBS[verb];
     if (method === "POST" && endpoint) return { endpoint, database } as AdminRoute;
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { MalformedResponseError } from "./errors";
+import { ApiRequestError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
 import { parseDatabaseName, parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
 import type { Transport } from "./transport";
@@ -24,6 +24,15 @@ export type StartMethod = "exportDocuments" | "importDocuments" | "bulkDeleteDoc
 
 const MAX_LIST_PAGES = 50;
 
+/** What a capped list saw. */
+export interface ListScan {
+  operations: OperationView[];
+  /** False when the page cap stopped the scan: more operations exist than were read. */
+  complete: boolean;
+  /** The server's `Date` (whole seconds) and our clock when that answer arrived. */
+  serverTime?: { serverMs: number; localMs: number };
+}
+
 /**
  * The Firestore Admin REST calls this package makes. Paths are built from validated names, one encoded
  * segment at a time, so no name can steer a request off the configured endpoint.
@@ -34,33 +43,34 @@ export class FirestoreAdminClient {
     private readonly endpoint: string,
   ) {}
 
-  /** One POST, never retried: export, import and bulk delete are not idempotent. */
+  /**
+   * One POST, never retried: export, import and bulk delete are not idempotent. A success answer we cannot
+   * read (not JSON, cut short, over the size cap, not an Operation of this database) is ambiguous, not a
+   * failure: the server said yes, so an operation may exist.
+   */
   async start(
     method: StartMethod,
     database: string,
     body: ExportBody | ImportBody | BulkDeleteBody,
   ): Promise<OperationView> {
-    const json = await this.transport.request({
-      method: "POST",
-      url: `${this.databaseUrl(database)}:${method}`,
-      body,
-      idempotent: false,
-    });
-    const view = parseOperation(json);
-    // The name becomes the resource id and the target of every later request: it must be a valid name in the
-    // database we asked, never something a server made up.
-    let name: ReturnType<typeof parseOperationName>;
+    const what = `POST ${new URL(`${this.databaseUrl(database)}:${method}`).pathname}`;
     try {
-      name = parseOperationName(view.name, "operation name");
+      const json = await this.transport.request({
+        method: "POST",
+        url: `${this.databaseUrl(database)}:${method}`,
+        body,
+        idempotent: false,
+      });
+      return startedOperation(json, database);
     } catch (error) {
-      throw new MalformedResponseError(`the server answered with an invalid ${(error as Error).message}`);
+      if (!isFirestoreOperationsError(error) || error.name !== "MalformedResponseError") throw error;
+      throw new ApiRequestError(`${what}: unreadable answer (${error.message})`, 0, undefined, true, { cause: error });
     }
-    if (`projects/${name.project}/databases/${name.database}` !== database) {
-      throw new MalformedResponseError(
-        `asked ${database} to start an operation, got one of another database: ${view.name.slice(0, 200)}`,
-      );
-    }
-    return view;
+  }
+
+  /** The database itself (projects.databases.get): proof that a server knows it. */
+  async getDatabase(database: string): Promise<unknown> {
+    return this.transport.request({ method: "GET", url: this.databaseUrl(database), idempotent: true });
   }
 
   async get(name: string): Promise<OperationView> {
@@ -88,14 +98,31 @@ export class FirestoreAdminClient {
   }
 
   async list(database: string, filter?: string): Promise<OperationView[]> {
+    return (await this.scan(database, filter)).operations;
+  }
+
+  /**
+   * Every page of a list, up to a cap, saying whether it saw them all and the server's clock at the first
+   * answer (its `Date` header), for judging start times against our own clock.
+   */
+  async scan(database: string, filter?: string): Promise<ListScan> {
     const out: OperationView[] = [];
     let pageToken: string | undefined;
+    let serverTime: { serverMs: number; localMs: number } | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
       const url = new URL(`${this.databaseUrl(database)}/operations`);
       url.searchParams.set("pageSize", "100");
       if (filter) url.searchParams.set("filter", filter);
       if (pageToken) url.searchParams.set("pageToken", pageToken);
-      const json = (await this.transport.request({ method: "GET", url: url.toString(), idempotent: true })) as {
+      const json = (await this.transport.request({
+        method: "GET",
+        url: url.toString(),
+        idempotent: true,
+        onResponseHeaders: (headers) => {
+          const date = Date.parse(headers.get("date") ?? "");
+          if (serverTime === undefined && Number.isFinite(date)) serverTime = { serverMs: date, localMs: Date.now() };
+        },
+      })) as {
         operations?: unknown;
         nextPageToken?: unknown;
       } | null;
@@ -105,10 +132,12 @@ export class FirestoreAdminClient {
       if (Array.isArray(json.operations)) {
         for (const op of json.operations) out.push(parseOperation(op));
       }
-      if (typeof json.nextPageToken !== "string" || json.nextPageToken === "") return out;
+      if (typeof json.nextPageToken !== "string" || json.nextPageToken === "") {
+        return { operations: out, complete: true, ...(serverTime ? { serverTime } : {}) };
+      }
       pageToken = json.nextPageToken;
     }
-    return out;
+    return { operations: out, complete: false, ...(serverTime ? { serverTime } : {}) };
   }
 
   private databaseUrl(database: string): string {
@@ -120,4 +149,24 @@ export class FirestoreAdminClient {
     const parsed = parseOperationName(name);
     return `${this.databaseUrl(`projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
   }
+}
+
+/**
+ * The Operation a start POST answered with. Its name becomes the resource id and the target of every later
+ * request: it must be a valid name in the database we asked, never something a server made up.
+ */
+function startedOperation(json: unknown, database: string): OperationView {
+  const view = parseOperation(json);
+  let name: ReturnType<typeof parseOperationName>;
+  try {
+    name = parseOperationName(view.name, "operation name");
+  } catch (error) {
+    throw new MalformedResponseError(`the server answered with an invalid ${(error as Error).message}`);
+  }
+  if (`projects/${name.project}/databases/${name.database}` !== database) {
+    throw new MalformedResponseError(
+      `asked ${database} to start an operation, got one of another database: ${view.name.slice(0, 200)}`,
+    );
+  }
+  return view;
 }

@@ -1,54 +1,107 @@
-import type { FirestoreAdminClient } from "./admin-client";
+import type { FirestoreAdminClient, ListScan } from "./admin-client";
 import { sleep } from "./backoff";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "./cancel-request";
 import { AmbiguousStartError } from "./errors";
 import { METADATA_TYPE, type StartRequest } from "./kinds";
 import type { OperationView } from "./operation-view";
 
-/** Clock skew we tolerate between this machine and the server when matching start times. */
-const SKEW_MS = 10_000;
-/** List lookups after an ambiguous failure: the new operation may take a moment to be listed. */
+/** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];
+/** A server `Date` is whole seconds, rounded down; allow that and a little more when comparing instants. */
+const SERVER_DATE_SLACK_MS = 2_000;
+
+/** When our POST may have reached the server, on our clock. */
+export interface SendWindow {
+  fromMs: number;
+  toMs: number;
+}
 
 /**
- * After a POST failed ambiguously (no response, a timeout, a 5xx), finds the operation it may have
- * started: same type, same request, started while we were sending. Exactly one match is adopted; none
- * means nothing started; several means we cannot tell which is ours, and we say so rather than guess.
+ * After a start POST whose outcome is unknown (no answer, a timeout, a 5xx, an unreadable success, or a run
+ * that died while it was in flight), finds the operation it may have started: same type, same request, and a
+ * start the server dates inside the window in which our POST was on its way. Unfinished operations are looked
+ * at first. Exactly one match is adopted; none means nothing started; several, a list that failed or a list
+ * cut short by its page cap mean we cannot tell, and the error says that an operation may be running and names
+ * the candidates, rather than guess. `lookups` are the pauses before each look (listing can lag a fresh start).
  */
 export async function findStartedOperation(
   client: FirestoreAdminClient,
   database: string,
   request: StartRequest,
-  sentAtMs: number,
-  cause: Error,
-): Promise<OperationView> {
-  let matches: OperationView[] = [];
-  for (const wait of LOOKUPS) {
+  window: SendWindow,
+  cause: string,
+  lookups: readonly number[] = LOOKUPS,
+): Promise<OperationView | undefined> {
+  for (const wait of lookups) {
     await sleep(wait);
-    const seen = new Map<string, OperationView>();
     for (const filter of ["done=false", "done=true"]) {
-      for (const op of await client.list(database, filter)) seen.set(op.name, op);
+      const scan = await scanOrExplain(client, database, filter, request, cause);
+      const matches = scan.operations.filter((op) => matchesRequest(op, request) && startedWithin(op, window, scan));
+      if (!scan.complete) {
+        throw new AmbiguousStartError(
+          `${cause}. The operations list (${filter}) has more pages than are read, so the operation this request may have started could not be looked for: a ${request.method} operation may be running. ${howToResolve([], database)}`,
+          [],
+        );
+      }
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1) {
+        const names = matches.map((m) => m.name);
+        throw new AmbiguousStartError(
+          `${cause}. ${matches.length} ${request.method} operations match this request and started while it was being sent, so it is impossible to tell which one this resource started: ${names.join(", ")}. ${howToResolve(names, database)}`,
+          names,
+        );
+      }
     }
-    matches = [...seen.values()].filter((op) => isMatch(op, request, sentAtMs, Date.now()));
-    if (matches.length > 0) break;
   }
-  if (matches.length === 1) return matches[0] as OperationView;
-  if (matches.length === 0) {
+  return undefined;
+}
+
+/**
+ * Unfinished operations that look like the request (same type and request fields, any start time): not proof of
+ * anything, but what a user must hear about before a new start, when an earlier run may have started one.
+ */
+export async function runningLookalikes(
+  client: FirestoreAdminClient,
+  database: string,
+  request: StartRequest,
+): Promise<OperationView[]> {
+  const scan = await client.scan(database, "done=false");
+  return scan.operations.filter((op) => matchesRequest(op, request));
+}
+
+async function scanOrExplain(
+  client: FirestoreAdminClient,
+  database: string,
+  filter: string,
+  request: StartRequest,
+  cause: string,
+): Promise<ListScan> {
+  try {
+    return await client.scan(database, filter);
+  } catch (error) {
     throw new AmbiguousStartError(
-      `${cause.message}. No ${request.method} operation matching this request was found afterwards, so none was started; run the update again.`,
+      `${cause}. Looking for the operation it may have started failed (${(error as Error).message}): a ${request.method} operation may be running. ${howToResolve([], database)}`,
       [],
     );
   }
-  const names = matches.map((m) => m.name);
-  throw new AmbiguousStartError(
-    `${cause.message}. ${matches.length} operations match this request and it is impossible to tell which one this resource started: ${names.join(", ")}. Adopt the right one with a FirestoreOperation resource (or cancel the extras with "firestore-ops cancel").`,
-    names,
-  );
 }
 
-function isMatch(op: OperationView, request: StartRequest, sentAtMs: number, nowMs: number): boolean {
-  if (op.metadataType !== METADATA_TYPE[request.method]) return false;
+function howToResolve(names: string[], database: string): string {
+  return `See what runs with "firestore-ops list --database ${database}"; cancel an unwanted one with "firestore-ops cancel ${names.length > 0 ? names.join(" ") : "NAME"} --wait" or adopt it with a FirestoreOperation resource, then run the update again (it looks again first).`;
+}
+
+/** Whether the server dates the operation's start inside the window, read on its clock when it sent one. */
+function startedWithin(op: OperationView, window: SendWindow, scan: ListScan): boolean {
   const started = op.startTime ? Date.parse(op.startTime) : Number.NaN;
-  if (!(started >= sentAtMs - SKEW_MS && started <= nowMs + SKEW_MS)) return false;
+  if (!Number.isFinite(started)) return false;
+  const offset = scan.serverTime ? scan.serverTime.serverMs - scan.serverTime.localMs : 0;
+  const slack = scan.serverTime ? SERVER_DATE_SLACK_MS : CLOCK_SKEW_ALLOWANCE_MS;
+  return started >= window.fromMs + offset - slack && started <= window.toMs + offset + slack;
+}
+
+/** Same type and the same request fields, as the operation's metadata echoes them. */
+export function matchesRequest(op: OperationView, request: StartRequest): boolean {
+  if (op.metadataType !== METADATA_TYPE[request.method]) return false;
   const body = request.body as {
     collectionIds?: string[];
     namespaceIds?: string[];

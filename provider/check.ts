@@ -15,7 +15,7 @@ export interface CheckFailure {
   reason: string;
 }
 
-const COMMON = ["project", "waitFor", "timeouts", "onCancelLost", "__provider"];
+const COMMON = ["project", "waitFor", "timeouts", "onCancelLost", "resourceUrn", "__provider"];
 
 /**
  * Validates and normalizes inputs. Never throws: every problem becomes a failure naming the field and the
@@ -38,6 +38,8 @@ export function checkInputs(
     }
   }
   if ("__provider" in news) out.__provider = news.__provider;
+  if (typeof news.resourceUrn === "string" || unknown(news.resourceUrn)) out.resourceUrn = news.resourceUrn;
+  else if (news.resourceUrn !== undefined) fail("resourceUrn", "is set by the resource class, to its own URN");
 
   // database: a full name, or an id with a project (the resource's, else gcp:project).
   const project = news.project;
@@ -191,7 +193,8 @@ function idList(
     const reason = problem(id);
     if (reason) fail(`${field}[${index}]`, reason);
   }
-  return value as string[];
+  // A set: sorted, so that a reordered list is no change (and the request the server sees is stable).
+  return value.some((id) => id === UNKNOWN) ? (value as string[]) : [...(value as string[])].sort();
 }
 
 function collectionIdProblem(id: string): string | undefined {

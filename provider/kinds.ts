@@ -5,6 +5,9 @@ export type ResourceKind = "export" | "import" | "bulkDelete" | "adopted";
 
 export const RESOURCE_KINDS: readonly ResourceKind[] = ["export", "import", "bulkDelete", "adopted"];
 
+/** What a provider module in state names: a resource kind, or the wait step of a `waitFor: "done"` resource. */
+export type ProviderKind = ResourceKind | "wait";
+
 /** Inputs as stored in state after `check` normalized them. */
 export interface ProviderInputs {
   /** Full database name, `projects/P/databases/D`. */
@@ -19,6 +22,8 @@ export interface ProviderInputs {
   waitFor: "started" | "done";
   timeouts: { create: string; delete: string };
   onCancelLost: "warn" | "fail";
+  /** The URN of the component users declare: names the resource in messages and keys its start journal. */
+  resourceUrn?: string;
 }
 
 /** Inputs that describe the operation itself: changing one means a new operation (replace). */
@@ -31,6 +36,9 @@ export const OPERATION_INPUTS = [
   "snapshotTime",
   "operationName",
 ] as const;
+
+/** Inputs that are sets of ids: order carries no meaning, so check sorts them and diff compares them as sets. */
+export const LIST_INPUTS = ["collectionIds", "namespaceIds"] as const;
 
 /** The operation inputs each kind takes (besides `project`, which check folds into `database`). */
 export const KIND_INPUTS: Record<ResourceKind, readonly (typeof OPERATION_INPUTS)[number][]> = {

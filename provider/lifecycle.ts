@@ -1,16 +1,26 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FirestoreAdminClient } from "./admin-client";
-import { findStartedOperation } from "./ambiguous-start";
 import { createAuthHeaders } from "./auth-headers";
 import { type CancelRequest, requestCancel } from "./cancel-request";
 import { type CheckFailure, checkInputs } from "./check";
 import { parseDuration } from "./durations";
 import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "./errors";
-import { KIND_INPUTS, type ProviderInputs, type ResourceKind, SETTING_INPUTS, startRequest } from "./kinds";
+import {
+  DEFAULT_TIMEOUTS,
+  KIND_INPUTS,
+  LIST_INPUTS,
+  type ProviderInputs,
+  type ResourceKind,
+  SETTING_INPUTS,
+  startRequest,
+} from "./kinds";
+import { provesGone, unprovenNotFound } from "./operation-gone";
 import type { OperationView } from "./operation-view";
-import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs } from "./outputs";
-import { progressStatus, type Reporter, SILENT } from "./reporter";
+import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
+import { ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
+import { StartJournal } from "./start-journal";
+import { startOnce } from "./start-once";
 import { Transport, type TransportOptions } from "./transport";
 import { waitUntilDone } from "./wait";
 
@@ -20,23 +30,31 @@ export interface LifecycleContext {
   settings: ProviderSettings;
   client: FirestoreAdminClient;
   reporter: Reporter;
+  /** Where start POSTs are recorded before they are sent; unset for library users who start nothing. */
+  journal?: StartJournal;
 }
 
 export function createContext(
   settings: ProviderSettings,
   reporter: Reporter = SILENT,
   transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
+  journal: StartJournal | undefined = StartJournal.fromEnvironment(),
 ): LifecycleContext {
   const transport = new Transport({
     auth: createAuthHeaders(settings),
     ...(settings.userProject ? { userProject: settings.userProject } : {}),
     ...transportOptions,
   });
-  return { settings, client: new FirestoreAdminClient(transport, settings.endpoint), reporter };
+  return {
+    settings,
+    client: new FirestoreAdminClient(transport, settings.endpoint),
+    reporter,
+    ...(journal ? { journal } : {}),
+  };
 }
 
 /** An error the dynamic provider host turns into an initialization failure: the resource stays in state. */
-class InitializationFailure extends Error {
+export class InitializationFailure extends Error {
   constructor(
     readonly id: string,
     readonly properties: ResourceOutputs,
@@ -70,11 +88,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     return { inputs: result.inputs, failures: [...failures, ...result.failures] };
   }
 
-  async diff(_id: string, olds: ResourceOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: ResourceOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    this.confirmRecorded(olds);
     // Only this kind's inputs: olds are outputs, where e.g. an export's operationName is an output.
-    const replaces: string[] = KIND_INPUTS[this.kind].filter((key) => !sameValue(olds[key], news[key]));
+    const replaces: string[] = KIND_INPUTS[this.kind].filter((key) => !sameInput(key, olds[key], news[key]));
     // A waited-for operation that ended badly is started again on the next update.
-    if (news.waitFor === "done" && olds.done === true && olds.state !== "SUCCESSFUL") replaces.push("waitFor");
+    if (news.waitFor === "done" && (await this.endedBadly(id, olds))) replaces.push("waitFor");
     const updates = SETTING_INPUTS.filter((key) => !sameValue(olds[key], news[key]));
     return {
       changes: replaces.length > 0 || updates.length > 0,
@@ -86,72 +105,62 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 
   async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<ResourceOutputs>> {
     const inputs = raw as unknown as ProviderInputs;
-    const { client, reporter } = this.context();
+    const { client, reporter, journal } = this.context();
+    const label = resourceLabel(inputs.resourceUrn);
     let view: OperationView;
     const request = startRequest(this.kind, inputs);
     if (!request) {
       view = await client.get(inputs.operationName as string);
-      reporter.info(`Adopted ${view.name}: ${describeProgress(view)}`);
+      reporter.info(`${label}: adopted ${view.name}: ${describeProgress(view)}`);
     } else {
-      const sentAt = Date.now();
-      try {
-        view = await client.start(request.method, inputs.database, request.body);
-      } catch (error) {
-        if (!isApiRequestError(error) || !error.ambiguous) throw error;
-        reporter.warn(`${error.message}; looking for the operation it may have started before trying anything else`);
-        view = await findStartedOperation(client, inputs.database, request, sentAt, error);
-        reporter.info(`Found the operation the failed request started: ${view.name}`);
-      }
-      reporter.info(`Started ${view.name} (${view.metadataType})`);
+      view = await startOnce({ client, reporter, journal }, inputs.resourceUrn, inputs.database, request, label);
+      reporter.info(`${label}: started ${view.name} (${view.metadataType})`);
     }
-    let outs: ResourceOutputs = { ...inputs, ...liveOutputs(view) };
-    if (inputs.waitFor === "done") outs = await this.waitForDone(view.name, outs, view);
-    return { id: view.name, outs };
+    // Returns at once: the id is in the stack's state before anything waits (waitFor "done" is the job of the
+    // resource's wait step, see provider/wait-provider.ts).
+    return { id: view.name, outs: { ...inputs, ...liveOutputs(view) } };
   }
 
   async read(id: string, props?: ResourceOutputs): Promise<pulumi.dynamic.ReadResult<ResourceOutputs>> {
-    const { client } = this.context();
-    try {
-      const view = await client.get(id);
-      const cancellation = props?.cancellation && props.cancellation !== "none" ? cancellationOutcome(view) : "none";
-      const outs = { ...(props as ResourceOutputs), ...liveOutputs(view, cancellation) };
-      return { id, props: outs, ...(props ? { inputs: inputsOf(this.kind, props) } : {}) };
-    } catch (error) {
-      if (!isApiRequestError(error) || error.httpStatus !== 404) throw error;
-      // Finished operations are garbage-collected after 30 days: keep the last known outcome, so that the
-      // next update does not start a new export. An unfinished operation that vanished is gone.
-      if (props?.done) return { id, props, inputs: inputsOf(this.kind, props) };
+    const { reporter } = this.context();
+    if (props) this.confirmRecorded(props);
+    const refreshed = await refreshOutputs(this.context(), id, props);
+    if (refreshed === "gone") {
+      reporter.info(`${resourceLabel(props?.resourceUrn)}: ${id} no longer exists; removed from the stack.`);
       return { id: "" } as pulumi.dynamic.ReadResult<ResourceOutputs>;
     }
+    reporter.info(`${resourceLabel(props?.resourceUrn)}: ${refreshLine(props, refreshed)}`);
+    return { id, props: refreshed, ...(props ? { inputs: inputsOf(this.kind, props) } : {}) };
   }
 
   async update(
-    id: string,
+    _id: string,
     olds: ResourceOutputs,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.UpdateResult<ResourceOutputs>> {
-    // Only settings changed (diff replaces on anything else). Keep every output; resume a wait if asked.
-    const outs: ResourceOutputs = { ...olds, ...(news as unknown as ProviderInputs) };
-    if (outs.waitFor === "done" && !olds.done) return { outs: await this.waitForDone(id, outs) };
-    return { outs };
+    // Only settings changed (diff replaces on anything else): keep every output.
+    return { outs: withoutRetiredOutputs({ ...olds, ...(news as unknown as ProviderInputs) }) };
   }
 
   async delete(id: string, props: ResourceOutputs): Promise<void> {
-    const { client, reporter } = this.context();
+    const { client, reporter, journal } = this.context();
     const name = id;
+    const label = resourceLabel(props.resourceUrn);
+    if (props.resourceUrn) journal?.remove(props.resourceUrn, name);
     // Done is final: an operation the state saw end needs no request at all.
     if (props.done === true) {
-      reporter.info(`${short(name)} already ended ${props.state}; nothing to cancel.`);
+      reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
       return;
     }
     let request: CancelRequest;
     try {
       request = await requestCancel(client, name);
     } catch (error) {
-      if (isApiRequestError(error) && error.httpStatus === 404) {
-        reporter.info(`${name} no longer exists; nothing to cancel.`);
+      if (await provesGone(client, name, error)) {
+        reporter.info(`${label}: ${name} no longer exists; nothing to cancel.`);
         return;
       }
+      if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
       throw error;
     }
     if (request.result === "unimplemented") {
@@ -160,11 +169,15 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       );
     }
     if (request.result === "ended-before") {
-      reporter.info(`${short(name)} already ended ${request.view.state}; nothing to cancel.`);
+      reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
       return;
     }
-    if (!request.view.done) reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
-    const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
+    const timeoutMs = parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete");
+    if (!request.view.done) {
+      reporter.info(
+        `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete}). ${ctrlCDuringWait('"pulumi destroy" (or the same "pulumi up")')}`,
+      );
+    }
     const status = progressStatus(reporter);
     // Starts from the view read right after the cancel: that read was the first poll.
     const ended = await waitUntilDone(
@@ -174,18 +187,18 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         timeoutMs,
         purpose:
           "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-        onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
+        onChange: (v) => status(v.state, `${label}: ${short(name)}: ${describeProgress(v)}`),
       },
       request.view,
     );
     const outcome = cancellationOutcome(ended);
     if (outcome === "cancelled") {
       reporter.info(
-        `${short(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
+        `${label}: ${short(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
       );
       return;
     }
-    const message = `${name} ${ended.state === "SUCCESSFUL" ? "completed" : "failed"} despite the cancel (${ended.state}${ended.error ? `: ${ended.error.message}` : ""}).`;
+    const message = `${label}: ${name} ${ended.state === "SUCCESSFUL" ? "completed" : "failed"} despite the cancel (${ended.state}${ended.error ? `: ${ended.error.message}` : ""}).`;
     if (props.onCancelLost === "fail") {
       throw new CancelLostError(
         `${message} onCancelLost is "fail": the resource stays in the stack; run the command again to remove it.`,
@@ -194,33 +207,24 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     reporter.warn(message);
   }
 
-  private async waitForDone(name: string, outs: ResourceOutputs, initial?: OperationView): Promise<ResourceOutputs> {
-    const { client, reporter } = this.context();
-    const status = progressStatus(reporter);
-    let view: OperationView;
+  /** A later step saw the operation in the stack's state: the journal entry of its start has done its job. */
+  private confirmRecorded(outs: ResourceOutputs): void {
+    if (outs.resourceUrn && outs.operationName) this.context().journal?.remove(outs.resourceUrn, outs.operationName);
+  }
+
+  /**
+   * Whether a waited-for operation ended FAILED or CANCELLED. The stored outputs are as of the start (the wait
+   * is a step of its own), so an operation not yet seen done is read once.
+   */
+  private async endedBadly(id: string, olds: ResourceOutputs): Promise<boolean> {
+    if (olds.done === true) return olds.state !== "SUCCESSFUL";
+    if (!id) return false;
     try {
-      view = await waitUntilDone(
-        client,
-        name,
-        {
-          timeoutMs: parseDuration(outs.timeouts?.create ?? "2h", "timeouts.create"),
-          purpose: 'the operation to finish (waitFor: "done")',
-          onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
-        },
-        initial,
-      );
-    } catch (error) {
-      // Whatever went wrong while waiting, the operation exists: keep it in state.
-      throw new InitializationFailure(name, outs, [(error as Error).message]);
+      const view = await this.context().client.get(id);
+      return view.done && view.state !== "SUCCESSFUL";
+    } catch {
+      return false; // the wait step reports what is wrong; a diff must not fail on a read
     }
-    const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
-    if (view.state !== "SUCCESSFUL") {
-      throw new InitializationFailure(name, finished, [
-        `${name} ended ${view.state}${view.error ? ` (code ${view.error.code}: ${view.error.message})` : ""}; the next update starts it again.`,
-      ]);
-    }
-    reporter.info(`${short(name)} finished: ${describeProgress(view)}`);
-    return finished;
   }
 }
 
@@ -235,6 +239,56 @@ function inputsOf(kind: ResourceKind, props: ResourceOutputs): ResourceOutputs {
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Collection and namespace ids are sets: a reordered list asks for the same operation. */
+function sameInput(key: string, a: unknown, b: unknown): boolean {
+  if (!(LIST_INPUTS as readonly string[]).includes(key) || !Array.isArray(a) || !Array.isArray(b))
+    return sameValue(a, b);
+  return sameValue([...a].sort(), [...b].sort());
+}
+
+function isNotFound(error: unknown): boolean {
+  return isApiRequestError(error) && error.httpStatus === 404;
+}
+
+/**
+ * The outputs a refresh stores: read live, unless the operation is done (done is final: no request). An
+ * operation the API proves gone is "gone" if it was unfinished; a finished one the server garbage-collected
+ * (after 30 days) keeps its last known outcome, so that the next update does not start a new export.
+ */
+export async function refreshOutputs(
+  { client }: LifecycleContext,
+  id: string,
+  props: ResourceOutputs | undefined,
+): Promise<ResourceOutputs | "gone"> {
+  if (props?.done === true) return withoutRetiredOutputs(props);
+  try {
+    const view = await client.get(id);
+    return withoutRetiredOutputs({ ...(props as ResourceOutputs), ...liveOutputs(view) });
+  } catch (error) {
+    if (!(await provesGone(client, id, error))) {
+      if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(id, error), 404, undefined, false);
+      throw error;
+    }
+    return props?.done ? props : "gone";
+  }
+}
+
+/** One line per refreshed operation: its state and progress, and what changed since the last refresh. */
+function refreshLine(before: ResourceOutputs | undefined, after: ResourceOutputs): string {
+  const now = describeProgress(viewOf(after));
+  const was = before ? describeProgress(viewOf(before)) : undefined;
+  const change = was === undefined ? "" : was === now ? " (unchanged)" : ` (was ${was})`;
+  return `${short(after.operationName ?? "")}: ${now}${change}`;
+}
+
+function viewOf(outs: ResourceOutputs): Pick<OperationView, "state" | "documents" | "bytes"> {
+  return {
+    state: outs.state,
+    documents: { completed: outs.documentsCompleted ?? 0, estimated: outs.documentsEstimated ?? 0 },
+    bytes: { completed: outs.bytesCompleted ?? 0, estimated: outs.bytesEstimated ?? 0 },
+  };
 }
 
 export function settingsFromPulumiConfig(

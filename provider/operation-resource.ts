@@ -1,18 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
-import { type OperationOutputs, TYPE_MODULE } from "./resource-args";
+import { type OperationOutputs, OUTPUT_NAMES, TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
+
+/** Type of the wait step of a `waitFor: "done"` resource. Never change it: it is in users' state. */
+const WAIT_TYPE = `pulumi-nodejs:dynamic/${TYPE_MODULE}:OperationWait`;
+
+/** Options that belong to the step holding the operation (start), not to the component around it. */
+const STEP_OPTIONS = ["retainOnDelete", "ignoreChanges", "replaceOnChanges", "additionalSecretOutputs"] as const;
 
 /**
  * The outputs every Firestore operation resource shares; subclasses add their inputs and a type name.
  *
- * A dynamic resource, registered as `pulumi.dynamic.Resource` registers one (type
- * `pulumi-nodejs:dynamic/firestore-operations:<Type>`, provider module in `__provider`), but with a provider
- * module we write ourselves rather than a serialized closure: see provider/shim.ts.
+ * A component of one or two dynamic resources, so that the operation's name reaches the stack's state before
+ * anything waits:
+ * - the start step (type `pulumi-nodejs:dynamic/firestore-operations:<Type>`, as in 0.1.0, which it aliases)
+ *   starts or adopts the operation and returns at once; the engine checkpoints its id;
+ * - with `waitFor: "done"`, a wait step (`...:OperationWait`) then waits until the operation is done. A run
+ *   killed while it waits leaves the operation recorded, and the next `pulumi up` waits again.
+ * Outputs come from the last step, so dependents of a `waitFor: "done"` resource wait until it is done.
+ * Both steps hold a provider module we write (provider/shim.ts), not a serialized closure.
  */
-export abstract class FirestoreOperationResource extends pulumi.CustomResource implements OperationOutputs {
-  // `declare`: the base constructor sets these; a class field would overwrite them with undefined.
-  /** Full operation name (also the resource id). */
+export abstract class FirestoreOperationResource extends pulumi.ComponentResource implements OperationOutputs {
+  // `declare`: the constructor below assigns them; a class field would overwrite them with undefined.
+  /** Full operation name (also the id of the start step). */
   declare readonly operationName: OperationOutputs["operationName"];
   /** Metadata type, e.g. `ExportDocumentsMetadata` or `IndexOperationMetadata`. */
   declare readonly operationType: OperationOutputs["operationType"];
@@ -38,8 +49,6 @@ export abstract class FirestoreOperationResource extends pulumi.CustomResource i
   declare readonly errorCode: OperationOutputs["errorCode"];
   /** The error message once the operation failed or was cancelled. */
   declare readonly errorMessage: OperationOutputs["errorMessage"];
-  /** How the last cancel ended: none, requested, cancelled, completed-despite-cancel, failed-despite-cancel. */
-  declare readonly cancellation: OperationOutputs["cancellation"];
   /** What cancelling leaves behind for this operation: cancel is not rollback. */
   declare readonly cancelEffects: OperationOutputs["cancelEffects"];
 
@@ -48,14 +57,46 @@ export abstract class FirestoreOperationResource extends pulumi.CustomResource i
     typeName: string,
     name: string,
     props: pulumi.Inputs,
-    opts: pulumi.CustomResourceOptions | undefined,
+    opts: pulumi.CustomResourceOptions = {},
   ) {
-    // The old operation must be cancelled and over before a replacement starts.
-    super(
+    super(`${TYPE_MODULE}:index:${typeName}`, name, {}, componentOptions(opts));
+    const stepOptions: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
+    for (const key of STEP_OPTIONS) if (opts[key] !== undefined) Object.assign(stepOptions, { [key]: opts[key] });
+    if (opts.dependsOn !== undefined) stepOptions.dependsOn = opts.dependsOn;
+    // The old operation must be cancelled and over before a replacement starts (deleteBeforeReplace).
+    const start = new Step(
       `pulumi-nodejs:dynamic/${TYPE_MODULE}:${typeName}`,
       name,
-      { ...props, __provider: providerModuleText(kind) },
-      { deleteBeforeReplace: true, ...opts },
-    );
+      { ...props, resourceUrn: this.urn, __provider: providerModuleText(kind) },
+      // 0.1.0 registered this step directly under the user's parent: keep those resources (and operations).
+      { ...stepOptions, aliases: [{ parent: opts.parent ?? pulumi.rootStackResource }] },
+    ) as unknown as Record<string, pulumi.Output<unknown>>;
+    let last = start;
+    if (props.waitFor === "done") {
+      const waitProps: Record<string, unknown> = {
+        operationName: start.operationName,
+        timeouts: start.timeouts,
+        resourceUrn: this.urn,
+        __provider: providerModuleText("wait"),
+      };
+      for (const output of OUTPUT_NAMES) if (!(output in waitProps)) waitProps[output] = undefined;
+      last = new Step(WAIT_TYPE, name, waitProps, {
+        ...stepOptions,
+        dependsOn: [start as unknown as pulumi.Resource],
+      }) as unknown as Record<string, pulumi.Output<unknown>>;
+    }
+    for (const output of OUTPUT_NAMES) Object.assign(this, { [output]: last[output] });
+    this.registerOutputs({});
   }
+}
+
+/** One dynamic resource of the component (CustomResource is abstract). */
+class Step extends pulumi.CustomResource {}
+
+function componentOptions(opts: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions {
+  const out: pulumi.ComponentResourceOptions = {};
+  for (const key of ["parent", "aliases", "protect", "dependsOn", "transformations", "transforms"] as const) {
+    if (opts[key] !== undefined) Object.assign(out, { [key]: opts[key] });
+  }
+  return out;
 }

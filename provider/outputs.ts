@@ -1,8 +1,14 @@
 import { cancelEffects } from "./kinds";
 import type { OperationView } from "./operation-view";
 
-/** How the last cancel we sent ended, as recorded in the resource's outputs. */
+/** How a cancel ended ("none": nothing was sent): what destroy, replace and `firestore-ops cancel` report. */
 export type Cancellation = "none" | "requested" | "cancelled" | "completed-despite-cancel" | "failed-despite-cancel";
+
+/**
+ * Outputs earlier releases stored that are no longer kept. `cancellation` (0.1.0) could never leave "none": the
+ * steps that cancel (delete) cannot write outputs, so it is gone rather than wrong.
+ */
+const RETIRED_OUTPUTS = ["cancellation"] as const;
 
 /** Live facts about the operation, stored next to the inputs. */
 export interface LiveOutputs {
@@ -23,12 +29,11 @@ export interface LiveOutputs {
   resolvedOutputUriPrefix?: string;
   errorCode?: number;
   errorMessage?: string;
-  cancellation: Cancellation;
   /** What a cancel leaves behind for this operation type: cancel is not rollback. */
   cancelEffects: string;
 }
 
-export function liveOutputs(view: OperationView, cancellation: Cancellation = "none"): LiveOutputs {
+export function liveOutputs(view: OperationView): LiveOutputs {
   const out: LiveOutputs = {
     operationName: view.name,
     operationType: view.metadataType,
@@ -38,7 +43,6 @@ export function liveOutputs(view: OperationView, cancellation: Cancellation = "n
     documentsEstimated: view.documents?.estimated ?? 0,
     bytesCompleted: view.bytes?.completed ?? 0,
     bytesEstimated: view.bytes?.estimated ?? 0,
-    cancellation,
     cancelEffects: cancelEffects(view.metadataType, view.outputUriPrefix),
   };
   if (view.documents?.estimated) {
@@ -62,8 +66,15 @@ export function cancellationOutcome(view: OperationView): Cancellation {
   return view.state === "SUCCESSFUL" ? "completed-despite-cancel" : "failed-despite-cancel";
 }
 
+/** Drops what earlier releases stored and this one no longer keeps. */
+export function withoutRetiredOutputs<T extends object>(outs: T): T {
+  const copy = { ...outs } as Record<string, unknown>;
+  for (const key of RETIRED_OUTPUTS) delete copy[key];
+  return copy as T;
+}
+
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
-export function describeProgress(view: OperationView): string {
+export function describeProgress(view: Pick<OperationView, "state" | "documents" | "bytes">): string {
   const parts: string[] = [];
   if (view.documents?.estimated) {
     const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);

@@ -70,3 +70,20 @@ export function progressStatus(reporter: Reporter, intervalMs = 5_000): (state: 
     reporter.status(line);
   };
 }
+
+/**
+ * How messages name a resource: the dynamic provider host passes no URN, so the component passes its own as an
+ * input; resources of 0.1.0 have none until their next update.
+ */
+export function resourceLabel(urn: string | undefined): string {
+  return urn ? urn.slice(urn.lastIndexOf("::") + 2) : "operation";
+}
+
+/**
+ * Said when a wait starts. The first Ctrl-C never reaches a dynamic provider (the host acknowledges the engine's
+ * Cancel and ignores it, and the engine waits for steps in flight); the second terminates the engine, which
+ * kills the provider without writing its checkpoint. The operation is recorded either way.
+ */
+export function ctrlCDuringWait(rerun: string): string {
+  return `Ctrl-C cannot interrupt this wait (Pulumi does not pass it to dynamic providers); a second Ctrl-C is safe: the operation stays recorded in the stack and the next ${rerun} waits again.`;
+}

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Cancellation } from "./outputs";
 
 /** Anything with a database id and a project, such as `gcp.firestore.Database`. */
 export interface DatabaseReference {
@@ -26,11 +25,13 @@ export interface OperationSettingsArgs {
   project?: pulumi.Input<string>;
   /**
    * `"started"`: the resource is the in-flight operation; `up` returns once it started. `"done"`: `up` waits
-   * until it finished, and fails (keeping the resource) if it did not succeed; the next `up` starts it again.
+   * until it finished (as a step of its own, after the operation is recorded in the stack), and fails (keeping
+   * the resource) if it did not succeed; the next `up` starts it again. A plain value, not an Output: it decides
+   * whether the resource has a wait step.
    * @default "started"
    * @example "done"
    */
-  waitFor?: pulumi.Input<"started" | "done">;
+  waitFor?: "started" | "done";
   /**
    * Our own timeouts (the dynamic provider host ignores Pulumi's customTimeouts): `create` bounds the wait of
    * `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Durations like "90s", "20m", "1h30m".
@@ -68,7 +69,6 @@ export const OUTPUT_NAMES = [
   "resolvedOutputUriPrefix",
   "errorCode",
   "errorMessage",
-  "cancellation",
   "cancelEffects",
 ] as const;
 
@@ -100,8 +100,6 @@ export interface OperationOutputs {
   readonly errorCode: pulumi.Output<number | undefined>;
   /** The error message once the operation failed or was cancelled. */
   readonly errorMessage: pulumi.Output<string | undefined>;
-  /** How the last cancel ended: none, requested, cancelled, completed-despite-cancel, failed-despite-cancel. */
-  readonly cancellation: pulumi.Output<Cancellation>;
   /** What cancelling leaves behind for this operation: cancel is not rollback. */
   readonly cancelEffects: pulumi.Output<string>;
 }

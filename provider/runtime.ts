@@ -3,10 +3,11 @@
  * resources created by older versions, and state holds only the shim.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { RESOURCE_KINDS, type ResourceKind } from "./kinds";
+import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
 import { createContext, type LifecycleContext, OperationsProvider, settingsFromPulumiConfig } from "./lifecycle";
 import { engineReporter } from "./reporter";
 import type { ProviderSettings } from "./settings";
+import { WaitProvider } from "./wait-provider";
 
 let settings: ProviderSettings | undefined;
 let context: LifecycleContext | undefined;
@@ -17,19 +18,19 @@ function currentContext(): LifecycleContext {
   return context;
 }
 
-const providers = new Map<ResourceKind, OperationsProvider & Pick<pulumi.dynamic.ResourceProvider, "configure">>();
+type ConfiguredProvider = (OperationsProvider | WaitProvider) & Pick<pulumi.dynamic.ResourceProvider, "configure">;
+const providers = new Map<ProviderKind, ConfiguredProvider>();
 
-export function providerFor(
-  kind: ResourceKind,
-): OperationsProvider & Pick<pulumi.dynamic.ResourceProvider, "configure"> {
-  if (!RESOURCE_KINDS.includes(kind)) {
+export function providerFor(kind: ProviderKind): ConfiguredProvider {
+  if (kind !== "wait" && !RESOURCE_KINDS.includes(kind)) {
     throw new Error(
       `unknown Firestore operation resource kind "${String(kind)}": is the installed pulumi-firestore-operations older than the one that created this resource?`,
     );
   }
   let provider = providers.get(kind);
   if (!provider) {
-    provider = Object.assign(new OperationsProvider(kind, currentContext), {
+    const base = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
+    provider = Object.assign(base, {
       async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
         settings = settingsFromPulumiConfig(request.config);
         context = undefined;

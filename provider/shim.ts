@@ -1,4 +1,4 @@
-import type { ResourceKind } from "./kinds";
+import type { ProviderKind } from "./kinds";
 
 /**
  * The part of the provider that lives in state (`__provider`) and runs again at refresh and destroy time,
@@ -11,7 +11,7 @@ import type { ResourceKind } from "./kinds";
  * (2.5 KB for this shim), and `__provider` is stored twice per resource and rewritten at every checkpoint.
  * The shim captures nothing, so its source text is the module.
  */
-export function providerModuleText(kind: ResourceKind): string {
+export function providerModuleText(kind: ProviderKind): string {
   return `exports.handler = () => (${forwardToInstalledPackage.toString()})(${JSON.stringify(kind)});\n`;
 }
 
@@ -20,7 +20,7 @@ export function providerModuleText(kind: ResourceKind): string {
  * and `require`, and holds no comments (they would be stored too). The package is resolved from the
  * program's folder (the host's working directory), where the user installed it.
  */
-function forwardToInstalledPackage(kind: ResourceKind): Record<string, Forward> {
+function forwardToInstalledPackage(kind: ProviderKind): Record<string, Forward> {
   const call = async (method: string, args: unknown[]) => {
     let runtime: typeof import("./runtime");
     try {

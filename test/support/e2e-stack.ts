@@ -98,10 +98,19 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
   }
 }
 
-/** Resources of our types in an exported state. */
+/** The start steps in an exported state: one per declared resource, each holding its operation. */
 // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
 export function operationResources(state: any): any[] {
+  return (state.deployment?.resources ?? []).filter(
+    (r: { type: string }) =>
+      r.type.startsWith("pulumi-nodejs:dynamic/firestore-operations:") && !r.type.endsWith(":OperationWait"),
+  );
+}
+
+/** The wait steps (`waitFor: "done"`) in an exported state. */
+// biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+export function waitSteps(state: any): any[] {
   return (state.deployment?.resources ?? []).filter((r: { type: string }) =>
-    r.type.startsWith("pulumi-nodejs:dynamic/firestore-operations:"),
+    r.type.endsWith("firestore-operations:OperationWait"),
   );
 }

@@ -1,0 +1,26 @@
+import type { FirestoreAdminClient } from "./admin-client";
+import { isApiRequestError } from "./errors";
+import { parseOperationName } from "./names";
+
+/**
+ * Whether a failed request about an operation proves that the operation no longer exists. Only the API's own
+ * NOT_FOUND does: the AIP-193 envelope with status NOT_FOUND, from a server that knows the operation's database.
+ * A proxy's 404 page, a wrong endpoint, or a server without this database (DATABASE_NOT_FOUND) answer 404 too,
+ * and dropping a running operation from the stack on their word would orphan it; so the database is read once
+ * to confirm that this server is the one that holds it.
+ */
+export async function provesGone(client: FirestoreAdminClient, name: string, error: unknown): Promise<boolean> {
+  if (!isApiRequestError(error) || error.httpStatus !== 404 || error.status !== "NOT_FOUND") return false;
+  const { project, database } = parseOperationName(name);
+  try {
+    await client.getDatabase(`projects/${project}/databases/${database}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Said when a 404 did not prove the operation gone: the resource stays, and the user learns why. */
+export function unprovenNotFound(name: string, error: unknown): string {
+  return `${(error as Error).message} — this does not prove that ${name} is gone (only the Firestore API's NOT_FOUND for an operation of a database it holds does; check gcp:firestoreCustomEndpoint and any proxy), so the resource stays in the stack`;
+}

@@ -1,0 +1,105 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { parseDuration } from "./durations";
+import { isApiRequestError } from "./errors";
+import { DEFAULT_TIMEOUTS } from "./kinds";
+import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
+import { describeProgress, liveOutputs } from "./outputs";
+import { ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { waitUntilDone } from "./wait";
+
+/** What the wait step of a `waitFor: "done"` resource stores. */
+export interface WaitInputs {
+  /** The operation the resource's start step recorded. */
+  operationName: string;
+  timeouts?: { create?: string };
+  resourceUrn?: string;
+}
+
+const short = (name: string): string => name.slice(name.lastIndexOf("/") + 1);
+
+/**
+ * The wait of a `waitFor: "done"` resource, as a step of its own after the start step. The engine checkpoints
+ * the start step (the operation's name) as soon as it returns, so a run killed during this wait leaves the
+ * operation recorded; the wait itself is a pending create with no id, and the next `pulumi up` simply waits
+ * again. Dependents of the resource depend on this step, so they still wait until the operation is done.
+ * Destroying it does nothing: the start step cancels.
+ */
+export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<string, unknown>, ResourceOutputs> {
+  constructor(private readonly context: () => LifecycleContext) {}
+
+  async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    return { inputs: news };
+  }
+
+  async diff(_id: string, olds: ResourceOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    const replaces = olds.operationName === news.operationName ? [] : ["operationName"];
+    const timeoutChanged = JSON.stringify(olds.timeouts ?? null) !== JSON.stringify(news.timeouts ?? null);
+    return { changes: replaces.length > 0 || timeoutChanged, replaces, deleteBeforeReplace: true };
+  }
+
+  async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<ResourceOutputs>> {
+    const inputs = raw as unknown as WaitInputs;
+    return { id: inputs.operationName, outs: await this.waitForDone(inputs, inputs as unknown as ResourceOutputs) };
+  }
+
+  async read(id: string, props?: ResourceOutputs): Promise<pulumi.dynamic.ReadResult<ResourceOutputs>> {
+    const refreshed = await refreshOutputs(this.context(), id, props);
+    if (refreshed === "gone") return { id: "" } as pulumi.dynamic.ReadResult<ResourceOutputs>;
+    return { id, props: refreshed, ...(props ? { inputs: waitInputsOf(props) } : {}) };
+  }
+
+  /** Also what the engine calls for a wait that failed before (an initialization failure): wait again. */
+  async update(
+    _id: string,
+    olds: ResourceOutputs,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.UpdateResult<ResourceOutputs>> {
+    return { outs: await this.waitForDone(news as unknown as WaitInputs, olds) };
+  }
+
+  async delete(_id: string, _props: ResourceOutputs): Promise<void> {}
+
+  private async waitForDone(inputs: WaitInputs, known: ResourceOutputs): Promise<ResourceOutputs> {
+    const { client, reporter } = this.context();
+    const name = inputs.operationName;
+    const label = resourceLabel(inputs.resourceUrn);
+    const limit = inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create;
+    const outs = { ...known, ...inputs } as ResourceOutputs;
+    const status = progressStatus(reporter);
+    let announced = false;
+    let view: Awaited<ReturnType<typeof waitUntilDone>>;
+    try {
+      view = await waitUntilDone(client, name, {
+        timeoutMs: parseDuration(limit, "timeouts.create"),
+        purpose: 'the operation to finish (waitFor: "done")',
+        onChange: (v) => {
+          if (!announced && !v.done) {
+            announced = true;
+            reporter.info(
+              `${label}: waiting for ${short(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
+            );
+          }
+          status(v.state, `${label}: ${short(name)}: ${describeProgress(v)}`);
+        },
+      });
+    } catch (error) {
+      // Whatever went wrong while waiting, the operation exists and is recorded by the start step: keep this
+      // step too, so the next update waits again.
+      const reason = isApiRequestError(error) ? error.message : (error as Error).message;
+      throw new InitializationFailure(name, outs, [reason]);
+    }
+    const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
+    if (view.state !== "SUCCESSFUL") {
+      throw new InitializationFailure(name, finished, [
+        `${name} ended ${view.state}${view.error ? ` (code ${view.error.code}: ${view.error.message})` : ""}; the next "pulumi up" starts it again.`,
+      ]);
+    }
+    reporter.info(`${label}: ${short(name)} finished: ${describeProgress(view)}`);
+    return finished;
+  }
+}
+
+function waitInputsOf(props: ResourceOutputs): ResourceOutputs {
+  const { operationName, timeouts, resourceUrn } = props;
+  return { operationName, timeouts, ...(resourceUrn ? { resourceUrn } : {}) } as ResourceOutputs;
+}
