@@ -36,8 +36,11 @@ function onInterrupt(): void {
     process.off("SIGINT", onInterrupt);
     process.kill(process.pid, "SIGINT");
   };
-  if (inFlight.size === 0) return exit();
-  const grace = new Promise((resolve) => setTimeout(resolve, GRACE_MS).unref());
+  if (inFlight.size === 0) {
+    exit();
+    return;
+  }
+  const grace = new Promise((resolve) => setTimeout(resolve, GRACE_MS));
   // The journal is written synchronously as each answer is handled, before these promises settle.
   void Promise.race([Promise.all([...inFlight]), grace]).then(exit);
 }
