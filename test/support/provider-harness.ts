@@ -31,6 +31,9 @@ export async function withProvider(
 ): Promise<void> {
   await withEmulator({ auth: "oauth", ...options }, async (emu) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-creds-"));
+    // The start journal of this harness only (read when configure makes the next context).
+    const previousStateDir = process.env.FIRESTORE_OPS_STATE_DIR;
+    process.env.FIRESTORE_OPS_STATE_DIR = path.join(dir, "state");
     try {
       const creds = await writeEmulatorCredentials(emu.url, dir);
       const config: Record<string, string> = {
@@ -65,6 +68,8 @@ export async function withProvider(
       };
       await body(harness);
     } finally {
+      if (previousStateDir === undefined) delete process.env.FIRESTORE_OPS_STATE_DIR;
+      else process.env.FIRESTORE_OPS_STATE_DIR = previousStateDir;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

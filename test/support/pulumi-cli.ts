@@ -190,7 +190,8 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
       fs.symlinkSync(path.resolve(programDir, target), link, "dir");
     }
     const stateDir = path.join(root, "state");
-    const env = pulumiEnv(stateDir);
+    // The provider's start journal lives with the stack under test, not in the user's home.
+    const env = { ...pulumiEnv(stateDir), FIRESTORE_OPS_STATE_DIR: path.join(root, "firestore-ops-state") };
     const stackName = opts.stackName ?? "test";
     const pulumi = (args: string[], timeoutMs?: number) =>
       runPulumi(args, timeoutMs === undefined ? { cwd: programDir, env } : { cwd: programDir, env, timeoutMs });
