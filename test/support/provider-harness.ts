@@ -5,10 +5,13 @@ import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import type { ResourceKind } from "../../provider/kinds";
 import { providerFor } from "../../provider/runtime";
+import { StartJournal } from "../../provider/start-journal";
 import { type TestEmulator, withEmulator } from "./emulator-client";
 
 export interface Harness {
   emu: TestEmulator;
+  /** The start journal the provider uses in this harness (FIRESTORE_OPS_STATE_DIR points at it). */
+  journal: StartJournal;
   provider(kind: ResourceKind): ReturnType<typeof providerFor>;
   /** check + create, as the engine does. */
   // biome-ignore lint/suspicious/noExplicitAny: outputs as the engine stores them.
@@ -52,6 +55,7 @@ export async function withProvider(
       await configure("export");
       const harness: Harness = {
         emu,
+        journal: StartJournal.fromEnvironment(),
         provider: (kind) => providerFor(kind),
         async up(kind, news) {
           const provider = providerFor(kind);
