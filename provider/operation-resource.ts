@@ -63,11 +63,14 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     const stepOptions: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
     for (const key of STEP_OPTIONS) if (opts[key] !== undefined) Object.assign(stepOptions, { [key]: opts[key] });
     if (opts.dependsOn !== undefined) stepOptions.dependsOn = opts.dependsOn;
+    // The component's URN as a plain value: as an Output it would make each step depend on every child of the
+    // component, itself included (a cycle once there are two steps).
+    const resourceUrn = new Promise<string>((resolve) => this.urn.apply(resolve));
     // The old operation must be cancelled and over before a replacement starts (deleteBeforeReplace).
     const start = new Step(
       `pulumi-nodejs:dynamic/${TYPE_MODULE}:${typeName}`,
       name,
-      { ...props, resourceUrn: this.urn, __provider: providerModuleText(kind) },
+      { ...props, resourceUrn, __provider: providerModuleText(kind) },
       // 0.1.0 registered this step directly under the user's parent: keep those resources (and operations).
       { ...stepOptions, aliases: [{ parent: opts.parent ?? pulumi.rootStackResource }] },
     ) as unknown as Record<string, pulumi.Output<unknown>>;
@@ -76,7 +79,7 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
       const waitProps: Record<string, unknown> = {
         operationName: start.operationName,
         timeouts: start.timeouts,
-        resourceUrn: this.urn,
+        resourceUrn,
         __provider: providerModuleText("wait"),
       };
       for (const output of OUTPUT_NAMES) if (!(output in waitProps)) waitProps[output] = undefined;

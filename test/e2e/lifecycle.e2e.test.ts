@@ -34,18 +34,29 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     assert.equal(resource.outputs.operationName, resource.id);
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
     const again = await e.pulumi(["up", "--yes", "--non-interactive"]);
-    assert.match(again.stdout, /2 unchanged/, "a second up changes nothing");
+    // The stack, the component users declare, and its start step.
+    assert.match(again.stdout, /3 unchanged/, "a second up changes nothing");
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
   });
 
-  test("refresh shows progress without inventing a diff", async () => {
+  test("refresh shows progress, one line per operation, without inventing a diff", async () => {
     const before = operationResources(await e.exportState())[0].outputs.documentsCompleted;
     await sleep(1_500);
-    await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+    const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive"]);
     const [resource] = operationResources(await e.exportState());
     assert.ok(resource.outputs.documentsCompleted > before, `${resource.outputs.documentsCompleted} > ${before}`);
+    const id = resource.id.slice(resource.id.lastIndexOf("/") + 1);
+    const lines = refresh.stdout.split("\n").filter((line) => line.includes(`backup: ${id}: PROCESSING`));
+    assert.equal(lines.length, 1, `one refresh line for the operation:\n${refresh.stdout}`);
+    assert.match(
+      lines[0] ?? "",
+      new RegExp(
+        `PROCESSING ${resource.outputs.documentsCompleted.toLocaleString("en-US")}/1,200 documents .*\\(was PROCESSING`,
+      ),
+      "state, progress, and what changed since the last refresh",
+    );
     const preview = await e.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
-    assert.match(preview.stdout, /2 unchanged/);
+    assert.match(preview.stdout, /3 unchanged/);
   });
 
   test("changing an input replaces: the old export is cancelled and over before the new one starts", async () => {

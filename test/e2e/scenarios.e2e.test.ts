@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
+import { createE2eStack, type E2eStack, operationResources, waitSteps } from "../support/e2e-stack";
 import { repoRoot } from "../support/repo";
 
 const DB = "projects/demo-project/databases/(default)";
@@ -23,9 +23,19 @@ describe("end to end: waitFor done, initialization failures, adoption", () => {
     ]);
     const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
     assert.match(up.stdout, /finished: SUCCESSFUL/);
-    const [resource] = operationResources(await e.exportState());
-    assert.equal(resource.outputs.state, "SUCCESSFUL");
-    assert.equal(resource.outputs.progressPercent, 100);
+    const state = await e.exportState();
+    const [start] = operationResources(state);
+    const [wait] = waitSteps(state);
+    // The start step recorded the operation before anything waited; the wait step holds the end.
+    assert.equal(start.outputs.state, "PROCESSING");
+    assert.equal(wait.id, start.id);
+    assert.equal(wait.outputs.state, "SUCCESSFUL");
+    assert.equal(wait.outputs.progressPercent, 100);
+    assert.ok(wait.dependencies.includes(start.urn), "the wait step depends on the start step");
+    // What dependents see: the component's outputs come from the wait step.
+    const outputs = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack").outputs;
+    assert.equal(outputs.operations.done.state, "SUCCESSFUL");
+    assert.equal(outputs.operations.done.done, true);
     await e.pulumi(["destroy", "--yes", "--non-interactive"]);
   });
 
@@ -40,9 +50,11 @@ describe("end to end: waitFor done, initialization failures, adoption", () => {
     ]);
     const up = await e.pulumi(["up", "--yes", "--non-interactive"], 1);
     assert.match(up.stdout + up.stderr, /Timed out after 3s waiting for the operation to finish/);
-    const [resource] = operationResources(await e.exportState());
+    const state = await e.exportState();
+    const [resource] = operationResources(state);
     assert.ok(resource, "the operation we started is in state");
-    assert.deepEqual(resource.initErrors?.length, 1);
+    assert.equal(resource.initErrors, undefined, "the start step succeeded");
+    assert.deepEqual(waitSteps(state)[0]?.initErrors?.length, 1, "the wait step failed, and is kept");
     assert.equal((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState, "PROCESSING");
     const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
     assert.match(destroy.stdout, /CANCELLED after/);
@@ -108,6 +120,77 @@ describe("end to end: a stack created by an older build is destroyed by the curr
     } finally {
       await e.dispose();
       fs.rmSync(oldBuild, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("end to end: stacks of release 0.1.0 keep working", () => {
+  /** Declares x (running) and d (waitFor done, finished), registered as 0.1.0 registered them. */
+  async function legacyStack(): Promise<{ e: E2eStack; running: string; finished: string }> {
+    const e = await createE2eStack(["--duration-ms", "600000", "--cancel-latency-ms", "300"]);
+    await e.pulumi(["config", "set", "shape", "0.1.0"]);
+    await e.declare([
+      { kind: "FirestoreExport", name: "x", args: { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] } },
+      { kind: "FirestoreExport", name: "d", args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" } },
+    ]);
+    await e.pulumi(["up", "--yes", "--non-interactive"]);
+    const legacy = operationResources(await e.exportState());
+    assert.deepEqual(
+      legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")),
+      [
+        "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::x",
+        "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::d",
+      ],
+      "the 0.1.0 shape: one dynamic resource per declared resource, under the stack",
+    );
+    const running = legacy.find((r: { urn: string }) => r.urn.endsWith("::x")).id;
+    const finished = legacy.find((r: { urn: string }) => r.urn.endsWith("::d")).id;
+    // 0.1.0 ran the wait inside create; the emulator's 10 min duration means d is done only if we finish it.
+    await e.control("POST", `${finished}:finish`, { state: "SUCCESSFUL" });
+    return { e, running, finished };
+  }
+
+  test("up with this release adopts them: no new operation, no cancel; destroy then cancels the running one", async () => {
+    const { e, running } = await legacyStack();
+    try {
+      await e.pulumi(["config", "rm", "shape"]);
+      const postsBefore = (await e.requests()).filter((r) => r.endpoint === "exportDocuments").length;
+      const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+      assert.doesNotMatch(up.stdout, /replaced|deleted/, up.stdout);
+      const log = await e.requests();
+      assert.equal(log.filter((r) => r.endpoint === "exportDocuments").length, postsBefore, "no new operation");
+      assert.equal(log.filter((r) => r.endpoint === "operations.cancel").length, 0, "nothing cancelled");
+      const state = await e.exportState();
+      const starts = operationResources(state);
+      assert.equal(starts.length, 2);
+      const x = starts.find((r: { urn: string }) => r.urn.endsWith("::x"));
+      assert.equal(x.id, running, "the same operation, now the start step of the component");
+      assert.match(
+        x.urn,
+        /firestore-operations:index:FirestoreExport\$pulumi-nodejs:dynamic\/firestore-operations:FirestoreExport::x$/,
+      );
+      assert.equal(waitSteps(state).length, 1, "d gained its wait step");
+      assert.equal((await e.admin("GET", `/v1/${running}`)).metadata.operationState, "PROCESSING");
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      assert.match(destroy.stdout, /CANCELLED after/);
+      assert.equal((await e.admin("GET", `/v1/${running}`)).metadata.operationState, "CANCELLED");
+    } finally {
+      await e.dispose();
+    }
+  });
+
+  test("refresh and destroy of a 0.1.0 stack, before any up with this release", async () => {
+    const { e, running } = await legacyStack();
+    try {
+      const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+      assert.match(refresh.stdout, /operation: .*PROCESSING/, "refresh reads it with this release's provider");
+      assert.equal(operationResources(await e.exportState()).length, 2, "nothing dropped");
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      assert.match(destroy.stdout, /CANCELLED after/);
+      assert.equal((await e.admin("GET", `/v1/${running}`)).metadata.operationState, "CANCELLED");
+      assert.equal(operationResources(await e.exportState()).length, 0);
+    } finally {
+      await e.dispose();
     }
   });
 });

@@ -1,35 +1,42 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { DEV_TOKEN } from "../../emulator/index";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { killProcessesIn } from "../support/orphans";
 import { pulumiBinDir } from "../support/pulumi-cli";
-import { repoRoot } from "../support/repo";
 
 interface LogEntry {
   seq: number;
   endpoint?: string;
   status: number;
+  fault?: string;
   operation?: string;
   method: string;
 }
 
+interface EmulatedOperation {
+  name: string;
+  done: boolean;
+  request: { outputUriPrefix?: string };
+}
+
 type Point = (log: LogEntry[]) => boolean;
 
-const count = (log: LogEntry[], endpoint: string, ok = true) =>
-  log.filter((r) => r.endpoint === endpoint && (!ok || r.status === 200)).length;
+const count = (log: LogEntry[], endpoint: string) =>
+  log.filter((r) => r.endpoint === endpoint && r.status === 200).length;
 
 /**
- * SIGKILL the Pulumi CLI (and, separately, the emulator) at chosen points of create, replace and delete — points
- * read from the emulator's request log, not from sleeps — then recover as the README says and run the command
- * again. The stack must converge with no orphan and no duplicate.
+ * SIGKILL the Pulumi CLI and all its plugin processes (and, once, the emulator) at chosen points of up, refresh
+ * and destroy — points read from the emulator's request log, not from sleeps — then do only what Pulumi's own
+ * messages lead a user through (`pulumi cancel` for the lock, `pulumi refresh --clear-pending-creates` when it
+ * reports pending creates) and run the command again. Nothing is cancelled by hand: after the rerun every
+ * running operation must be in the stack's state, and every resource must have exactly one operation.
  */
-describe("kill points: SIGKILL at each step, then the documented recovery", () => {
+describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", () => {
   let e: E2eStack;
   let dataDir: string;
   let port: string;
@@ -43,9 +50,8 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
     port = new URL(emulator.url).port;
   });
   after(async () => {
-    console.log(`kill points:\n  ${outcomes.join("\n  ")}`);
-    if (e)
-      console.log(`orphaned plugin processes of the killed CLIs, now killed: ${killProcessesIn(e.stack.programDir)}`);
+    console.log(`kill points (operations per resource, unrecorded running operations):\n  ${outcomes.join("\n  ")}`);
+    if (e) console.log(`plugin processes of the killed CLIs, now killed: ${killProcessesIn(e.stack.programDir)}`);
     await emulator?.kill();
     await e?.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -74,100 +80,79 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
     }
     if (!killed && child.exitCode === null) process.kill(-(child.pid as number), "SIGKILL");
     await exited;
+    // The plugins run in process groups of their own: a killed CLI leaves them; a dead machine would not.
+    killProcessesIn(e.stack.programDir);
     return killed;
   }
 
-  /**
-   * The README's recovery: release the killed run's lock (`pulumi cancel`), clear pending creates (dynamic
-   * resources cannot be imported, so `--import-pending-creates` does not help), then cancel with firestore-ops
-   * every running operation the stack does not record, and run the command again.
-   */
-  async function recover(): Promise<string> {
+  /** What Pulumi's messages ask for after a killed run: release the lock, clear pending creates. */
+  async function followPulumisAdvice(): Promise<string> {
     const notes: string[] = [];
     const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
     if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
       await e.pulumi(["cancel", "--yes", "--non-interactive"]);
-      notes.push("lock released");
+      notes.push("pulumi cancel");
     }
     const pending = ((await e.exportState()).deployment?.pending_operations ?? []) as { type: string }[];
-    for (const item of pending.filter((p) => p.type !== "creating"))
-      notes.push(`pending ${item.type} left to the next run`);
-    const creates = pending.filter((p) => p.type === "creating").length;
-    if (creates) {
+    if (pending.some((p) => p.type === "creating")) {
       await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
-      notes.push(`${creates} pending create(s) cleared`);
+      notes.push("refresh --clear-pending-creates");
     }
-    // A create in flight when the CLI died is not always journaled as pending: any running operation that the
-    // stack does not record is a leftover of the killed run. Cancel it and wait, with firestore-ops.
-    const recorded = new Set(operationResources(await e.exportState()).map((r) => r.id));
-    const all = (await e.control("GET", "operations")).operations as { name: string; done: boolean }[];
-    for (const leftover of all.filter((op) => !op.done && !recorded.has(op.name))) {
-      const cancel = spawnSync(
-        process.execPath,
-        [
-          path.join(repoRoot(), "dist/cli/main.js"),
-          "cancel",
-          leftover.name,
-          "--wait",
-          "--endpoint",
-          `${e.emulator.url}/v1/`,
-        ],
-        { encoding: "utf8", env: { ...process.env, GOOGLE_OAUTH_ACCESS_TOKEN: DEV_TOKEN } },
-      );
-      assert.equal(cancel.status, 0, cancel.stdout + cancel.stderr);
-      notes.push("leftover cancelled with firestore-ops");
-    }
-    return notes.join(", ") || "nothing pending";
+    return notes.join(", ") || "nothing";
   }
 
   async function rerun(args: string[]): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await e.stack.pulumi(args);
       if (result.code === 0) return;
-      await recover();
+      await followPulumisAdvice();
     }
     assert.fail(`pulumi ${args.join(" ")} did not converge`);
   }
 
-  /** No operation running outside the state; at most one operation per resource name and prefix generation. */
-  async function assertConverged(label: string): Promise<void> {
-    const state = await e.exportState();
-    const inState = new Set(operationResources(state).map((r) => r.id));
-    const ops = (await e.control("GET", "operations")).operations as {
-      name: string;
-      done: boolean;
-      request: { outputUriPrefix?: string };
-    }[];
-    const orphans = ops.filter((op) => !op.done && !inState.has(op.name));
-    assert.deepEqual(
-      orphans.map((o) => o.name),
-      [],
-      `${label}: no orphan`,
-    );
-    const live = ops.filter((op) => !op.done);
-    const prefixes = live.map((op) => op.request.outputUriPrefix);
-    assert.equal(new Set(prefixes).size, prefixes.length, `${label}: no duplicate running for one resource`);
-    assert.equal((state.deployment?.pending_operations ?? []).length, 0, `${label}: nothing pending`);
+  async function operations(): Promise<EmulatedOperation[]> {
+    return (await e.control("GET", "operations")).operations as EmulatedOperation[];
   }
 
-  const declare = (generation: number, waitFor: "started" | "done" = "started") =>
-    e.declare([
-      {
-        kind: "FirestoreExport",
-        name: "x",
-        args: { outputUriPrefix: `gs://bkt/x-${generation}`, waitFor, timeouts: { create: "20s" } },
-      },
-      { kind: "FirestoreExport", name: "y", args: { outputUriPrefix: "gs://bkt/y" } },
-    ]);
+  /**
+   * The two counts the promise is about: running operations the state does not record (must be 0), and
+   * operations started for each declared resource of this generation (must be 1 each; 0 after a destroy
+   * that ran before the start).
+   */
+  async function counts(): Promise<{ unrecorded: string[]; perResource: Record<string, number>; running: number }> {
+    const state = await e.exportState();
+    const inState = new Set(operationResources(state).map((r) => r.id));
+    const ops = await operations();
+    const perResource: Record<string, number> = {};
+    for (const resource of ["x", "y"]) {
+      perResource[resource] = ops.filter((op) => op.request.outputUriPrefix === prefix(resource)).length;
+    }
+    assert.equal((state.deployment?.pending_operations ?? []).length, 0, "nothing pending");
+    return {
+      unrecorded: ops.filter((op) => !op.done && !inState.has(op.name)).map((op) => op.name),
+      perResource,
+      running: ops.filter((op) => !op.done).length,
+    };
+  }
 
+  let generation = 0;
+  const prefix = (resource: string) => `gs://bkt/${resource}-${generation}`;
+  const declare = (waitFor: "started" | "done" = "started") =>
+    e.declare(
+      ["x", "y"].map((name) => ({
+        kind: "FirestoreExport" as const,
+        name,
+        args: { outputUriPrefix: prefix(name), ...(name === "x" ? { waitFor, timeouts: { create: "30s" } } : {}) },
+      })),
+    );
   const up = ["up", "--yes", "--non-interactive", "--skip-preview"];
   const destroy = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
   const refresh = ["refresh", "--yes", "--non-interactive", "--skip-preview"];
-  let generation = 0;
   /** Preconditions, so that each command really performs the step killed. */
   const fresh = async (waitFor: "started" | "done" = "started") => {
     await rerun(destroy);
-    await declare(++generation, waitFor);
+    generation++;
+    await declare(waitFor);
   };
   const deployed = async () => {
     await fresh();
@@ -175,24 +160,51 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
   };
   const replacing = async () => {
     await deployed();
-    await declare(++generation);
+    generation++;
+    await declare();
   };
+  const slowStartPosts = {
+    faults: { rate: 1, kinds: ["commit-then-slow"], endpoints: ["exportDocuments"], slowMs: 20_000 },
+  };
+  const noFaults = { faults: { rate: 0 } };
 
-  const cliPoints: { label: string; setup: () => Promise<void>; args: string[]; point: Point; waitFor?: "done" }[] = [
+  interface KillPoint {
+    label: string;
+    setup: () => Promise<void>;
+    args: string[];
+    point: Point;
+    /** Emulator behaviour while the killed command runs (reset before the rerun). */
+    during?: Record<string, unknown>;
+    /** The rerun destroys: afterwards nothing may run at all. */
+    destroys?: boolean;
+  }
+
+  const points: KillPoint[] = [
     { label: "create: after the token request", setup: fresh, args: up, point: (log) => count(log, "token") >= 1 },
     {
-      label: "create: right after the first export POST was acknowledged",
+      label: "create: a start POST in flight (the server started it, the answer had not arrived)",
+      setup: fresh,
+      args: up,
+      during: slowStartPosts,
+      point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
+    },
+    {
+      label: "create: right after the first start POST was answered",
       setup: fresh,
       args: up,
       point: (log) => count(log, "exportDocuments") >= 1,
     },
-    { label: "create: after both POSTs", setup: fresh, args: up, point: (log) => count(log, "exportDocuments") >= 2 },
     {
-      label: "create (waitFor done): while polling",
+      label: "create: after both start POSTs",
+      setup: fresh,
+      args: up,
+      point: (log) => count(log, "exportDocuments") >= 2,
+    },
+    {
+      label: 'create (waitFor "done"): while the wait step polls',
       setup: () => fresh("done"),
       args: up,
-      point: (log) => count(log, "operations.get") >= 2,
-      waitFor: "done",
+      point: (log) => count(log, "exportDocuments") >= 2 && count(log, "operations.get") >= 3,
     },
     {
       label: "replace: after the old operation's cancel",
@@ -205,6 +217,13 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
       setup: replacing,
       args: up,
       point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
+    },
+    {
+      label: "replace: the new start POST in flight",
+      setup: replacing,
+      args: up,
+      during: slowStartPosts,
+      point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
     },
     {
       label: "replace: after the new operation's POST",
@@ -222,6 +241,7 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
       label: "delete: after the cancel",
       setup: deployed,
       args: destroy,
+      destroys: true,
       point: (log) => count(log, "operations.cancel") >= 1,
     },
     {
@@ -229,39 +249,57 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
       label: "delete: after the GET that follows the cancel",
       setup: deployed,
       args: destroy,
+      destroys: true,
       point: (log) => count(log, "operations.get") >= 1,
     },
     {
       label: "delete: while waiting for CANCELLED",
       setup: deployed,
       args: destroy,
-      point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
+      destroys: true,
+      point: (log) => count(log, "operations.cancel") >= 2 && count(log, "operations.get") >= 4,
     },
   ];
 
-  for (const { label, setup, args, point, waitFor } of cliPoints) {
+  for (const { label, setup, args, point, during, destroys } of points) {
     test(`CLI killed at ${label}`, async () => {
-      // A waited-for create must be able to finish once the command runs again.
-      await e.control("PATCH", "behaviour", { operationDurationMs: waitFor === "done" ? 3_000 : 600_000 });
+      await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...noFaults });
       await setup();
+      if (during) await e.control("PATCH", "behaviour", during);
       const killed = await killCliAt(args, point);
-      const recovery = await recover();
-      await rerun(args);
-      await assertConverged(label);
-      outcomes.push(`${label}: ${killed ? "killed" : "finished before the point"}; recovery: ${recovery}`);
       assert.ok(killed, "the kill point was reached");
+      await e.control("PATCH", "behaviour", noFaults);
+      const advice = await followPulumisAdvice();
+      await rerun(args);
+      const { unrecorded, perResource, running } = await counts();
+      outcomes.push(
+        `${label}: x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}; after: ${advice}, then the rerun`,
+      );
+      assert.deepEqual(unrecorded, [], "no running operation outside the stack's state");
+      assert.deepEqual(perResource, { x: 1, y: 1 }, "one operation per resource");
+      if (destroys) assert.equal(running, 0, "nothing left running after destroy");
+      else {
+        const recorded = operationResources(await e.exportState()).map((r) => r.outputs.outputUriPrefix);
+        assert.deepEqual(recorded.sort(), [prefix("x"), prefix("y")], "and that operation is the one in state");
+      }
     });
   }
 
   test("emulator killed right after acknowledging an export, restarted from --data-dir", async () => {
+    await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...noFaults });
     await fresh();
     const since = (await e.requests()).at(-1)?.seq ?? 0;
     const run = e.stack.pulumi(up);
-    for (let i = 0; i < 3000; i++) {
-      const log = (await e.requests()).filter((r) => r.seq > since);
-      if (count(log, "exportDocuments") >= 1) break;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    let acknowledged = false;
+    for (let i = 0; i < 3000 && !acknowledged; i++) {
+      acknowledged =
+        count(
+          (await e.requests()).filter((r) => r.seq > since),
+          "exportDocuments",
+        ) >= 1;
+      if (!acknowledged) await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    assert.ok(acknowledged, "the emulator acknowledged an export before it was killed");
     await emulator.kill("SIGKILL");
     emulator = await spawnEmulator([
       "--port",
@@ -278,12 +316,16 @@ describe("kill points: SIGKILL at each step, then the documented recovery", () =
     Object.assign(e.emulator, emulator);
     const result = await run;
     if (result.code !== 0) {
-      await recover();
+      await followPulumisAdvice();
       await rerun(up);
     }
-    await assertConverged("emulator killed after an export POST");
+    const { unrecorded, perResource } = await counts();
+    outcomes.push(
+      `emulator killed after an export POST (first run exit ${result.code}): x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}`,
+    );
+    assert.deepEqual(unrecorded, []);
+    assert.deepEqual(perResource, { x: 1, y: 1 });
     await rerun(destroy);
-    await assertConverged("destroy after the emulator restart");
-    outcomes.push(`emulator killed after an export POST: first run exit ${result.code}`);
+    assert.equal((await counts()).running, 0, "nothing left running after destroy");
   });
 });
