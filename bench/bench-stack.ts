@@ -61,6 +61,8 @@ export async function createBenchStack(
   program: StackProgram,
   emulator?: { url: string; credentialsFile: string },
   files: Record<string, string> = {},
+  /** The package the program installs: this checkout, or another build (see previous-build.ts). */
+  packageDir: string = repoRoot(),
 ): Promise<BenchStack> {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), `bench-program-${program}-`));
   let stack: TempStack;
@@ -68,7 +70,7 @@ export async function createBenchStack(
     writeStackProgram(program, source, files);
     stack = await createTempStack({
       fixtureDir: source,
-      links: { "pulumi-firestore-operations": repoRoot() },
+      links: { "pulumi-firestore-operations": packageDir },
     });
   } finally {
     fs.rmSync(source, { recursive: true, force: true });

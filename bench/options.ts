@@ -13,6 +13,8 @@ export interface BenchOptions {
   long: boolean;
   /** Write RESULTS.md (only the sections that ran are replaced). */
   write: boolean;
+  /** A git revision whose build stack-overhead also measures, in the same run. */
+  previous?: string;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -21,6 +23,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick              smaller sizes and fewer runs (a smoke run)
   --long               also the slow cases (cancel latency 60 s)
   --no-write           print the report without updating bench/RESULTS.md
+  --previous REV       stack-overhead also measures the package as built at git revision REV
   --help`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
@@ -31,6 +34,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       quick: { type: "boolean", default: false },
       long: { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
+      previous: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -50,5 +54,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     quick: values.quick ?? false,
     long: values.long ?? false,
     write: !values["no-write"],
+    ...(values.previous ? { previous: values.previous } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { type BenchStack, createBenchStack, type TimedCommand } from "./bench-st
 import type { Benchmark } from "./benchmark";
 import { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
+import { buildPreviousPackage } from "./previous-build";
 import { formatBytes, formatMiB, formatMs, formatRatio, median, verdict } from "./stats";
 
 const GOAL_RATIO = 1.15;
@@ -18,19 +19,23 @@ interface Cycle {
   destroy: TimedCommand;
 }
 
-/** Bytes of `__provider` and of the whole resource, averaged over the stack's custom resources of a type. */
+/**
+ * Bytes of `__provider` and of the whole resource, averaged per declared resource: the state entries of all the
+ * given types (a FirestoreExport is a component and its start step) over the count of the first type.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
-function sizePerResource(state: any, typePrefix: string): { provider: number; resource: number; count: number } {
+function sizePerResource(state: any, types: string[]): { provider: number; resource: number; count: number } {
   // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
-  const resources = (state.deployment?.resources ?? []).filter((r: any) => String(r.type).startsWith(typePrefix));
+  const resources = (state.deployment?.resources ?? []).filter((r: any) => types.includes(String(r.type)));
+  // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+  const count = resources.filter((r: any) => r.type === types[0]).length;
   const bytes = (value: unknown) => Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value ?? ""));
-  const average = (f: (r: unknown) => number) =>
-    resources.length ? resources.reduce((total: number, r: unknown) => total + f(r), 0) / resources.length : 0;
+  const total = (f: (r: unknown) => number) => resources.reduce((sum: number, r: unknown) => sum + f(r), 0);
   return {
     // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
-    provider: average((r: any) => bytes(r.inputs?.__provider ?? r.outputs?.__provider)),
-    resource: average((r) => bytes(r)),
-    count: resources.length,
+    provider: count ? total((r: any) => (r.inputs?.__provider ? bytes(r.inputs.__provider) : 0)) / count : 0,
+    resource: count ? total((r) => bytes(r)) / count : 0,
+    count,
   };
 }
 
@@ -89,6 +94,7 @@ export const stackOverhead: Benchmark = {
     ]);
     const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stack-creds-"));
     const stacks: BenchStack[] = [];
+    const previousBuild = options.previous ? buildPreviousPackage(options.previous) : undefined;
     try {
       const admin = new EmulatorAdmin(emulator.url);
       const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
@@ -99,6 +105,15 @@ export const stackOverhead: Benchmark = {
         credentialsFile: creds.externalAccountFile,
       });
       stacks.push(exports);
+      const previous = previousBuild
+        ? await createBenchStack(
+            "exports",
+            { url: emulator.url, credentialsFile: creds.externalAccountFile },
+            {},
+            previousBuild.dir,
+          )
+        : undefined;
+      if (previous) stacks.push(previous);
       progress("a FirestoreExport's state, as the template of the shaped no-op");
       const shaped = await createBenchStack("shaped", undefined, { "template.json": await stateTemplate(exports) });
       stacks.push(shaped);
@@ -109,14 +124,18 @@ export const stackOverhead: Benchmark = {
       let shapeRows: (string | number)[][] = [];
       let cpuRows: (string | number)[][] = [];
       for (const count of sizes) {
-        const runs = { noop: [] as Cycle[], exports: [] as Cycle[] };
+        const runs = { noop: [] as Cycle[], exports: [] as Cycle[], previous: [] as Cycle[] };
         const requestsPerResource: number[] = [];
+        const order: ("noop" | "exports" | "previous")[] = previous
+          ? ["noop", "exports", "previous"]
+          : ["noop", "exports"];
         for (let rep = 0; rep < repetitions; rep++) {
-          // Alternate which stack goes first, so neither always runs on a cooler (or hotter) machine.
-          for (const which of rep % 2 ? (["exports", "noop"] as const) : (["noop", "exports"] as const)) {
+          // Alternate which stack goes first, so none always runs on a cooler (or hotter) machine.
+          for (const which of rep % 2 ? [...order].reverse() : order) {
             progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${which}`);
             if (which === "exports") await admin.newRequests();
-            runs[which].push(await cycle(which === "noop" ? noop : exports, count));
+            const stack = which === "noop" ? noop : which === "exports" ? exports : (previous as BenchStack);
+            runs[which].push(await cycle(stack, count));
             if (which === "exports") {
               const log = await admin.newRequests();
               requestsPerResource.push(log.filter((e) => e.endpoint && e.endpoint !== "token").length / count);
@@ -128,16 +147,16 @@ export const stackOverhead: Benchmark = {
         if (count === sizes[sizes.length - 1]) {
           // Deploy once more, untimed, to measure what a resource costs in state.
           progress(`N=${count}: state sizes`);
-          const sizesOf = async (stack: BenchStack, prefix: string) => {
+          const sizesOf = async (stack: BenchStack, types: string[]) => {
             await stack.setCount(count);
             await stack.timed(UP);
-            const size = sizePerResource(await stack.exportState(), prefix);
+            const size = sizePerResource(await stack.exportState(), types);
             await stack.timed(DESTROY);
             return size;
           };
-          const noopSize = await sizesOf(noop, "pulumi-nodejs:dynamic/bench:Noop");
-          const shapedSize = await sizesOf(shaped, "pulumi-nodejs:dynamic/bench:Shaped");
-          const exportSize = await sizesOf(exports, EXPORT_TYPE);
+          const noopSize = await sizesOf(noop, ["pulumi-nodejs:dynamic/bench:Noop"]);
+          const shapedSize = await sizesOf(shaped, ["pulumi-nodejs:dynamic/bench:Shaped"]);
+          const exportSize = await sizesOf(exports, [EXPORT_TYPE, "firestore-operations:index:FirestoreExport"]);
           const shapedRuns: Cycle[] = [];
           for (let rep = 0; rep < repetitions; rep++) {
             progress(`N=${count}, repetition ${rep + 1}/${repetitions}: shaped no-op`);
@@ -197,6 +216,25 @@ export const stackOverhead: Benchmark = {
             "",
           ],
         );
+        if (previous) {
+          rows.push(
+            [
+              `${count}`,
+              ...timesRow(`FirestoreExport at ${options.previous}`, runs.previous),
+              formatMiB(med(runs.previous, providerPeak) || undefined),
+              "",
+            ],
+            [
+              `${count}`,
+              ...ratioRow(`**this build / ${options.previous}**`, runs.exports, runs.previous),
+              formatRatio(med(runs.exports, providerPeak) / med(runs.previous, providerPeak)),
+              "",
+            ],
+          );
+          goals.push(
+            `N=${count}, this build / ${options.previous}: ${formatRatio(med(runs.exports, totalOf) / med(runs.previous, totalOf))}`,
+          );
+        }
         goals.push(`N=${count}: ${formatRatio(ratio)}${count === 100 ? ` → ${verdict(ratio < GOAL_RATIO)}` : ""}`);
       }
       return [
@@ -235,6 +273,7 @@ export const stackOverhead: Benchmark = {
       ].join("\n");
     } finally {
       for (const stack of stacks) stack.remove();
+      previousBuild?.remove();
       await emulator.kill();
       fs.rmSync(credentialsDir, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ import {
 import { provesGone, unprovenNotFound } from "./operation-gone";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
-import { ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
+import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
@@ -187,7 +187,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         timeoutMs,
         purpose:
           "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-        onChange: (v) => status(v.state, `${label}: ${short(name)}: ${describeProgress(v)}`),
+        onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (cancelling); ${CTRL_C_HINT}`),
       },
       request.view,
     );

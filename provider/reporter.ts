@@ -85,5 +85,8 @@ export function resourceLabel(urn: string | undefined): string {
  * kills the provider without writing its checkpoint. The operation is recorded either way.
  */
 export function ctrlCDuringWait(rerun: string): string {
-  return `Ctrl-C cannot interrupt this wait (Pulumi does not pass it to dynamic providers); a second Ctrl-C is safe: the operation stays recorded in the stack and the next ${rerun} waits again.`;
+  return `${CTRL_C_HINT} (Pulumi does not pass the first to dynamic providers): the operation stays recorded in the stack and the next ${rerun} waits again.`;
 }
+
+/** The short form, on every progress line of a wait: in Pulumi's interactive display only those show while it runs. */
+export const CTRL_C_HINT = "Ctrl-C cannot stop this wait; a second Ctrl-C is safe";

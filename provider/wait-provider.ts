@@ -4,7 +4,7 @@ import { isApiRequestError } from "./errors";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { describeProgress, liveOutputs } from "./outputs";
-import { ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 import { waitUntilDone } from "./wait";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */
@@ -79,7 +79,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
               `${label}: waiting for ${short(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
             );
           }
-          status(v.state, `${label}: ${short(name)}: ${describeProgress(v)}`);
+          status(v.state, `${label}: ${describeProgress(v)}; ${CTRL_C_HINT}`);
         },
       });
     } catch (error) {

@@ -17,5 +17,16 @@ fi
 
 bash scripts/install-pulumi.sh >/dev/null
 
+# The Ctrl-C tests type into a real terminal.
+if ! command -v tmux >/dev/null; then
+  echo "setup: installing tmux (apt-get)" >&2
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: tmux is missing and this is not root: run 'apt-get install tmux'" >&2
+    exit 1
+  fi
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
+fi
+
 echo "setup: compiling TypeScript" >&2
 npm run --silent build >&2

@@ -136,7 +136,7 @@ describe("end to end: stacks of release 0.1.0 keep working", () => {
     await e.pulumi(["up", "--yes", "--non-interactive"]);
     const legacy = operationResources(await e.exportState());
     assert.deepEqual(
-      legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")),
+      legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")).sort(),
       [
         "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::x",
         "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::d",

@@ -102,12 +102,14 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
   }
 
   async function rerun(args: string[]): Promise<void> {
+    let last = "";
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await e.stack.pulumi(args);
       if (result.code === 0) return;
+      last = result.stdout + result.stderr;
       await followPulumisAdvice();
     }
-    assert.fail(`pulumi ${args.join(" ")} did not converge`);
+    assert.fail(`pulumi ${args.join(" ")} did not converge:\n${last}`);
   }
 
   async function operations(): Promise<EmulatedOperation[]> {
@@ -177,6 +179,8 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
     during?: Record<string, unknown>;
     /** The rerun destroys: afterwards nothing may run at all. */
     destroys?: boolean;
+    /** How long operations run (default 10 minutes: they are still running when the command is killed). */
+    operationDurationMs?: number;
   }
 
   const points: KillPoint[] = [
@@ -204,6 +208,8 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
       label: 'create (waitFor "done"): while the wait step polls',
       setup: () => fresh("done"),
       args: up,
+      // Long enough to be killed while it waits, short enough for the rerun's wait to see it end.
+      operationDurationMs: 8_000,
       point: (log) => count(log, "exportDocuments") >= 2 && count(log, "operations.get") >= 3,
     },
     {
@@ -261,9 +267,9 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
     },
   ];
 
-  for (const { label, setup, args, point, during, destroys } of points) {
+  for (const { label, setup, args, point, during, destroys, operationDurationMs = 600_000 } of points) {
     test(`CLI killed at ${label}`, async () => {
-      await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...noFaults });
+      await e.control("PATCH", "behaviour", { operationDurationMs, ...noFaults });
       await setup();
       if (during) await e.control("PATCH", "behaviour", during);
       const killed = await killCliAt(args, point);
