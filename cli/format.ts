@@ -2,10 +2,7 @@ import { formatDuration } from "../provider/durations";
 import type { OperationView } from "../provider/operation-view";
 import { liveOutputs } from "../provider/outputs";
 
-/** The last segment of an operation name: what `describe ID --database D` takes back. */
-export function shortId(name: string): string {
-  return name.slice(name.lastIndexOf("/") + 1);
-}
+export { shortOperationId as shortId } from "../provider/names";
 
 /** `ExportDocumentsMetadata` → `ExportDocuments`; the suffix is the same on every type. */
 export function shortType(view: OperationView): string {

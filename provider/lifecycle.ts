@@ -14,6 +14,7 @@ import {
   SETTING_INPUTS,
   startRequest,
 } from "./kinds";
+import { shortOperationId as short } from "./names";
 import { provesGone, unprovenNotFound } from "./operation-gone";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
@@ -63,8 +64,6 @@ export class InitializationFailure extends Error {
     super(reasons.join("; "));
   }
 }
-
-const short = (name: string): string => name.slice(name.lastIndexOf("/") + 1);
 
 /**
  * The dynamic provider for one resource kind. Every method here runs in the dynamic provider process,

@@ -120,3 +120,8 @@ export function resolveOperationName(text: string, database: string | undefined,
   if (!database) throw new InvalidInputError("database", "is required when operationName is a bare operation id");
   return formatOperationName({ ...parseDatabaseName(database), id: text });
 }
+
+/** The last segment of an operation name: what messages show, and what `--database D` takes back. */
+export function shortOperationId(name: string): string {
+  return name.slice(name.lastIndexOf("/") + 1);
+}

@@ -3,6 +3,7 @@ import { parseDuration } from "./durations";
 import { isApiRequestError } from "./errors";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
+import { shortOperationId as short } from "./names";
 import { describeProgress, liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 import { waitUntilDone } from "./wait";
@@ -14,8 +15,6 @@ export interface WaitInputs {
   timeouts?: { create?: string };
   resourceUrn?: string;
 }
-
-const short = (name: string): string => name.slice(name.lastIndexOf("/") + 1);
 
 /**
  * The wait of a `waitFor: "done"` resource, as a step of its own after the start step. The engine checkpoints
