@@ -189,4 +189,22 @@ describe('waitFor "done": the start step returns at once, the wait step waits', 
       );
     });
   });
+
+  test("a refresh of the start step after the finished operation was garbage-collected keeps it (no second export)", {
+    todo: "the start step's outputs stay PROCESSING after the wait step saw the operation end, so a refresh after the server dropped it (30 days) removes the start step and the next up starts a new export",
+  }, async () => {
+    await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
+      const start = await startDone(h);
+      const wait = await h.up("wait", waitInputs(start));
+      assert.equal(wait.outs.state, "SUCCESSFUL");
+      await h.emu.control("PATCH", "behaviour", { retentionMs: 0 });
+      await waitFor(
+        () => h.admin("GET", `/v1/${start.id}`),
+        (r) => r.status === 404,
+      );
+      // What `pulumi refresh` does with the start step's stored outputs (as of the start).
+      const refreshed = await h.provider("export").read(start.id, start.outs);
+      assert.equal(refreshed.id, start.id, "the start step is kept: it ended SUCCESSFUL, as the wait step saw");
+    });
+  });
 });
