@@ -17,13 +17,18 @@ export interface ProxyReply {
   body?: string | Buffer;
   /** Drop the connection instead of answering. */
   destroy?: boolean;
+  /** Send the body in pieces with chunked encoding (no Content-Length). */
+  chunked?: boolean;
 }
 
 /**
  * Decides one request: return a reply to answer it, or `undefined` to relay the target's answer as it is.
  * `forward()` sends the request on to the target (at most once) and resolves with its answer.
  */
-export type ProxyHook = (request: ProxiedRequest, forward: () => Promise<ProxyReply>) => Promise<ProxyReply | undefined>;
+export type ProxyHook = (
+  request: ProxiedRequest,
+  forward: () => Promise<ProxyReply>,
+) => Promise<ProxyReply | undefined>;
 
 export interface LoopbackProxy {
   /** `http://127.0.0.1:PORT` */
@@ -79,7 +84,13 @@ export async function startProxy(hook: ProxyHook = async () => undefined): Promi
               return;
             }
             res.writeHead(reply.status, reply.headers ?? {});
-            res.end(reply.body ?? "");
+            if (!reply.chunked) {
+              res.end(reply.body ?? "");
+              return;
+            }
+            const body = Buffer.from(reply.body ?? "");
+            for (let at = 0; at < body.length; at += 64 * 1024) res.write(body.subarray(at, at + 64 * 1024));
+            res.end();
           },
           (error: unknown) => {
             res.writeHead(599, { "content-type": "text/plain" });
