@@ -83,12 +83,13 @@ export async function startProxy(hook: ProxyHook = async () => undefined): Promi
               req.socket.destroy();
               return;
             }
-            res.writeHead(reply.status, reply.headers ?? {});
+            const body = Buffer.from(reply.body ?? "");
             if (!reply.chunked) {
-              res.end(reply.body ?? "");
+              res.writeHead(reply.status, { ...reply.headers, "content-length": String(body.length) });
+              res.end(body);
               return;
             }
-            const body = Buffer.from(reply.body ?? "");
+            res.writeHead(reply.status, reply.headers ?? {});
             for (let at = 0; at < body.length; at += 64 * 1024) res.write(body.subarray(at, at + 64 * 1024));
             res.end();
           },
