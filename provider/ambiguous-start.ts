@@ -7,8 +7,14 @@ import type { OperationView } from "./operation-view";
 
 /** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];
-/** A server `Date` is whole seconds, rounded down; allow that and a little more when comparing instants. */
+/**
+ * A server `Date` is whole seconds, rounded down; allow that and a little more after the window. Before it, the
+ * rounding needs no allowance: it only makes the offset we compute from `Date` earlier than the real one, so an
+ * operation our POST started is never dated before `fromMs` plus that offset. Only the server's own machines'
+ * clocks may differ a little; a wider margin would adopt someone else's identical operation started just before.
+ */
 const SERVER_DATE_SLACK_MS = 2_000;
+const SERVER_CLOCKS_MS = 250;
 
 /** When our POST may have reached the server, on our clock. */
 export interface SendWindow {
@@ -95,8 +101,9 @@ function startedWithin(op: OperationView, window: SendWindow, scan: ListScan): b
   const started = op.startTime ? Date.parse(op.startTime) : Number.NaN;
   if (!Number.isFinite(started)) return false;
   const offset = scan.serverTime ? scan.serverTime.serverMs - scan.serverTime.localMs : 0;
-  const slack = scan.serverTime ? SERVER_DATE_SLACK_MS : CLOCK_SKEW_ALLOWANCE_MS;
-  return started >= window.fromMs + offset - slack && started <= window.toMs + offset + slack;
+  const before = scan.serverTime ? SERVER_CLOCKS_MS : CLOCK_SKEW_ALLOWANCE_MS;
+  const after = scan.serverTime ? SERVER_DATE_SLACK_MS : CLOCK_SKEW_ALLOWANCE_MS;
+  return started >= window.fromMs + offset - before && started <= window.toMs + offset + after;
 }
 
 /** Same type and the same request fields, as the operation's metadata echoes them. */

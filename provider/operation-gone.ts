@@ -13,11 +13,23 @@ export async function provesGone(client: FirestoreAdminClient, name: string, err
   if (!isApiRequestError(error) || error.httpStatus !== 404 || error.status !== "NOT_FOUND") return false;
   const { project, database } = parseOperationName(name);
   try {
-    await client.getDatabase(`projects/${project}/databases/${database}`);
-    return true;
+    return isDatabase(await client.getDatabase(`projects/${project}/databases/${database}`), database);
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a databases.get answer is that Database (a stub answering `{}` to everything is not). The project
+ * part may be the project's id or its number, so only the database id must match.
+ */
+function isDatabase(answer: unknown, database: string): boolean {
+  const name = typeof answer === "object" && answer !== null ? (answer as { name?: unknown }).name : undefined;
+  return (
+    typeof name === "string" &&
+    /^projects\/[^/]+\/databases\/[^/]+$/.test(name) &&
+    name.endsWith(`/databases/${database}`)
+  );
 }
 
 /** Said when a 404 did not prove the operation gone: the resource stays, and the user learns why. */

@@ -31,10 +31,13 @@ describe("delete: cancel, then wait until it is really over", () => {
   test("done as the state last saw it: nothing to cancel, no request at all", async () => {
     await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
       const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
-      const before = (await h.requests("operations.get")).length;
-      await h.provider("export").delete(id, outs);
-      assert.equal((await h.requests("operations.cancel")).length, 0);
-      assert.equal((await h.requests("operations.get")).length, before);
+      await h.up("wait", { operationName: id, timeouts: outs.timeouts });
+      // The start step's outputs are as of the start; the refresh that saw the operation end stores done.
+      const refreshed = (await h.provider("export").read(id, outs)).props;
+      assert.equal(refreshed?.done, true);
+      const before = (await h.log()).length;
+      await h.provider("export").delete(id, refreshed as never);
+      assert.equal((await h.log()).length, before, "nothing was sent");
     });
   });
 
@@ -51,13 +54,26 @@ describe("delete: cancel, then wait until it is really over", () => {
     });
   }
 
-  test("404: already gone", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 50 } }, {}, async (h) => {
-      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done" });
-      await h.admin("DELETE", `/v1/${id}`);
-      await h.provider("export").delete(id, outs);
-      assert.equal((await h.requests("operations.cancel")).length, 0);
-    });
+  test("404 NOT_FOUND from the API (the operation was deleted while it ran): already gone, no error", async () => {
+    await withProvider(
+      { behaviour: { operationDurationMs: 60_000, deleteRunningBehaviour: "hide" } },
+      {},
+      async (h) => {
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+        await h.admin("DELETE", `/v1/${id}`);
+        await h.provider("export").delete(id, outs);
+        assert.deepEqual(
+          (await h.requests("operations.cancel")).map((r) => r.status),
+          [404],
+          "the cancel found nothing to cancel",
+        );
+        assert.deepEqual(
+          (await h.requests("databases.get")).map((r) => r.status),
+          [200],
+          "and the server holds the database: proof that it is gone (see operation-gone.test.ts for other 404s)",
+        );
+      },
+    );
   });
 
   test('cancel lost to a race: "warn" succeeds, "fail" throws and keeps the resource', async () => {
@@ -163,12 +179,14 @@ describe("read (refresh)", () => {
         assert.equal((await h.provider("export").read(running.id, running.outs)).id, "");
 
         await h.emu.control("PATCH", "behaviour", { operationDurationMs: 50, retentionMs: 300 });
-        const finished = await h.up("export", { outputUriPrefix: "gs://bkt/y", waitFor: "done" });
+        const started = await h.up("export", { outputUriPrefix: "gs://bkt/y", waitFor: "done" });
+        const finished = await h.up("wait", { operationName: started.id, timeouts: started.outs.timeouts });
         await waitFor(
           () => h.admin("GET", `/v1/${finished.id}`),
           (r) => r.status === 404,
         );
-        const kept = await h.provider("export").read(finished.id, finished.outs);
+        // The wait step stored the outcome (done is final: refresh asks nothing).
+        const kept = await h.provider("wait").read(finished.id, finished.outs);
         assert.equal(kept.id, finished.id, "garbage-collected: kept, so the next up starts no new export");
         assert.equal(kept.props?.state, "SUCCESSFUL");
       },

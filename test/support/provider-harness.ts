@@ -3,38 +3,76 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
-import type { ResourceKind } from "../../provider/kinds";
-import { providerFor } from "../../provider/runtime";
+import type { ProviderKind, ResourceKind } from "../../provider/kinds";
+import {
+  createContext,
+  type LifecycleContext,
+  OperationsProvider,
+  settingsFromPulumiConfig,
+} from "../../provider/lifecycle";
+import type { Reporter } from "../../provider/reporter";
 import { StartJournal } from "../../provider/start-journal";
+import { WaitProvider } from "../../provider/wait-provider";
 import { type TestEmulator, withEmulator } from "./emulator-client";
+
+/** One message a lifecycle step showed the user. */
+export interface Message {
+  level: "info" | "warn" | "status";
+  text: string;
+}
+
+/** A request as the emulator's log has it. */
+export interface LoggedRequest {
+  seq: number;
+  method: string;
+  path: string;
+  endpoint?: string;
+  status: number;
+  fault?: string;
+  operation?: string;
+  userProject?: string;
+}
+
+export interface HarnessOptions {
+  /** Attempts for idempotent requests (the transport's default is 6, with seconds of backoff). */
+  maxAttempts?: number;
+}
 
 export interface Harness {
   emu: TestEmulator;
   /** The start journal the provider uses in this harness (FIRESTORE_OPS_STATE_DIR points at it). */
   journal: StartJournal;
-  provider(kind: ResourceKind): ReturnType<typeof providerFor>;
+  /** Every message the provider reported, in order (the engine's log in a real run). */
+  messages: Message[];
+  provider(kind: "wait"): WaitProvider;
+  provider(kind: ResourceKind): OperationsProvider;
   /** check + create, as the engine does. */
   // biome-ignore lint/suspicious/noExplicitAny: outputs as the engine stores them.
-  up(kind: ResourceKind, news: Record<string, unknown>): Promise<{ id: string; outs: any }>;
+  up(kind: ProviderKind, news: Record<string, unknown>): Promise<{ id: string; outs: any }>;
   /** An admin API call with the emulator's dev token, for arranging and inspecting from the test side. */
   // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Requests the emulator saw for an endpoint. */
-  requests(endpoint: string): Promise<{ status: number; fault?: string; operation?: string; userProject?: string }[]>;
+  requests(endpoint: string): Promise<LoggedRequest[]>;
+  /** Every request the emulator saw, in order. */
+  log(): Promise<LoggedRequest[]>;
 }
 
 /**
- * Runs the provider exactly as the dynamic provider host would (configure, then lifecycle calls), against a
- * real emulator over HTTP, with credentials that google-auth-library exchanges at the emulator's token endpoint.
+ * Runs the provider as the dynamic provider host would (the provider of each kind over one lifecycle context
+ * made from the stack config, as provider/runtime.ts does), against a real emulator over HTTP, with credentials
+ * that google-auth-library exchanges at the emulator's token endpoint. Messages go to `messages` instead of the
+ * engine's log; the start journal lives in the harness's temp folder.
  */
 export async function withProvider(
   options: EmulatorOptions,
   extraConfig: Record<string, string>,
   body: (harness: Harness) => Promise<void>,
+  harnessOptions: HarnessOptions = {},
 ): Promise<void> {
   await withEmulator({ auth: "oauth", ...options }, async (emu) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-creds-"));
-    // The start journal of this harness only (read when configure makes the next context).
+    // The start journal of this harness only.
     const previousStateDir = process.env.FIRESTORE_OPS_STATE_DIR;
     process.env.FIRESTORE_OPS_STATE_DIR = path.join(dir, "state");
     try {
@@ -45,29 +83,50 @@ export async function withProvider(
         "gcp:firestoreCustomEndpoint": `${emu.url}/v1/`,
         ...extraConfig,
       };
-      const configure = async (kind: ResourceKind) => {
-        const provider = providerFor(kind);
-        await provider.configure?.({
-          config: { get: (key: string) => config[key], require: (key: string) => config[key] as string },
-        } as never);
+      const messages: Message[] = [];
+      const reporter: Reporter = {
+        info: (text) => messages.push({ level: "info", text }),
+        warn: (text) => messages.push({ level: "warn", text }),
+        status: (text) => messages.push({ level: "status", text }),
+      };
+      const journal = StartJournal.fromEnvironment();
+      let context: LifecycleContext | undefined;
+      // Made at the first call, as runtime.ts does: a configuration error surfaces in check.
+      const currentContext = (): LifecycleContext => {
+        context ??= createContext(
+          settingsFromPulumiConfig({ get: (key) => config[key] }),
+          reporter,
+          harnessOptions.maxAttempts === undefined ? {} : { maxAttempts: harnessOptions.maxAttempts },
+          journal,
+        );
+        return context;
+      };
+      const providers = new Map<ProviderKind, OperationsProvider | WaitProvider>();
+      const providerOf = (kind: ProviderKind): OperationsProvider | WaitProvider => {
+        let provider = providers.get(kind);
+        if (!provider) {
+          provider = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
+          providers.set(kind, provider);
+        }
         return provider;
       };
-      await configure("export");
+      const log = async (): Promise<LoggedRequest[]> => (await emu.control("GET", "requests")).json.requests;
       const harness: Harness = {
         emu,
-        journal: StartJournal.fromEnvironment(),
-        provider: (kind) => providerFor(kind),
+        journal,
+        messages,
+        provider: providerOf as Harness["provider"],
         async up(kind, news) {
-          const provider = providerFor(kind);
+          const provider = providerOf(kind);
           const checked = await provider.check({}, news);
           if (checked.failures?.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
           const created = await provider.create(checked.inputs as Record<string, unknown>);
           return { id: created.id, outs: created.outs };
         },
         admin: (method, path, payload) => emu.call(method, path, payload, { authorization: `Bearer ${DEV_TOKEN}` }),
+        log,
         async requests(endpoint) {
-          const log = (await emu.control("GET", "requests")).json.requests as { endpoint?: string; status: number }[];
-          return log.filter((e) => e.endpoint === endpoint);
+          return (await log()).filter((e) => e.endpoint === endpoint);
         },
       };
       await body(harness);
