@@ -124,10 +124,6 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const { reporter } = this.context();
     if (props) this.confirmRecorded(props);
     const refreshed = await refreshOutputs(this.context(), id, props);
-    if (refreshed === "gone") {
-      reporter.info(`${resourceLabel(props?.resourceUrn)}: ${id} no longer exists; removed from the stack.`);
-      return { id: "" } as pulumi.dynamic.ReadResult<ResourceOutputs>;
-    }
     reporter.info(`${resourceLabel(props?.resourceUrn)}: ${refreshLine(props, refreshed)}`);
     return { id, props: refreshed, ...(props ? { inputs: inputsOf(this.kind, props) } : {}) };
   }
@@ -216,7 +212,8 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
    * is a step of its own), so an operation not yet seen done is read once.
    */
   private async endedBadly(id: string, olds: ResourceOutputs): Promise<boolean> {
-    if (olds.done === true) return olds.state !== "SUCCESSFUL";
+    // An operation that vanished ended; starting it again on a guess would be the second export we avoid.
+    if (olds.done === true) return olds.state === "FAILED" || olds.state === "CANCELLED";
     if (!id) return false;
     try {
       const view = await this.context().client.get(id);
@@ -253,14 +250,16 @@ function isNotFound(error: unknown): boolean {
 
 /**
  * The outputs a refresh stores: read live, unless the operation is done (done is final: no request). An
- * operation the API proves gone is "gone" if it was unfinished; a finished one the server garbage-collected
- * (after 30 days) keeps its last known outcome, so that the next update does not start a new export.
+ * operation the API proves gone stays in the stack: the server deletes finished operations (after about 30 days)
+ * and refuses to delete running ones, so one that vanished ended, whatever the stored outputs last saw (a
+ * `waitFor: "done"` start step's say PROCESSING). Dropping it would make the next update start a second export;
+ * so it is kept as done, with its last known outcome, or OPERATION_STATE_UNSPECIFIED when none was seen.
  */
 export async function refreshOutputs(
   { client }: LifecycleContext,
   id: string,
   props: ResourceOutputs | undefined,
-): Promise<ResourceOutputs | "gone"> {
+): Promise<ResourceOutputs> {
   if (props?.done === true) return withoutRetiredOutputs(props);
   try {
     const view = await client.get(id);
@@ -270,9 +269,18 @@ export async function refreshOutputs(
       if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(id, error), 404, undefined, false);
       throw error;
     }
-    return props?.done ? props : "gone";
+    if (props?.done) return props;
+    return withoutRetiredOutputs({
+      ...(props as ResourceOutputs),
+      done: true,
+      state: VANISHED_STATE,
+      errorMessage: `${short(id)} no longer exists on the server (finished operations are deleted after about 30 days): it ended, with an outcome this stack never saw`,
+    });
   }
 }
+
+/** The state stored for an operation that vanished before the stack saw how it ended. */
+export const VANISHED_STATE = "OPERATION_STATE_UNSPECIFIED";
 
 /** One line per refreshed operation: its state and progress, and what changed since the last refresh. */
 function refreshLine(before: ResourceOutputs | undefined, after: ResourceOutputs): string {

@@ -43,7 +43,6 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
 
   async read(id: string, props?: ResourceOutputs): Promise<pulumi.dynamic.ReadResult<ResourceOutputs>> {
     const refreshed = await refreshOutputs(this.context(), id, props);
-    if (refreshed === "gone") return { id: "" } as pulumi.dynamic.ReadResult<ResourceOutputs>;
     return { id, props: refreshed, ...(props ? { inputs: waitInputsOf(props) } : {}) };
   }
 

@@ -169,14 +169,15 @@ describe("read (refresh)", () => {
     });
   });
 
-  test("an unfinished operation that no longer exists is gone; a finished one keeps its last known outcome", async () => {
+  test("an unfinished operation that no longer exists is kept as ended; a finished one keeps its last known outcome", async () => {
     await withProvider(
       { behaviour: { operationDurationMs: 60_000, deleteRunningBehaviour: "hide" } },
       {},
       async (h) => {
         const running = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
         await h.admin("DELETE", `/v1/${running.id}`);
-        assert.equal((await h.provider("export").read(running.id, running.outs)).id, "");
+        const vanished = await h.provider("export").read(running.id, running.outs);
+        assert.deepEqual([vanished.id, vanished.props?.done], [running.id, true]);
 
         await h.emu.control("PATCH", "behaviour", { operationDurationMs: 50, retentionMs: 300 });
         const started = await h.up("export", { outputUriPrefix: "gs://bkt/y", waitFor: "done" });

@@ -37,14 +37,17 @@ async function stateOf(h: Harness, name: string): Promise<string> {
 }
 
 describe("only the API's own NOT_FOUND means gone", () => {
-  test("(a) the emulator's NOT_FOUND for an operation of a database it holds: refresh drops it, destroy is quiet", async () => {
+  test("(a) the emulator's NOT_FOUND for an operation of a database it holds: refresh keeps it as ended, destroy is quiet", async () => {
     await withProvider({ behaviour: { operationDurationMs: 60_000 } }, {}, async (h) => {
       const { outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
       const missing = `${DB}/operations/ASdoesnotexist`;
       const props = { ...outs, operationName: missing };
 
       const read = await h.provider("export").read(missing, props);
-      assert.equal(read.id, "", "refresh removes it from the stack");
+      assert.equal(read.id, missing, "kept: an operation that vanished ended, and a new up must not start another");
+      assert.equal(read.props?.done, true);
+      assert.equal(read.props?.state, "OPERATION_STATE_UNSPECIFIED", "with an outcome the stack never saw");
+      assert.match(read.props?.errorMessage ?? "", /no longer exists on the server/);
       const gets = await h.requests("operations.get");
       assert.deepEqual(
         gets.map((r) => r.status),
@@ -56,7 +59,6 @@ describe("only the API's own NOT_FOUND means gone", () => {
         [200],
         "and holds the operation's database: that is the proof",
       );
-      assert.ok(h.messages.some((m) => m.text.includes(`${missing} no longer exists; removed from the stack`)));
 
       await h.provider("export").delete(missing, props);
       assert.deepEqual(
@@ -67,14 +69,15 @@ describe("only the API's own NOT_FOUND means gone", () => {
     });
   });
 
-  test("(a) an operation deleted while it ran is gone on refresh and on destroy", async () => {
+  test("(a) an operation deleted while it ran is kept as ended on refresh; destroy is quiet", async () => {
     await withProvider(
       { behaviour: { operationDurationMs: 60_000, deleteRunningBehaviour: "hide" } },
       {},
       async (h) => {
         const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
         assert.equal((await h.admin("DELETE", `/v1/${id}`)).status, 200);
-        assert.equal((await h.provider("export").read(id, outs)).id, "");
+        const read = await h.provider("export").read(id, outs);
+        assert.deepEqual([read.id, read.props?.done], [id, true]);
         await h.provider("export").delete(id, outs);
         assert.equal((await h.requests("operations.cancel")).length, 1, "the cancel was sent and answered 404");
       },

@@ -190,9 +190,7 @@ describe('waitFor "done": the start step returns at once, the wait step waits', 
     });
   });
 
-  test("a refresh of the start step after the finished operation was garbage-collected keeps it (no second export)", {
-    todo: "the start step's outputs stay PROCESSING after the wait step saw the operation end, so a refresh after the server dropped it (30 days) removes the start step and the next up starts a new export",
-  }, async () => {
+  test("a refresh of the start step after the finished operation was garbage-collected keeps it (no second export)", async () => {
     await withProvider({ behaviour: { operationDurationMs: 100 } }, {}, async (h) => {
       const start = await startDone(h);
       const wait = await h.up("wait", waitInputs(start));
@@ -205,6 +203,9 @@ describe('waitFor "done": the start step returns at once, the wait step waits', 
       // What `pulumi refresh` does with the start step's stored outputs (as of the start).
       const refreshed = await h.provider("export").read(start.id, start.outs);
       assert.equal(refreshed.id, start.id, "the start step is kept: it ended SUCCESSFUL, as the wait step saw");
+      assert.equal(refreshed.props?.done, true);
+      const diff = await h.provider("export").diff(start.id, refreshed.props, { ...start.outs, waitFor: "done" });
+      assert.deepEqual(diff.replaces, [], "and the next up does not start it again");
     });
   });
 });
