@@ -24,6 +24,11 @@ export type StartMethod = "exportDocuments" | "importDocuments" | "bulkDeleteDoc
 
 const MAX_LIST_PAGES = 50;
 
+/** Per call: a signal that ends the request, its retries and its backoff (a `Deadline`'s, or the caller's). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * The Firestore Admin REST calls this package makes. Paths are built from validated names, one encoded
  * segment at a time, so no name can steer a request off the configured endpoint.
@@ -39,12 +44,14 @@ export class FirestoreAdminClient {
     method: StartMethod,
     database: string,
     body: ExportBody | ImportBody | BulkDeleteBody,
+    options: CallOptions = {},
   ): Promise<OperationView> {
     const json = await this.transport.request({
       method: "POST",
       url: `${this.databaseUrl(database)}:${method}`,
       body,
       idempotent: false,
+      ...options,
     });
     const view = parseOperation(json);
     // The name becomes the resource id and the target of every later request: it must be a valid name in the
@@ -63,8 +70,13 @@ export class FirestoreAdminClient {
     return view;
   }
 
-  async get(name: string): Promise<OperationView> {
-    const json = await this.transport.request({ method: "GET", url: this.operationUrl(name), idempotent: true });
+  async get(name: string, options: CallOptions = {}): Promise<OperationView> {
+    const json = await this.transport.request({
+      method: "GET",
+      url: this.operationUrl(name),
+      idempotent: true,
+      ...options,
+    });
     return parseOperation(json, name);
   }
 
@@ -72,13 +84,14 @@ export class FirestoreAdminClient {
    * Cancel is idempotent (a second cancel is a no-op), so transient failures are retried. Resolves with the
    * server's clock when it answered (its `Date` header, whole seconds), if it sent one.
    */
-  async cancel(name: string): Promise<{ serverTimeMs?: number }> {
+  async cancel(name: string, options: CallOptions = {}): Promise<{ serverTimeMs?: number }> {
     let serverTimeMs: number | undefined;
     await this.transport.request({
       method: "POST",
       url: `${this.operationUrl(name)}:cancel`,
       body: {},
       idempotent: true,
+      ...options,
       onResponseHeaders: (headers) => {
         const date = Date.parse(headers.get("date") ?? "");
         serverTimeMs = Number.isFinite(date) ? date : undefined;
@@ -87,7 +100,7 @@ export class FirestoreAdminClient {
     return serverTimeMs === undefined ? {} : { serverTimeMs };
   }
 
-  async list(database: string, filter?: string): Promise<OperationView[]> {
+  async list(database: string, filter?: string, options: CallOptions = {}): Promise<OperationView[]> {
     const out: OperationView[] = [];
     let pageToken: string | undefined;
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
@@ -95,7 +108,12 @@ export class FirestoreAdminClient {
       url.searchParams.set("pageSize", "100");
       if (filter) url.searchParams.set("filter", filter);
       if (pageToken) url.searchParams.set("pageToken", pageToken);
-      const json = (await this.transport.request({ method: "GET", url: url.toString(), idempotent: true })) as {
+      const json = (await this.transport.request({
+        method: "GET",
+        url: url.toString(),
+        idempotent: true,
+        ...options,
+      })) as {
         operations?: unknown;
         nextPageToken?: unknown;
       } | null;

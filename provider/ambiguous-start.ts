@@ -1,4 +1,4 @@
-import type { FirestoreAdminClient } from "./admin-client";
+import type { CallOptions, FirestoreAdminClient } from "./admin-client";
 import { sleep } from "./backoff";
 import { AmbiguousStartError } from "./errors";
 import { METADATA_TYPE, type StartRequest } from "./kinds";
@@ -20,16 +20,26 @@ export async function findStartedOperation(
   request: StartRequest,
   sentAtMs: number,
   cause: Error,
+  options: CallOptions = {},
 ): Promise<OperationView> {
   let matches: OperationView[] = [];
-  for (const wait of LOOKUPS) {
-    await sleep(wait);
-    const seen = new Map<string, OperationView>();
-    for (const filter of ["done=false", "done=true"]) {
-      for (const op of await client.list(database, filter)) seen.set(op.name, op);
+  try {
+    for (const wait of LOOKUPS) {
+      await sleep(wait, options.signal);
+      const seen = new Map<string, OperationView>();
+      for (const filter of ["done=false", "done=true"]) {
+        for (const op of await client.list(database, filter, options)) seen.set(op.name, op);
+      }
+      matches = [...seen.values()].filter((op) => isMatch(op, request, sentAtMs, Date.now()));
+      if (matches.length > 0) break;
     }
-    matches = [...seen.values()].filter((op) => isMatch(op, request, sentAtMs, Date.now()));
-    if (matches.length > 0) break;
+  } catch (error) {
+    if (!options.signal?.aborted) throw error;
+    // Cut short: we cannot say that nothing started.
+    throw new AmbiguousStartError(
+      `${cause.message}. Looking for the operation it may have started did not finish (${(error as Error).message}), so it may have started: check with "firestore-ops list --database ${database}" before running the update again.`,
+      [],
+    );
   }
   if (matches.length === 1) return matches[0] as OperationView;
   if (matches.length === 0) {

@@ -4,13 +4,16 @@ import { findStartedOperation } from "./ambiguous-start";
 import { createAuthHeaders } from "./auth-headers";
 import { type CancelRequest, requestCancel } from "./cancel-request";
 import { type CheckFailure, checkInputs } from "./check";
+import { Deadline } from "./deadline";
 import { parseDuration } from "./durations";
-import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "./errors";
+import { ApiRequestError, CancelLostError, CancelUnimplementedError, fieldOf, isApiRequestError } from "./errors";
 import { KIND_INPUTS, type ProviderInputs, type ResourceKind, SETTING_INPUTS, startRequest } from "./kinds";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs } from "./outputs";
+import { redactorFor } from "./redaction";
 import { progressStatus, type Reporter, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
+import { startDeadline } from "./start-deadline";
 import { Transport, type TransportOptions } from "./transport";
 import { waitUntilDone } from "./wait";
 
@@ -29,6 +32,7 @@ export function createContext(
 ): LifecycleContext {
   const transport = new Transport({
     auth: createAuthHeaders(settings),
+    redactor: redactorFor(settings),
     ...(settings.userProject ? { userProject: settings.userProject } : {}),
     ...transportOptions,
   });
@@ -64,7 +68,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     try {
       project = this.context().settings.project;
     } catch (error) {
-      failures.push({ property: "(provider configuration)", reason: (error as Error).message });
+      failures.push({ property: fieldOf(error) ?? "(provider configuration)", reason: (error as Error).message });
     }
     const result = checkInputs(this.kind, news, project);
     return { inputs: result.inputs, failures: [...failures, ...result.failures] };
@@ -89,23 +93,29 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const { client, reporter } = this.context();
     let view: OperationView;
     const request = startRequest(this.kind, inputs);
+    // timeouts.create bounds all of create: the start request, the lookup after an ambiguous one, the wait.
+    const deadline = Deadline.after(
+      parseDuration(inputs.timeouts?.create ?? "2h", "timeouts.create"),
+      "timeouts.create",
+    );
     if (!request) {
-      view = await client.get(inputs.operationName as string);
+      view = await client.get(inputs.operationName as string, { signal: deadline.signal });
       reporter.info(`Adopted ${view.name}: ${describeProgress(view)}`);
     } else {
       const sentAt = Date.now();
       try {
-        view = await client.start(request.method, inputs.database, request.body);
+        const signal = startDeadline(deadline).signal;
+        view = await client.start(request.method, inputs.database, request.body, { signal });
       } catch (error) {
         if (!isApiRequestError(error) || !error.ambiguous) throw error;
         reporter.warn(`${error.message}; looking for the operation it may have started before trying anything else`);
-        view = await findStartedOperation(client, inputs.database, request, sentAt, error);
+        view = await findStartedOperation(client, inputs.database, request, sentAt, error, { signal: deadline.signal });
         reporter.info(`Found the operation the failed request started: ${view.name}`);
       }
       reporter.info(`Started ${view.name} (${view.metadataType})`);
     }
     let outs: ResourceOutputs = { ...inputs, ...liveOutputs(view) };
-    if (inputs.waitFor === "done") outs = await this.waitForDone(view.name, outs, view);
+    if (inputs.waitFor === "done") outs = await this.waitForDone(view.name, outs, view, deadline);
     return { id: view.name, outs };
   }
 
@@ -144,9 +154,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       reporter.info(`${short(name)} already ended ${props.state}; nothing to cancel.`);
       return;
     }
+    // timeouts.delete bounds the cancel, the read after it and the wait.
+    const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
+    const deadline = Deadline.after(timeoutMs, "timeouts.delete");
     let request: CancelRequest;
     try {
-      request = await requestCancel(client, name);
+      request = await requestCancel(client, name, { signal: deadline.signal });
     } catch (error) {
       if (isApiRequestError(error) && error.httpStatus === 404) {
         reporter.info(`${name} no longer exists; nothing to cancel.`);
@@ -164,14 +177,13 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       return;
     }
     if (!request.view.done) reporter.info(`Cancel sent for ${short(name)}; waiting until it is over.`);
-    const timeoutMs = parseDuration(props.timeouts?.delete ?? "30m", "timeouts.delete");
     const status = progressStatus(reporter);
     // Starts from the view read right after the cancel: that read was the first poll.
     const ended = await waitUntilDone(
       client,
       name,
       {
-        timeoutMs,
+        deadline,
         purpose:
           "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
         onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
@@ -194,7 +206,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     reporter.warn(message);
   }
 
-  private async waitForDone(name: string, outs: ResourceOutputs, initial?: OperationView): Promise<ResourceOutputs> {
+  private async waitForDone(
+    name: string,
+    outs: ResourceOutputs,
+    initial?: OperationView,
+    deadline = Deadline.after(parseDuration(outs.timeouts?.create ?? "2h", "timeouts.create"), "timeouts.create"),
+  ): Promise<ResourceOutputs> {
     const { client, reporter } = this.context();
     const status = progressStatus(reporter);
     let view: OperationView;
@@ -203,7 +220,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         client,
         name,
         {
-          timeoutMs: parseDuration(outs.timeouts?.create ?? "2h", "timeouts.create"),
+          deadline,
           purpose: 'the operation to finish (waitFor: "done")',
           onChange: (v) => status(v.state, `${short(name)}: ${describeProgress(v)}`),
         },
