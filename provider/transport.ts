@@ -128,19 +128,21 @@ export class Transport {
       if (this.options.userProject) headers["x-goog-user-project"] = this.options.userProject;
       if (request.body !== undefined) headers["content-type"] = "application/json";
       sent = true;
-      response = await fetch(request.url, {
+      const responded = fetch(request.url, {
         method: request.method,
         headers,
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: controller.signal,
         redirect: "error",
       });
+      // Raced as well as passed: see readCapped.
+      response = await untilAborted(responded, controller.signal);
       // The body is part of the attempt: a stall (timeout) or a reset while reading it is a missing answer.
-      text = await readCapped(response, this.maxResponseBytes, what);
+      text = await readCapped(response, this.maxResponseBytes, what, controller.signal);
     } catch (cause) {
+      if (request.signal?.aborted) throw stopped(what, request.signal.reason, sent, undefined);
       // Ours (a malformed or oversized answer, credentials that cannot produce a token): already clear.
       if (isFirestoreOperationsError(cause)) throw cause;
-      if (request.signal?.aborted) throw stopped(what, request.signal.reason, sent, undefined);
       if (controller.signal.reason === ATTEMPT_TIMED_OUT) {
         const error = new ApiRequestError(
           `${what}: no response (timeout)${sent ? "" : " from the credentials' token endpoint"}`,
@@ -239,7 +241,12 @@ function stopped(what: string, reason: unknown, sent: boolean, last: ApiRequestE
   );
 }
 
-async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+/**
+ * Reads the body up to `maxBytes`, each read raced against `signal`: undici holds the request's own abort
+ * controller only weakly once the headers are in, so after a garbage collection aborting fetch's signal no
+ * longer reaches the body, and a stalled body would be read forever.
+ */
+async function readCapped(response: Response, maxBytes: number, what: string, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
@@ -249,15 +256,18 @@ async function readCapped(response: Response, maxBytes: number, what: string): P
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new MalformedResponseError(`${what}: response exceeds the ${maxBytes}-byte limit`);
+  try {
+    for (;;) {
+      const { done, value } = await untilAborted(reader.read(), signal);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new MalformedResponseError(`${what}: response exceeds the ${maxBytes}-byte limit`);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    // Closes the connection: what is left of this body is never read.
+    reader.cancel().catch(() => {});
+    throw error;
   }
   return Buffer.concat(chunks).toString("utf8");
 }
