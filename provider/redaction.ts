@@ -33,7 +33,8 @@ export class Redactor {
   add(...values: (string | undefined)[]): this {
     for (const value of values) {
       if (value === undefined || value.length < MIN_SECRET_LENGTH) continue;
-      for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
+      const formEncoded = new URLSearchParams({ v: value }).toString().slice(2);
+      for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), formEncoded]) {
         this.secrets.add(form);
       }
       const bearer = /^Bearer\s+(.+)$/i.exec(value)?.[1];
