@@ -6,9 +6,10 @@ const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
 
 /**
  * An error as it leaves the package for the Pulumi engine: scrubbed of secrets, without a cause or any object
- * field (library errors hold request configs, headers and bodies), and with an empty stack. The dynamic
- * provider host prints `${error}: ${error.stack}` for errors of check, diff, read and delete, and the engine
- * shows that line next to the error itself: with JavaScript frames it is a stack trace and the message twice.
+ * field (library errors hold request configs, headers and bodies). The dynamic provider host prints
+ * `${error}: ${error.stack}` for errors of check, diff, read and delete, and the engine shows that line next to
+ * the error itself: by default a stack trace with the message twice. Here `${error}` is the name and the stack
+ * is the message, so that line reads like one: "OperationTimeoutError: Timed out after ...".
  * Our own errors keep their class (guards and `instanceof` still work); a foreign error becomes a plain Error
  * with its name and scrubbed message.
  */
@@ -26,8 +27,7 @@ export function boundaryError(error: unknown, redactor: Redactor | undefined): E
       }
     }
     error.message = scrub(error.message);
-    Object.defineProperty(error, "stack", { value: "", writable: true, configurable: true, enumerable: false });
-    return error;
+    return asOneLine(error);
   } catch {
     // Read-only fields (gaxios copies them so): start from nothing rather than keep any of it.
     return bare(error.name, scrub(error.message));
@@ -37,7 +37,13 @@ export function boundaryError(error: unknown, redactor: Redactor | undefined): E
 function bare(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
-  Object.defineProperty(error, "stack", { value: "", writable: true, configurable: true, enumerable: false });
+  return asOneLine(error);
+}
+
+function asOneLine(error: Error): Error {
+  const hidden = { writable: true, configurable: true, enumerable: false };
+  Object.defineProperty(error, "stack", { ...hidden, value: error.message });
+  Object.defineProperty(error, "toString", { ...hidden, value: () => error.name });
   return error;
 }
 

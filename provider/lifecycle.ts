@@ -68,7 +68,10 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     try {
       project = this.context().settings.project;
     } catch (error) {
-      failures.push({ property: fieldOf(error) ?? "(provider configuration)", reason: (error as Error).message });
+      const field = fieldOf(error);
+      const reason = field ? (error as { rule: string }).rule : (error as Error).message;
+      // Only this: input checks that need the configuration (the project) would report its absence.
+      return { inputs: news, failures: [{ property: field ?? "(provider configuration)", reason }] };
     }
     const result = checkInputs(this.kind, news, project);
     return { inputs: result.inputs, failures: [...failures, ...result.failures] };
