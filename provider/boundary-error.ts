@@ -8,8 +8,9 @@ const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
  * An error as it leaves the package for the Pulumi engine: scrubbed of secrets, without a cause or any object
  * field (library errors hold request configs, headers and bodies). The dynamic provider host prints
  * `${error}: ${error.stack}` for errors of check, diff, read and delete, and the engine shows that line next to
- * the error itself: by default a stack trace with the message twice. Here `${error}` is the name and the stack
- * is the message, so that line reads like one: "OperationTimeoutError: Timed out after ...".
+ * the error itself: by default a stack trace with the message twice. With an empty stack that line is the
+ * message once, "OperationTimeoutError: Timed out after ...: " (the host adds the last colon); `String(error)`
+ * stays the usual "Name: message".
  * Our own errors keep their class (guards and `instanceof` still work); a foreign error becomes a plain Error
  * with its name and scrubbed message.
  */
@@ -42,8 +43,7 @@ function bare(name: string, message: string): Error {
 
 function asOneLine(error: Error): Error {
   const hidden = { writable: true, configurable: true, enumerable: false };
-  Object.defineProperty(error, "stack", { ...hidden, value: error.message });
-  Object.defineProperty(error, "toString", { ...hidden, value: () => error.name });
+  Object.defineProperty(error, "stack", { ...hidden, value: "" });
   return error;
 }
 
