@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { repoRoot } from "../test/support/repo";
 import type { Benchmark } from "./benchmark";
 import { cancelLag } from "./cancel-lag";
+import { deadlineOvershoot } from "./deadline-overshoot";
 import { destroyScale } from "./destroy-scale";
 import { emulatorLoad } from "./emulator-load";
 import { provenance } from "./machine";
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "cancel-lag": cancelLag,
   "stack-overhead": stackOverhead,
   "destroy-scale": destroyScale,
+  "deadline-overshoot": deadlineOvershoot,
 };
 
 async function main(): Promise<number> {

@@ -1,11 +1,13 @@
 import type { FirestoreAdminClient } from "../provider/admin-client";
+import type { Deadline } from "../provider/deadline";
 import type { OperationView } from "../provider/operation-view";
 import { waitUntilDone } from "../provider/wait";
 import { onInterrupt } from "./interrupt";
 import { ProgressPrinter, type ProgressStream } from "./progress-printer";
 
 export interface FollowOptions {
-  timeoutMs: number;
+  /** `--timeout`, started with the command: it bounds the requests before the wait too. */
+  deadline: Deadline;
   /** For the timeout message: "the operation to finish". */
   purpose: string;
   /** Where live progress goes. */
@@ -33,7 +35,7 @@ export async function follow(
     return await waitUntilDone(
       client,
       name,
-      { timeoutMs: options.timeoutMs, purpose: options.purpose, onChange: (view) => printer.update(view) },
+      { deadline: options.deadline, purpose: options.purpose, onChange: (view) => printer.update(view) },
       options.initial,
     );
   } finally {

@@ -9,6 +9,7 @@ import { listCommand } from "./commands/list";
 import { watchCommand } from "./commands/watch";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
+import { commandRedactor, redactedStream } from "./redacted-output";
 import { reportError } from "./report-error";
 import { openSession } from "./session";
 import { USAGE } from "./usage";
@@ -25,10 +26,13 @@ const HANDLERS: Record<Command, CommandHandler> = {
 export async function main(
   argv: string[],
   env: NodeJS.ProcessEnv,
-  stdout: ProgressStream,
-  stderr: ProgressStream,
+  rawStdout: ProgressStream,
+  rawStderr: ProgressStream,
 ): Promise<ExitCode> {
   let vocabulary = cliVocabulary({ json: false }, env);
+  let redactor = commandRedactor(env);
+  const stdout = redactedStream(rawStdout, () => redactor);
+  const stderr = redactedStream(rawStderr, () => redactor);
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === "help") {
@@ -41,6 +45,7 @@ export async function main(
     }
     const { invocation } = parsed;
     vocabulary = cliVocabulary(invocation.flags, env);
+    redactor = commandRedactor(env, invocation.flags);
     const session = openSession(invocation.flags, env, stderr);
     return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
   } catch (error) {

@@ -11,8 +11,9 @@ export interface Session {
 }
 
 /**
- * A person is waiting: fewer attempts than the provider's 6 (about 3.5 s of backoff instead of 15 s against a
- * dead endpoint), and each retry is said on stderr, so a wait never looks like a hang.
+ * A person is waiting: fewer attempts than the provider's 6 (about 3.5 s of backoff instead of 15 s against an
+ * endpoint that keeps failing; a refused connection gets 3 in all), and each retry is said on stderr, so a
+ * wait never looks like a hang.
  */
 const CLI_MAX_ATTEMPTS = 4;
 
@@ -30,8 +31,8 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
   const settings = settingsFrom((key) => config[key], env);
   const { client } = createContext(settings, undefined, {
     maxAttempts: CLI_MAX_ATTEMPTS,
-    onRetry: ({ method, path, attempt, reason }) =>
-      stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${CLI_MAX_ATTEMPTS}): ${reason}\n`),
+    onRetry: ({ method, path, attempt, maxAttempts, reason }) =>
+      stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${maxAttempts}): ${reason}\n`),
   });
   return { settings, client };
 }

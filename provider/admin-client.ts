@@ -24,6 +24,11 @@ export type StartMethod = "exportDocuments" | "importDocuments" | "bulkDeleteDoc
 
 const MAX_LIST_PAGES = 50;
 
+/** Per call: a signal that ends the request, its retries and its backoff (a `Deadline`'s, or the caller's). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
 /** What a capped list saw. */
 export interface ListScan {
   operations: OperationView[];
@@ -52,6 +57,7 @@ export class FirestoreAdminClient {
     method: StartMethod,
     database: string,
     body: ExportBody | ImportBody | BulkDeleteBody,
+    options: CallOptions = {},
   ): Promise<OperationView> {
     const what = `POST ${new URL(`${this.databaseUrl(database)}:${method}`).pathname}`;
     try {
@@ -60,6 +66,7 @@ export class FirestoreAdminClient {
         url: `${this.databaseUrl(database)}:${method}`,
         body,
         idempotent: false,
+        ...options,
       });
       return startedOperation(json, database);
     } catch (error) {
@@ -69,12 +76,17 @@ export class FirestoreAdminClient {
   }
 
   /** The database itself (projects.databases.get): proof that a server knows it. */
-  async getDatabase(database: string): Promise<unknown> {
-    return this.transport.request({ method: "GET", url: this.databaseUrl(database), idempotent: true });
+  async getDatabase(database: string, options: CallOptions = {}): Promise<unknown> {
+    return this.transport.request({ method: "GET", url: this.databaseUrl(database), idempotent: true, ...options });
   }
 
-  async get(name: string): Promise<OperationView> {
-    const json = await this.transport.request({ method: "GET", url: this.operationUrl(name), idempotent: true });
+  async get(name: string, options: CallOptions = {}): Promise<OperationView> {
+    const json = await this.transport.request({
+      method: "GET",
+      url: this.operationUrl(name),
+      idempotent: true,
+      ...options,
+    });
     return parseOperation(json, name);
   }
 
@@ -82,13 +94,14 @@ export class FirestoreAdminClient {
    * Cancel is idempotent (a second cancel is a no-op), so transient failures are retried. Resolves with the
    * server's clock when it answered (its `Date` header, whole seconds), if it sent one.
    */
-  async cancel(name: string): Promise<{ serverTimeMs?: number }> {
+  async cancel(name: string, options: CallOptions = {}): Promise<{ serverTimeMs?: number }> {
     let serverTimeMs: number | undefined;
     await this.transport.request({
       method: "POST",
       url: `${this.operationUrl(name)}:cancel`,
       body: {},
       idempotent: true,
+      ...options,
       onResponseHeaders: (headers) => {
         const date = Date.parse(headers.get("date") ?? "");
         serverTimeMs = Number.isFinite(date) ? date : undefined;
@@ -97,15 +110,15 @@ export class FirestoreAdminClient {
     return serverTimeMs === undefined ? {} : { serverTimeMs };
   }
 
-  async list(database: string, filter?: string): Promise<OperationView[]> {
-    return (await this.scan(database, filter)).operations;
+  async list(database: string, filter?: string, options: CallOptions = {}): Promise<OperationView[]> {
+    return (await this.scan(database, filter, options)).operations;
   }
 
   /**
    * Every page of a list, up to a cap, saying whether it saw them all and the server's clock at the first
    * answer (its `Date` header), for judging start times against our own clock.
    */
-  async scan(database: string, filter?: string): Promise<ListScan> {
+  async scan(database: string, filter?: string, options: CallOptions = {}): Promise<ListScan> {
     const out: OperationView[] = [];
     let pageToken: string | undefined;
     let serverTime: { serverMs: number; localMs: number } | undefined;
@@ -118,6 +131,7 @@ export class FirestoreAdminClient {
         method: "GET",
         url: url.toString(),
         idempotent: true,
+        ...options,
         onResponseHeaders: (headers) => {
           const date = Date.parse(headers.get("date") ?? "");
           if (serverTime === undefined && Number.isFinite(date)) serverTime = { serverMs: date, localMs: Date.now() };

@@ -1,4 +1,4 @@
-import type { FirestoreAdminClient, ListScan } from "./admin-client";
+import type { CallOptions, FirestoreAdminClient, ListScan } from "./admin-client";
 import { sleep } from "./backoff";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "./cancel-request";
 import { AmbiguousStartError } from "./errors";
@@ -37,11 +37,20 @@ export async function findStartedOperation(
   window: SendWindow,
   cause: string,
   lookups: readonly number[] = LOOKUPS,
+  options: CallOptions = {},
 ): Promise<OperationView | undefined> {
   for (const wait of lookups) {
-    await sleep(wait);
+    try {
+      await sleep(wait, options.signal);
+    } catch (error) {
+      // Cut short by the deadline: we cannot say that nothing started.
+      throw new AmbiguousStartError(
+        `${cause}. Looking for the operation it may have started did not finish (${(error as Error)?.message ?? "deadline passed"}), so an operation may be running. ${howToResolve([], database)}`,
+        [],
+      );
+    }
     for (const filter of ["done=false", "done=true"]) {
-      const scan = await scanOrExplain(client, database, filter, request, cause);
+      const scan = await scanOrExplain(client, database, filter, request, cause, options);
       const matches = scan.operations.filter((op) => matchesRequest(op, request) && startedWithin(op, window, scan));
       if (!scan.complete) {
         throw new AmbiguousStartError(
@@ -70,8 +79,9 @@ export async function runningLookalikes(
   client: FirestoreAdminClient,
   database: string,
   request: StartRequest,
+  options: CallOptions = {},
 ): Promise<OperationView[]> {
-  const scan = await client.scan(database, "done=false");
+  const scan = await client.scan(database, "done=false", options);
   return scan.operations.filter((op) => matchesRequest(op, request));
 }
 
@@ -81,9 +91,10 @@ async function scanOrExplain(
   filter: string,
   request: StartRequest,
   cause: string,
+  options: CallOptions,
 ): Promise<ListScan> {
   try {
-    return await client.scan(database, filter);
+    return await client.scan(database, filter, options);
   } catch (error) {
     throw new AmbiguousStartError(
       `${cause}. Looking for the operation it may have started failed (${(error as Error).message}): a ${request.method} operation may be running. ${howToResolve([], database)}`,

@@ -1,4 +1,4 @@
-import type { FirestoreAdminClient } from "./admin-client";
+import type { CallOptions, FirestoreAdminClient } from "./admin-client";
 import { isApiRequestError } from "./errors";
 import type { OperationView } from "./operation-view";
 
@@ -24,11 +24,15 @@ export const CLOCK_SKEW_ALLOWANCE_MS = 5_000;
  * FAILED_PRECONDITION, README "Emulator"). Whether a finished operation ended before the cancel is judged on
  * the server's clock: its `endTime` against the cancel response's `Date`.
  */
-export async function requestCancel(client: FirestoreAdminClient, name: string): Promise<CancelRequest> {
+export async function requestCancel(
+  client: FirestoreAdminClient,
+  name: string,
+  options: CallOptions = {},
+): Promise<CancelRequest> {
   const sentAt = Date.now();
   let answeredAt: number;
   try {
-    const { serverTimeMs } = await client.cancel(name);
+    const { serverTimeMs } = await client.cancel(name, options);
     // Date is whole seconds, rounded down: an end within the second before it counts as ending despite the
     // cancel, which errs on the side of reporting a lost cancel.
     answeredAt = serverTimeMs ?? sentAt - CLOCK_SKEW_ALLOWANCE_MS;
@@ -37,7 +41,7 @@ export async function requestCancel(client: FirestoreAdminClient, name: string):
     if (error.status === "UNIMPLEMENTED") {
       return {
         result: "unimplemented",
-        ...(await client.get(name).then(
+        ...(await client.get(name, options).then(
           (view) => ({ view }),
           () => ({}),
         )),
@@ -45,11 +49,11 @@ export async function requestCancel(client: FirestoreAdminClient, name: string):
     }
     if (error.status !== "FAILED_PRECONDITION") throw error;
     // Refused because it is over already (or for a reason we cannot act on, if it is still running).
-    const view = await client.get(name);
+    const view = await client.get(name, options);
     if (!view.done) throw error;
     return { result: "ended-before", view };
   }
-  const view = await client.get(name);
+  const view = await client.get(name, options);
   return view.done && endedBefore(view, answeredAt) ? { result: "ended-before", view } : { result: "sent", view };
 }
 

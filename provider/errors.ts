@@ -57,6 +57,28 @@ export class OperationTimeoutError extends FirestoreOperationsError {
   }
 }
 
+/** The reason a `Deadline` aborts with; waits and requests turn it into an error that says what timed out. */
+export class DeadlineExceededError extends FirestoreOperationsError {
+  override name = "DeadlineExceededError";
+}
+
+/** The caller's AbortSignal stopped a request or a wait. */
+export class InterruptedError extends FirestoreOperationsError {
+  override name = "InterruptedError";
+  constructor(
+    message: string,
+    /** True when a request that may take effect was already sent (a start POST): it may have started. */
+    readonly ambiguous: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Credentials could not produce an access token (the token endpoint refused, or could not be reached). */
+export class CredentialsError extends FirestoreOperationsError {
+  override name = "CredentialsError";
+}
+
 /** The server does not support cancelling this operation (UNIMPLEMENTED). */
 export class CancelUnimplementedError extends FirestoreOperationsError {
   override name = "CancelUnimplementedError";
@@ -94,4 +116,11 @@ export function isFirestoreOperationsError(error: unknown): error is FirestoreOp
 
 export function isApiRequestError(error: unknown): error is ApiRequestError {
   return error instanceof Error && error.name === "ApiRequestError";
+}
+
+/** The input or config key an InvalidInputError names, if `error` is one. */
+export function fieldOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== "InvalidInputError") return undefined;
+  const field = (error as { field?: unknown }).field;
+  return typeof field === "string" ? field : undefined;
 }

@@ -3,8 +3,9 @@ import { FirestoreAdminClient } from "./admin-client";
 import { createAuthHeaders } from "./auth-headers";
 import { type CancelRequest, requestCancel } from "./cancel-request";
 import { type CheckFailure, checkInputs } from "./check";
+import { Deadline } from "./deadline";
 import { parseDuration } from "./durations";
-import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "./errors";
+import { ApiRequestError, CancelLostError, CancelUnimplementedError, fieldOf, isApiRequestError } from "./errors";
 import {
   DEFAULT_TIMEOUTS,
   KIND_INPUTS,
@@ -18,6 +19,7 @@ import { shortOperationId as short } from "./names";
 import { provesGone, unprovenNotFound } from "./operation-gone";
 import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
+import { redactorFor } from "./redaction";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
 import { type ProviderSettings, settingsFrom } from "./settings";
 import { StartJournal } from "./start-journal";
@@ -43,6 +45,7 @@ export function createContext(
 ): LifecycleContext {
   const transport = new Transport({
     auth: createAuthHeaders(settings),
+    redactor: redactorFor(settings),
     ...(settings.userProject ? { userProject: settings.userProject } : {}),
     ...transportOptions,
   });
@@ -81,7 +84,10 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     try {
       project = this.context().settings.project;
     } catch (error) {
-      failures.push({ property: "(provider configuration)", reason: (error as Error).message });
+      const field = fieldOf(error);
+      const reason = field ? (error as { rule: string }).rule : (error as Error).message;
+      // Only this: input checks that need the configuration (the project) would report its absence.
+      return { inputs: news, failures: [{ property: field ?? "(provider configuration)", reason }] };
     }
     const result = checkInputs(this.kind, news, project);
     return { inputs: result.inputs, failures: [...failures, ...result.failures] };
@@ -108,11 +114,23 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const label = resourceLabel(inputs.resourceUrn);
     let view: OperationView;
     const request = startRequest(this.kind, inputs);
+    // timeouts.create bounds the start step (the start request and the lookup after an ambiguous one), and the
+    // wait step's wait on its own.
+    const deadline = Deadline.after(
+      parseDuration(inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create, "timeouts.create"),
+      "timeouts.create",
+    );
     if (!request) {
-      view = await client.get(inputs.operationName as string);
+      view = await client.get(inputs.operationName as string, { signal: deadline.signal });
       reporter.info(`${label}: adopted ${view.name}: ${describeProgress(view)}`);
     } else {
-      view = await startOnce({ client, reporter, journal }, inputs.resourceUrn, inputs.database, request, label);
+      view = await startOnce(
+        { client, reporter, journal, deadline },
+        inputs.resourceUrn,
+        inputs.database,
+        request,
+        label,
+      );
       reporter.info(`${label}: started ${view.name} (${view.metadataType})`);
     }
     // Returns at once: the id is in the stack's state before anything waits (waitFor "done" is the job of the
@@ -147,9 +165,12 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
       return;
     }
+    // timeouts.delete bounds the cancel, the read after it and the wait.
+    const timeoutMs = parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete");
+    const deadline = Deadline.after(timeoutMs, "timeouts.delete");
     let request: CancelRequest;
     try {
-      request = await requestCancel(client, name);
+      request = await requestCancel(client, name, { signal: deadline.signal });
     } catch (error) {
       if (await provesGone(client, name, error)) {
         reporter.info(`${label}: ${name} no longer exists; nothing to cancel.`);
@@ -167,7 +188,6 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
       return;
     }
-    const timeoutMs = parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete");
     if (!request.view.done) {
       reporter.info(
         `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete}). ${ctrlCDuringWait('"pulumi destroy" (or the same "pulumi up")')}`,
@@ -179,7 +199,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       client,
       name,
       {
-        timeoutMs,
+        deadline,
         purpose:
           "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
         onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (cancelling); ${CTRL_C_HINT}`),

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { scrubPatterns } from "./redaction";
 
 /** Messages a lifecycle step shows the user while it works. */
 export interface Reporter {
@@ -37,7 +38,9 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
       client = undefined;
     }
   }
-  const send = (severity: number, message: string, ephemeral: boolean): void => {
+  const send = (severity: number, text: string, ephemeral: boolean): void => {
+    // Messages quote servers (an operation's error, a refused request): nothing that looks like a secret passes.
+    const message = scrubPatterns(text);
     if (!client || !proto) {
       if (!ephemeral) process.stderr.write(`${message}\n`);
       return;

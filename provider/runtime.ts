@@ -3,25 +3,33 @@
  * resources created by older versions, and state holds only the shim.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { boundaryError } from "./boundary-error";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
 import { createContext, type LifecycleContext, OperationsProvider, settingsFromPulumiConfig } from "./lifecycle";
+import { redactorFor } from "./redaction";
 import { engineReporter } from "./reporter";
 import type { ProviderSettings } from "./settings";
 import { WaitProvider } from "./wait-provider";
 
 let settings: ProviderSettings | undefined;
+/** A configuration problem found by configure, reported by the first step that needs the settings. */
+let settingsError: unknown;
 let context: LifecycleContext | undefined;
 
 /** Settings come from the stack config handed to configure; one dynamic provider process serves one stack. */
 function currentContext(): LifecycleContext {
+  if (settingsError !== undefined) throw settingsError;
   context ??= createContext(settings ?? settingsFromPulumiConfig(undefined), engineReporter());
   return context;
 }
 
-type ConfiguredProvider = (OperationsProvider | WaitProvider) & Pick<pulumi.dynamic.ResourceProvider, "configure">;
-const providers = new Map<ProviderKind, ConfiguredProvider>();
+type RuntimeProvider = (OperationsProvider | WaitProvider) & Pick<pulumi.dynamic.ResourceProvider, "configure">;
 
-export function providerFor(kind: ProviderKind): ConfiguredProvider {
+const providers = new Map<ProviderKind, RuntimeProvider>();
+
+const STEPS = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+export function providerFor(kind: ProviderKind): RuntimeProvider {
   if (kind !== "wait" && !RESOURCE_KINDS.includes(kind)) {
     throw new Error(
       `unknown Firestore operation resource kind "${String(kind)}": is the installed pulumi-firestore-operations older than the one that created this resource?`,
@@ -29,13 +37,31 @@ export function providerFor(kind: ProviderKind): ConfiguredProvider {
   }
   let provider = providers.get(kind);
   if (!provider) {
-    const base = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
-    provider = Object.assign(base, {
-      async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    const lifecycle = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
+    provider = Object.create(lifecycle) as RuntimeProvider;
+    // configure must not throw: the host would print a stack trace. check reports the problem, with its field.
+    provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> => {
+      context = undefined;
+      settingsError = undefined;
+      try {
         settings = settingsFromPulumiConfig(request.config);
-        context = undefined;
-      },
-    });
+      } catch (error) {
+        settings = undefined;
+        settingsError = error;
+      }
+    };
+    for (const step of STEPS) {
+      const run = (lifecycle[step] as (...args: unknown[]) => Promise<unknown>).bind(lifecycle);
+      Object.assign(provider, {
+        [step]: async (...args: unknown[]) => {
+          try {
+            return await run(...args);
+          } catch (error) {
+            throw boundaryError(error, settings && redactorFor(settings));
+          }
+        },
+      });
+    }
     providers.set(kind, provider);
   }
   return provider;

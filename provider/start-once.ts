@@ -1,5 +1,6 @@
 import type { FirestoreAdminClient } from "./admin-client";
 import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambiguous-start";
+import type { Deadline } from "./deadline";
 import { AmbiguousStartError, isApiRequestError } from "./errors";
 import { finishOnInterrupt } from "./interrupt";
 import type { StartRequest } from "./kinds";
@@ -7,6 +8,7 @@ import { provesGone } from "./operation-gone";
 import type { OperationView } from "./operation-view";
 import { describeProgress } from "./outputs";
 import type { Reporter } from "./reporter";
+import { startDeadline } from "./start-deadline";
 import type { StartJournal, StartRecord } from "./start-journal";
 
 /** How long after it was sent a start POST may still have reached the server: its own attempt timeout. */
@@ -15,8 +17,10 @@ const START_ANSWER_WINDOW_MS = 60_000;
 export interface StartContext {
   client: FirestoreAdminClient;
   reporter: Reporter;
-  /** Unset when the journal cannot be used (see `journalWriter`). */
+  /** Unset for library users who keep no journal. */
   journal: StartJournal | undefined;
+  /** `timeouts.create`: bounds every request here; the POST gets part of it (provider/start-deadline.ts). */
+  deadline: Deadline;
 }
 
 /**
@@ -34,12 +38,13 @@ export async function startOnce(
   request: StartRequest,
   label: string,
 ): Promise<OperationView> {
-  const { client, reporter } = context;
+  const { client, reporter, deadline } = context;
+  const options = { signal: deadline.signal };
   const journal = resource === undefined ? undefined : context.journal;
   const fingerprint = JSON.stringify({ database, method: request.method, body: request.body });
   const earlier = resource === undefined ? undefined : journal?.read(resource);
   if (earlier && earlier.request === fingerprint) {
-    const resumed = await earlierOperation(client, earlier, database, request);
+    const resumed = await earlierOperation(client, earlier, database, request, deadline);
     if (resumed) {
       record(journal, reporter, { ...earlier, operationName: resumed.name });
       reporter.info(
@@ -57,10 +62,12 @@ export async function startOnce(
   let view: OperationView;
   try {
     view = await finishOnInterrupt(
-      client.start(request.method, database, request.body).then((started) => {
-        if (entry) record(journal, reporter, { ...entry, operationName: started.name });
-        return started;
-      }),
+      client
+        .start(request.method, database, request.body, { signal: startDeadline(deadline).signal })
+        .then((started) => {
+          if (entry) record(journal, reporter, { ...entry, operationName: started.name });
+          return started;
+        }),
     );
   } catch (error) {
     if (!isApiRequestError(error) || !error.ambiguous) {
@@ -69,7 +76,7 @@ export async function startOnce(
     }
     reporter.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
     const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
-    const found = await findStartedOperation(client, database, request, window, error.message);
+    const found = await findStartedOperation(client, database, request, window, error.message, undefined, options);
     if (!found) {
       if (resource !== undefined) journal?.remove(resource);
       throw new AmbiguousStartError(
@@ -94,10 +101,12 @@ async function earlierOperation(
   earlier: StartRecord,
   database: string,
   request: StartRequest,
+  deadline: Deadline,
 ): Promise<OperationView | undefined> {
+  const options = { signal: deadline.signal };
   if (earlier.operationName !== undefined) {
     try {
-      const view = await client.get(earlier.operationName);
+      const view = await client.get(earlier.operationName, options);
       return !view.done || view.state === "SUCCESSFUL" ? view : undefined;
     } catch (error) {
       if (await provesGone(client, earlier.operationName, error)) return undefined;
@@ -106,19 +115,19 @@ async function earlierOperation(
   }
   const window = { fromMs: earlier.sentAtMs, toMs: earlier.sentAtMs + START_ANSWER_WINDOW_MS };
   const cause = `An earlier run was interrupted while its ${request.method} request (sent ${new Date(earlier.sentAtMs).toISOString()}) was in flight`;
-  const found = await findStartedOperation(client, database, request, window, cause, [0]);
+  const found = await findStartedOperation(client, database, request, window, cause, [0], options);
   return found && (!found.done || found.state === "SUCCESSFUL") ? found : undefined;
 }
 
 async function warnAboutLookalikes(
-  { client, reporter }: StartContext,
+  { client, reporter, deadline }: StartContext,
   database: string,
   request: StartRequest,
   label: string,
 ): Promise<void> {
   let lookalikes: OperationView[];
   try {
-    lookalikes = await runningLookalikes(client, database, request);
+    lookalikes = await runningLookalikes(client, database, request, { signal: deadline.signal });
   } catch (error) {
     reporter.warn(`${label}: could not check for running operations like this one (${(error as Error).message})`);
     return;

@@ -1,19 +1,23 @@
 import type { AuthHeaders } from "./auth-headers";
 import { type Backoff, delayFor, RETRY_BACKOFF, retryAfterMs, sleep } from "./backoff";
-import { ApiRequestError, MalformedResponseError } from "./errors";
+import { isDeadlineExceeded, linkAbort } from "./deadline";
+import { ApiRequestError, InterruptedError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
+import { Redactor, serverText } from "./redaction";
 
 export interface TransportOptions {
   auth: AuthHeaders;
   userProject?: string;
-  /** Per-attempt timeout. */
+  /** Per-attempt timeout, body read included. */
   attemptTimeoutMs?: number;
   /** Attempts for idempotent requests (the first included). */
   maxAttempts?: number;
   backoff?: Backoff;
   /** Largest response body we read; an Operation is a few KB. */
   maxResponseBytes?: number;
+  /** Scrubs known secrets (the configured token and credentials) from server text in messages. */
+  redactor?: Redactor;
   /** Called on every retry, for counting in tests and benchmarks. */
-  onRetry?: (info: { method: string; path: string; attempt: number; reason: string }) => void;
+  onRetry?: (info: { method: string; path: string; attempt: number; maxAttempts: number; reason: string }) => void;
 }
 
 export interface Request {
@@ -27,6 +31,11 @@ export interface Request {
   idempotent: boolean;
   /** Called with the headers of the response that succeeded. */
   onResponseHeaders?: (headers: Headers) => void;
+  /**
+   * Ends the request, its retries and its backoff sleeps: a `Deadline`'s signal (the error then says which
+   * deadline passed), or the caller's own (an InterruptedError).
+   */
+  signal?: AbortSignal;
 }
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -39,71 +48,114 @@ const NEVER_SENT = new Set([
   "EHOSTUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
+/**
+ * A refused connection or a bad certificate does not heal in seconds: a couple of quick retries cover a
+ * restarting server; more would only make a dead endpoint slow to report.
+ */
+const NEVER_SENT_ATTEMPTS = 3;
 
-/** HTTP for the Admin API: auth headers, per-attempt timeouts, transient retries for idempotent calls only. */
+type Outcome =
+  | { ok: true; body: unknown }
+  | { ok: false; error: ApiRequestError; retryable: boolean; neverSent?: boolean; retryAfterMs?: number };
+
+/**
+ * HTTP for the Admin API: auth headers, per-attempt timeouts, transient retries for idempotent calls only,
+ * all bounded by the request's signal; server text in errors is scrubbed and cut, and errors carry no cause
+ * (undici's and gaxios' errors hold request options, headers included).
+ */
 export class Transport {
   private readonly attemptTimeoutMs: number;
   private readonly maxAttempts: number;
   private readonly backoff: Backoff;
   private readonly maxResponseBytes: number;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: TransportOptions) {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.backoff = options.backoff ?? RETRY_BACKOFF;
     this.maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
+    this.redactor = options.redactor ?? new Redactor();
   }
 
   async request(request: Request): Promise<unknown> {
-    const path = new URL(request.url).pathname;
+    const url = new URL(request.url);
+    const what = `${request.method} ${url.pathname}`;
+    const signal = request.signal;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(request, path);
+      if (signal?.aborted) throw stopped(what, signal.reason, false, undefined);
+      const outcome = await this.attempt(request, url, what);
       if (outcome.ok) return outcome.body;
       const error = outcome.error;
-      const retryable = request.idempotent && outcome.retryable && attempt + 1 < this.maxAttempts;
+      const attempts = outcome.neverSent ? Math.min(this.maxAttempts, NEVER_SENT_ATTEMPTS) : this.maxAttempts;
+      const retryable = request.idempotent && outcome.retryable && attempt + 1 < attempts;
       if (!retryable) throw error;
       const wait = outcome.retryAfterMs ?? delayFor(this.backoff, attempt);
-      this.options.onRetry?.({ method: request.method, path, attempt: attempt + 1, reason: error.message });
-      await sleep(wait);
+      this.options.onRetry?.({
+        method: request.method,
+        path: url.pathname,
+        attempt: attempt + 1,
+        maxAttempts: attempts,
+        reason: error.message,
+      });
+      try {
+        await sleep(wait, signal);
+      } catch (reason) {
+        throw stopped(what, reason, false, error);
+      }
     }
   }
 
-  private async attempt(
-    request: Request,
-    path: string,
-  ): Promise<
-    { ok: true; body: unknown } | { ok: false; error: ApiRequestError; retryable: boolean; retryAfterMs?: number }
-  > {
-    const what = `${request.method} ${path}`;
-    const headers: Record<string, string> = {
-      ...(await this.options.auth.headers(request.url)),
-      accept: "application/json",
-      "x-goog-api-client": "pulumi-firestore-operations",
-    };
-    if (this.options.userProject) headers["x-goog-user-project"] = this.options.userProject;
-    if (request.body !== undefined) headers["content-type"] = "application/json";
+  private async attempt(request: Request, url: URL, what: string): Promise<Outcome> {
+    // Held in this frame until the body is read: the timer keeps the controller alive, whatever the GC does.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.attemptTimeoutMs);
+    const unlink = linkAbort(request.signal, controller);
+    let sent = false;
+    let redactor = this.redactor;
     let response: Response;
     let text: string;
     try {
-      response = await fetch(request.url, {
+      // A token endpoint that stalls is bounded like the request itself.
+      const authorization = await untilAborted(this.options.auth.headers(request.url), controller.signal);
+      // A server or proxy may echo what we sent: scrub this very request's header values too.
+      redactor = this.redactor.with(...Object.values(authorization));
+      const headers: Record<string, string> = {
+        ...authorization,
+        accept: "application/json",
+        "x-goog-api-client": "pulumi-firestore-operations",
+      };
+      if (this.options.userProject) headers["x-goog-user-project"] = this.options.userProject;
+      if (request.body !== undefined) headers["content-type"] = "application/json";
+      sent = true;
+      const responded = fetch(request.url, {
         method: request.method,
         headers,
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.timeout(this.attemptTimeoutMs),
+        signal: controller.signal,
         redirect: "error",
       });
+      // Raced as well as passed: see readCapped.
+      response = await untilAborted(responded, controller.signal);
       // The body is part of the attempt: a stall (timeout) or a reset while reading it is a missing answer.
-      text = await readCapped(response, this.maxResponseBytes, what);
+      text = await readCapped(response, this.maxResponseBytes, what, controller.signal);
     } catch (cause) {
-      if (cause instanceof MalformedResponseError) throw cause;
-      const code = networkCode(cause);
-      const neverSent = code !== undefined && NEVER_SENT.has(code);
-      const reason = code ?? (cause instanceof Error && cause.name === "TimeoutError" ? "timeout" : "network error");
-      return {
-        ok: false,
-        retryable: true,
-        error: new ApiRequestError(`${what}: no response (${reason})`, 0, undefined, !neverSent, { cause }),
-      };
+      if (request.signal?.aborted) throw stopped(what, request.signal.reason, sent, undefined);
+      // Ours (a malformed or oversized answer, credentials that cannot produce a token): already clear.
+      if (isFirestoreOperationsError(cause)) throw cause;
+      if (controller.signal.reason === ATTEMPT_TIMED_OUT) {
+        const error = new ApiRequestError(
+          `${what}: no response (timeout)${sent ? "" : " from the credentials' token endpoint"}`,
+          0,
+          undefined,
+          sent,
+        );
+        return { ok: false, retryable: true, error };
+      }
+      return connectionFailure(cause, url, what);
+    } finally {
+      clearTimeout(timer);
+      unlink();
     }
     if (response.ok) {
       request.onResponseHeaders?.(response.headers);
@@ -114,8 +166,9 @@ export class Transport {
       }
     }
     const envelope = parseEnvelope(text);
-    const status = envelope?.status;
-    const message = envelope?.message ?? `HTTP ${response.status}`;
+    const status = envelope?.status === undefined ? undefined : serverText(envelope.status, redactor, 64);
+    const message =
+      envelope?.message === undefined ? `HTTP ${response.status}` : serverText(envelope.message, redactor);
     const after = retryAfterMs(response.headers.get("retry-after"));
     return {
       ok: false,
@@ -131,7 +184,69 @@ export class Transport {
   }
 }
 
-async function readCapped(response: Response, maxBytes: number, what: string): Promise<string> {
+const ATTEMPT_TIMED_OUT = Symbol("attempt timed out");
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * A failure without an answer. Refused connections, DNS failures and TLS errors happen before the request is
+ * written: definite, and said with the endpoint's host:port. Anything else (a reset, a socket closed mid-body)
+ * may have reached the server.
+ */
+function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
+  const code = networkCode(cause);
+  const host = url.port ? url.host : `${url.host}:${url.protocol === "https:" ? 443 : 80}`;
+  if (code !== undefined && (NEVER_SENT.has(code) || isTlsCode(code))) {
+    const error = new ApiRequestError(
+      `${what}: could not ${isTlsCode(code) ? "establish a trusted TLS connection to" : "connect to"} ${host} (${code}); nothing was sent`,
+      0,
+      undefined,
+      false,
+    );
+    return { ok: false, retryable: true, neverSent: true, error };
+  }
+  const error = new ApiRequestError(
+    `${what}: no response from ${host} (${code ?? "network error"})`,
+    0,
+    undefined,
+    true,
+  );
+  return { ok: false, retryable: true, error };
+}
+
+/** The signal ended the request: a deadline (says which) or the caller (an InterruptedError). */
+function stopped(what: string, reason: unknown, sent: boolean, last: ApiRequestError | undefined): Error {
+  const after = last ? ` after ${last.message}` : "";
+  const effect = sent ? "; the request was sent, so it may have taken effect" : "";
+  if (isDeadlineExceeded(reason)) {
+    return new ApiRequestError(
+      `${what}: no answer before ${reason.message}${after}${effect}`,
+      last?.httpStatus ?? 0,
+      last?.status,
+      sent || (last?.ambiguous ?? false),
+    );
+  }
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return new InterruptedError(
+    `${what}: interrupted (${serverText(why, undefined, 200)})${after}${effect}`,
+    sent || (last?.ambiguous ?? false),
+  );
+}
+
+/**
+ * Reads the body up to `maxBytes`, each read raced against `signal`: undici holds the request's own abort
+ * controller only weakly once the headers are in, so after a garbage collection aborting fetch's signal no
+ * longer reaches the body, and a stalled body would be read forever.
+ */
+async function readCapped(response: Response, maxBytes: number, what: string, signal: AbortSignal): Promise<string> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();
@@ -141,15 +256,18 @@ async function readCapped(response: Response, maxBytes: number, what: string): P
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new MalformedResponseError(`${what}: response exceeds the ${maxBytes}-byte limit`);
+  try {
+    for (;;) {
+      const { done, value } = await untilAborted(reader.read(), signal);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new MalformedResponseError(`${what}: response exceeds the ${maxBytes}-byte limit`);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    // Closes the connection: what is left of this body is never read.
+    reader.cancel().catch(() => {});
+    throw error;
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -160,20 +278,34 @@ function parseEnvelope(text: string): { status?: string; message?: string } | un
     const error = parsed?.error;
     if (typeof error !== "object" || error === null) return undefined;
     return {
-      ...(typeof error.status === "string" ? { status: error.status.slice(0, 64) } : {}),
-      ...(typeof error.message === "string" ? { message: error.message.slice(0, 1_000) } : {}),
+      ...(typeof error.status === "string" ? { status: error.status } : {}),
+      ...(typeof error.message === "string" ? { message: error.message } : {}),
     };
   } catch {
     return undefined;
   }
 }
 
+/** The first error code in the cause chain (an AggregateError, from trying each address, counts its first). */
 function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
+    const errors = (current as { errors?: unknown }).errors;
+    current = (current as { cause?: unknown }).cause ?? (Array.isArray(errors) ? errors[0] : undefined);
   }
   return undefined;
+}
+
+/** OpenSSL's certificate verification codes and Node's TLS errors: the handshake failed, nothing was sent. */
+function isTlsCode(code: string): boolean {
+  return (
+    code.startsWith("ERR_TLS_") ||
+    code.startsWith("ERR_SSL_") ||
+    code.startsWith("CERT_") ||
+    code.startsWith("UNABLE_TO_") ||
+    code.includes("SELF_SIGNED") ||
+    code === "HOSTNAME_MISMATCH"
+  );
 }

@@ -1,11 +1,17 @@
 import type { FirestoreAdminClient } from "./admin-client";
-import { POLL_SCHEDULE, type PollSchedule, pollDelay, sleep } from "./backoff";
+import { POLL_SCHEDULE, type PollSchedule, pollDelay } from "./backoff";
+import { Deadline, isDeadlineExceeded } from "./deadline";
 import { formatDuration } from "./durations";
-import { OperationTimeoutError } from "./errors";
+import { InterruptedError, OperationTimeoutError } from "./errors";
 import type { OperationView } from "./operation-view";
 
 export interface WaitOptions {
-  timeoutMs: number;
+  /** How long to wait; ignored when `deadline` is given. Without either, only `signal` ends the wait. */
+  timeoutMs?: number;
+  /** A deadline the wait shares with what came before it (the start request of a create, say). */
+  deadline?: Deadline;
+  /** The caller's own signal: aborting it rejects promptly with an InterruptedError. */
+  signal?: AbortSignal;
   schedule?: PollSchedule;
   /** Called whenever state or progress changed since the last call. */
   onChange?: (view: OperationView) => void;
@@ -14,8 +20,8 @@ export interface WaitOptions {
 }
 
 /**
- * Polls until the operation is done, with our own deadline, on `POLL_SCHEDULE`; transient request failures
- * are retried by the transport.
+ * Polls until the operation is done, on `POLL_SCHEDULE`, within one deadline that bounds every request, its
+ * retries and the sleeps between polls; transient request failures are retried by the transport.
  */
 export async function waitUntilDone(
   client: FirestoreAdminClient,
@@ -24,8 +30,13 @@ export async function waitUntilDone(
   initial?: OperationView,
 ): Promise<OperationView> {
   const schedule = options.schedule ?? POLL_SCHEDULE;
+  const own = options.deadline
+    ? undefined
+    : options.timeoutMs === undefined
+      ? Deadline.unbounded(options.signal)
+      : Deadline.after(options.timeoutMs, "wait", options.signal);
+  const deadline = (options.deadline ?? own) as Deadline;
   const started = Date.now();
-  const deadline = started + options.timeoutMs;
   let lastSignature = "";
   const notify = (view: OperationView): void => {
     const sig = signature(view);
@@ -33,27 +44,50 @@ export async function waitUntilDone(
     lastSignature = sig;
     options.onChange?.(view);
   };
-  let current = initial ?? (await client.get(name));
-  notify(current);
-  for (let attempt = 0; !current.done; attempt++) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) throw timeout(name, options, current);
-    await sleep(Math.min(pollDelay(schedule, attempt, Date.now() - started), remaining));
-    current = await client.get(name);
+  let current = initial;
+  try {
+    current ??= await client.get(name, { signal: deadline.signal });
     notify(current);
+    for (let attempt = 0; !current.done; attempt++) {
+      await deadline.sleep(pollDelay(schedule, attempt, Date.now() - started));
+      current = await client.get(name, { signal: deadline.signal });
+      notify(current);
+    }
+    return current;
+  } catch (error) {
+    throw waitError(error, deadline, name, options.purpose, current);
+  } finally {
+    own?.dispose();
   }
-  return current;
+}
+
+/**
+ * What a wait that failed reports: when its deadline passed, an OperationTimeoutError with the last state seen
+ * (whatever request was in flight); when the caller aborted, an InterruptedError saying what was interrupted;
+ * otherwise the error itself.
+ */
+export function waitError(
+  error: unknown,
+  deadline: Deadline,
+  name: string,
+  purpose: string,
+  last: OperationView | undefined,
+): unknown {
+  if (!deadline.signal.aborted) return error;
+  const state = last?.state ?? "unknown";
+  const reason: unknown = deadline.signal.reason;
+  if (isDeadlineExceeded(reason)) {
+    const known = last ? `${name} is still ${state}` : `the state of ${name} is unknown (no answer)`;
+    return new OperationTimeoutError(
+      `Timed out after ${formatDuration(deadline.timeoutMs)} waiting for ${purpose}: ${known}.`,
+      name,
+      state,
+    );
+  }
+  const why = reason instanceof Error ? reason.message : String(reason);
+  return new InterruptedError(`Stopped waiting for ${purpose} (${why.slice(0, 200)}): ${name} was ${state}.`, false);
 }
 
 function signature(view: OperationView): string {
   return `${view.state}|${view.documents?.completed ?? 0}|${view.bytes?.completed ?? 0}`;
-}
-
-function timeout(name: string, options: WaitOptions, last: OperationView | undefined): OperationTimeoutError {
-  const state = last?.state ?? "unknown";
-  return new OperationTimeoutError(
-    `Timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.purpose}: ${name} is still ${state}.`,
-    name,
-    state,
-  );
 }

@@ -1,8 +1,10 @@
+import { Deadline } from "../../provider/deadline";
 import { parseDuration } from "../../provider/durations";
 import { CancelUnimplementedError, InvalidInputError, isApiRequestError } from "../../provider/errors";
 import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
 import type { OperationView } from "../../provider/operation-view";
 import { type Cancellation, cancellationOutcome } from "../../provider/outputs";
+import { waitError } from "../../provider/wait";
 import { type CommandContext, writeJson, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
@@ -29,10 +31,19 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
     else writeLine(stdout, text);
   };
 
-  let view = await client.get(name);
+  const purpose =
+    "the cancelled operation to end (it goes on ending on the server; run the same command to keep waiting)";
+  // With --wait, --timeout bounds the whole command, the read and the cancel before the wait included.
+  const deadline = invocation.wait ? Deadline.after(timeoutMs, "--timeout") : Deadline.unbounded();
+  const call = { signal: deadline.signal };
+  const bounded = <T>(promise: Promise<T>, last?: OperationView): Promise<T> =>
+    promise.catch((error: unknown) => {
+      throw waitError(error, deadline, name, purpose, last);
+    });
+  let view = await bounded(client.get(name, call));
   if (!view.done) {
     try {
-      await client.cancel(name);
+      await bounded(client.cancel(name, call), view);
     } catch (error) {
       if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
         throw new CancelUnimplementedError(
@@ -41,7 +52,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
       }
       // Finished between our look and the cancel: report it as already over, below.
       if (!(isApiRequestError(error) && error.status === "FAILED_PRECONDITION")) throw error;
-      view = await client.get(name);
+      view = await bounded(client.get(name, call), view);
       if (!view.done) throw error;
     }
   }
@@ -60,8 +71,8 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
   }
   stderr.write(`Cancel requested for ${id}; waiting until it is over.\n`);
   const ended = await follow(client, name, {
-    timeoutMs,
-    purpose: "the cancelled operation to end (it goes on ending on the server; run the same command to keep waiting)",
+    deadline,
+    purpose,
     progress: stderr,
     stderr,
     interrupted: `Stopped waiting. The cancel was sent; ${id} ends on its own ("firestore-ops watch" follows it).`,

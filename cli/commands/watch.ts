@@ -1,4 +1,6 @@
+import { Deadline } from "../../provider/deadline";
 import { parseDuration } from "../../provider/durations";
+import { waitError } from "../../provider/wait";
 import { type CommandContext, writeJson, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
@@ -15,11 +17,16 @@ export async function watchCommand({ invocation, session, stdout, stderr }: Comm
   const timeoutMs = parseDuration(invocation.timeout ?? WATCH_TIMEOUT_DEFAULT, "--timeout");
   const id = shortId(name);
   const json = invocation.flags.json;
-  let view = await session.client.get(name);
+  const purpose = "the operation to finish (it goes on; run the same command again to keep watching)";
+  // --timeout bounds the whole command, the first read included.
+  const deadline = Deadline.after(timeoutMs, "--timeout");
+  let view = await session.client.get(name, { signal: deadline.signal }).catch((error: unknown) => {
+    throw waitError(error, deadline, name, purpose, undefined);
+  });
   if (!view.done) {
     view = await follow(session.client, name, {
-      timeoutMs,
-      purpose: "the operation to finish (it goes on; run the same command again to keep watching)",
+      deadline,
+      purpose,
       // With --json, stdout is for the one JSON document at the end.
       progress: json ? stderr : stdout,
       stderr,

@@ -1,0 +1,106 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createContext, OperationsProvider } from "../provider/lifecycle";
+import { settingsFrom } from "../provider/settings";
+import { waitUntilDone } from "../provider/wait";
+import type { Benchmark } from "./benchmark";
+import { table } from "./markdown";
+import { formatMs, median } from "./stats";
+
+const DB = "projects/demo-project/databases/(default)";
+const NAME = `${DB}/operations/AS-bench`;
+
+type Server = "silent" | "stall-body";
+
+/** Never answers, or sends headers and the start of a body and then nothing: the two ways to hang a client. */
+async function hostile(how: Server): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.on("error", () => {});
+    if (how === "stall-body") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.flushHeaders();
+      res.write('{"name":');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** What a user waits on: a wait for an operation to finish, and a create (start POST, then the lookup). */
+type Path = "wait" | "create";
+
+async function timeToFail(path: Path, endpoint: string, deadlineMs: number): Promise<number> {
+  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const context = createContext(settings);
+  const started = performance.now();
+  try {
+    if (path === "wait") {
+      await waitUntilDone(context.client, NAME, { timeoutMs: deadlineMs, purpose: "the benchmark" });
+    } else {
+      const provider = new OperationsProvider("export", () => context);
+      const seconds = `${deadlineMs / 1000}s`;
+      await provider.create({ database: DB, outputUriPrefix: "gs://bkt/x", timeouts: { create: seconds } });
+    }
+  } catch {
+    return performance.now() - started;
+  }
+  throw new Error(`${path} against a hostile server succeeded`);
+}
+
+/**
+ * How far past its deadline a wait ends when the server never helps: against a server that never answers and
+ * one that stalls the body after the headers, for a few deadline values. The overshoot is the time between the
+ * deadline and the error; runs of one deadline go side by side (they only wait).
+ */
+export const deadlineOvershoot: Benchmark = {
+  name: "deadline-overshoot",
+  title: "deadline overshoot",
+  async run(options, progress) {
+    const deadlines = options.quick ? [1_000, 3_000] : [1_000, 3_000, 10_000];
+    const runs = options.quick ? 3 : 7;
+    const rows: string[][] = [];
+    let worst = 0;
+    for (const how of ["silent", "stall-body"] as const) {
+      const server = await hostile(how);
+      try {
+        for (const path of ["wait", "create"] as const) {
+          for (const deadlineMs of deadlines) {
+            const samples = await Promise.all(
+              Array.from({ length: runs }, () => timeToFail(path, server.endpoint, deadlineMs)),
+            );
+            const overshoots = samples.map((ms) => ms - deadlineMs);
+            const max = Math.max(...overshoots);
+            worst = Math.max(worst, max);
+            progress(`${how} ${path} ${deadlineMs} ms: overshoot median ${formatMs(median(overshoots))}`);
+            rows.push([
+              how,
+              path,
+              formatMs(deadlineMs),
+              formatMs(median(overshoots)),
+              formatMs(max),
+              `${(median(samples) / deadlineMs).toFixed(3)}×`,
+              formatMs(Math.min(...overshoots)),
+            ]);
+          }
+        }
+      } finally {
+        await server.close();
+      }
+    }
+    return [
+      `${runs} runs per row, side by side. Overshoot: time from the deadline to the error; ratio: median time to`,
+      "the error over the deadline (1.000× is exact). A negative minimum would mean a wait ended early.",
+      "",
+      table(["server", "what", "deadline", "overshoot median", "overshoot max", "ratio", "overshoot min"], rows),
+      "",
+      `Worst overshoot: ${formatMs(worst)}.`,
+    ].join("\n");
+  },
+};

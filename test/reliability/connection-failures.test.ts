@@ -1,0 +1,164 @@
+/**
+ * Failures before a request reaches a server (a refused connection, a TLS handshake that fails) are definite:
+ * not ambiguous, fast, and the message names host:port. And with a loopback endpoint and no credentials, no
+ * Application Default Credentials: no metadata server probe, no MetadataLookupWarning.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { FirestoreAdminClient } from "../../provider/admin-client";
+import { createAuthHeaders } from "../../provider/auth-headers";
+import { createContext, OperationsProvider } from "../../provider/lifecycle";
+import { settingsFrom } from "../../provider/settings";
+import { Transport } from "../../provider/transport";
+
+const DB = "projects/demo-project/databases/(default)";
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function clientAt(endpoint: string): FirestoreAdminClient {
+  return new FirestoreAdminClient(new Transport({ auth: { headers: async () => ({}) } }), endpoint);
+}
+
+describe("failures before anything was sent", () => {
+  test("connection refused: the start POST fails at once, not ambiguous, naming host:port", async () => {
+    const port = await freePort();
+    const started = performance.now();
+    const error = await clientAt(`http://127.0.0.1:${port}/v1/`)
+      .start("exportDocuments", DB, { outputUriPrefix: "gs://bkt/x" })
+      .then(
+        () => assert.fail("a start POST to a closed port succeeded"),
+        (e: Error & { ambiguous?: boolean }) => e,
+      );
+    assert.equal(error.name, "ApiRequestError");
+    assert.equal(error.ambiguous, false);
+    assert.match(
+      error.message,
+      new RegExp(`could not connect to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); nothing was sent`),
+    );
+    assert.ok(performance.now() - started < 2_000);
+  });
+
+  test("connection refused: create reports it without a lookup, within seconds", async () => {
+    const port = await freePort();
+    const endpoint = `http://127.0.0.1:${port}/v1/`;
+    const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+    const context = createContext(settings);
+    const provider = new OperationsProvider("export", () => context);
+    const started = performance.now();
+    const inputs = { database: DB, outputUriPrefix: "gs://bkt/x", waitFor: "started", timeouts: { create: "2h" } };
+    const error = await provider.create(inputs).then(
+      () => assert.fail("create succeeded against a closed port"),
+      (e: Error) => e,
+    );
+    assert.equal(error.name, "ApiRequestError", error.message);
+    assert.match(error.message, /ECONNREFUSED\); nothing was sent/);
+    assert.ok(performance.now() - started < 2_000, `${performance.now() - started} ms`);
+  });
+
+  test("idempotent calls: a couple of quick retries, then the same definite error", async () => {
+    const port = await freePort();
+    const retries: number[] = [];
+    const transport = new Transport({
+      auth: { headers: async () => ({}) },
+      onRetry: ({ attempt }) => retries.push(attempt),
+    });
+    const started = performance.now();
+    await assert.rejects(
+      new FirestoreAdminClient(transport, `http://127.0.0.1:${port}/v1/`).get(`${DB}/operations/AS1`),
+      /could not connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
+    assert.deepEqual(retries, [1, 2], "3 attempts in all");
+    assert.ok(performance.now() - started < 5_000);
+  });
+
+  test("TLS handshake failure (https to a plain-http server): definite, no HTTP request reached it", async () => {
+    let requests = 0;
+    let connections = 0;
+    const server = http.createServer((_req, res) => {
+      requests++;
+      res.end("{}");
+    });
+    server.on("connection", () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const error = await clientAt(`https://127.0.0.1:${port}/v1/`)
+        .start("exportDocuments", DB, { outputUriPrefix: "gs://bkt/x" })
+        .then(
+          () => assert.fail("succeeded"),
+          (e: Error & { ambiguous?: boolean }) => e,
+        );
+      assert.ok(connections > 0, "the client did connect");
+      assert.equal(requests, 0);
+      assert.equal(error.ambiguous, false, error.message);
+      assert.match(
+        error.message,
+        new RegExp(`trusted TLS connection to 127\\.0\\.0\\.1:${port} \\(\\w+\\); nothing was sent`),
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe("Application Default Credentials and the metadata server", () => {
+  /** A fake metadata server: GCE_METADATA_HOST points google-auth-library (gcp-metadata) at it. */
+  const probes: string[] = [];
+  const metadata = http.createServer((req, res) => {
+    probes.push(req.url ?? "");
+    res.writeHead(200, { "metadata-flavor": "Google", "content-type": "application/json" });
+    res.end(req.url?.includes("/token") ? JSON.stringify({ access_token: "metadata-token", expires_in: 3600 }) : "{}");
+  });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error): void => {
+    warnings.push(`${warning.name}: ${warning.message}`);
+  };
+  const emptyConfig = fs.mkdtempSync(path.join(os.tmpdir(), "no-gcloud-"));
+
+  before(async () => {
+    await new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(metadata.address() as net.AddressInfo).port}`;
+    process.env.GCE_METADATA_HOST = host;
+    process.env.GCE_METADATA_IP = host;
+    process.env.CLOUDSDK_CONFIG = emptyConfig;
+    delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+    process.on("warning", onWarning);
+  });
+  after(async () => {
+    process.off("warning", onWarning);
+    metadata.closeAllConnections();
+    await new Promise((resolve) => metadata.close(resolve));
+    fs.rmSync(emptyConfig, { recursive: true, force: true });
+  });
+
+  test("loopback endpoint, no credentials: no probe, no warning, no Authorization header", async () => {
+    probes.length = 0;
+    warnings.length = 0;
+    const settings = settingsFrom(() => undefined, { FIRESTORE_CUSTOM_ENDPOINT: "http://127.0.0.1:8085" });
+    const headers = await createAuthHeaders(settings).headers(`${settings.endpoint}${DB}/operations/AS1`);
+    assert.deepEqual(headers, {});
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(probes, []);
+    assert.deepEqual(warnings, []);
+  });
+
+  test("control: a remote endpoint without credentials does ask the metadata server (so the setup is live)", async () => {
+    probes.length = 0;
+    const settings = settingsFrom(() => undefined, {});
+    const headers = await createAuthHeaders(settings).headers(`${settings.endpoint}${DB}/operations/AS1`);
+    assert.ok(probes.length > 0, "the fake metadata server saw no request");
+    assert.equal(headers.authorization, "Bearer metadata-token");
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * Deadlines against hostile servers, through real HTTP on loopback: a server that sends headers and then stalls
+ * the body, one that trickles it a byte at a time, one that never answers, and one that answers 503 with
+ * Retry-After: 3600. With 5 s timeouts, create (the start POST and the lookup after it), a waitFor: "done"
+ * wait, delete's cancel wait and `firestore-ops watch --timeout 5s` must end at their deadline: not before it,
+ * and within a bound generous enough for a loaded 2-core machine. Each case also checks that the server saw the
+ * request it was meant to stall, so a setup that silently did not apply cannot pass.
+ */
+import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, test } from "node:test";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
+import { FirestoreAdminClient } from "../../provider/admin-client";
+import { Deadline } from "../../provider/deadline";
+import { createContext, OperationsProvider } from "../../provider/lifecycle";
+import { settingsFrom } from "../../provider/settings";
+import { Transport } from "../../provider/transport";
+import { waitUntilDone } from "../../provider/wait";
+import { runCli } from "../cli/cli-harness";
+
+const DB = "projects/demo-project/databases/(default)";
+const NAME = `${DB}/operations/AS-deadline`;
+const TIMEOUT_MS = 5_000;
+/** Ending before the deadline would mean it was not the deadline that ended the wait. */
+const EARLIEST_MS = TIMEOUT_MS - 150;
+/** The deadline, plus slack for a loaded 2-core machine (the goal is a second or two). */
+const LATEST_MS = TIMEOUT_MS + 5_000;
+
+type Hostility = "stall-body" | "trickle" | "silent" | "503-retry-after";
+const HOSTILE: Hostility[] = ["stall-body", "trickle", "silent", "503-retry-after"];
+/** What a request is, by its path: the start POST, operations.get, operations.list or operations.cancel. */
+type Endpoint = "start" | "get" | "list" | "cancel";
+
+function endpointOf(req: http.IncomingMessage): Endpoint {
+  const url = req.url ?? "";
+  if (url.includes(":cancel")) return "cancel";
+  if (/:(export|import|bulkDelete)Documents/.test(url)) return "start";
+  return url.includes("/operations?") ? "list" : "get";
+}
+
+const RUNNING = { name: NAME, metadata: { operationState: "PROCESSING" } };
+
+interface HostileServer {
+  endpoint: string;
+  seen: Endpoint[];
+  close(): Promise<void>;
+}
+
+/** Answers the endpoints in `hostile` the hostile way, and the others with a running operation. */
+async function hostileServer(how: Hostility, hostile: Endpoint[]): Promise<HostileServer> {
+  const seen: Endpoint[] = [];
+  const server = http.createServer((req, res) => {
+    const endpoint = endpointOf(req);
+    seen.push(endpoint);
+    req.resume();
+    res.on("error", () => {
+      // the client hung up: that is the point
+    });
+    if (!hostile.includes(endpoint)) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(endpoint === "list" ? { operations: [] } : RUNNING));
+      return;
+    }
+    switch (how) {
+      case "stall-body":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.flushHeaders();
+        res.write('{"name":');
+        return;
+      case "trickle": {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+        const timer = setInterval(() => res.write(" "), 200);
+        req.socket.once("close", () => clearInterval(timer));
+        return;
+      }
+      case "silent":
+        return;
+      case "503-retry-after":
+        res.writeHead(503, { "content-type": "application/json", "retry-after": "3600" });
+        res.end(JSON.stringify({ error: { code: 503, status: "UNAVAILABLE", message: "come back in an hour" } }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
+    seen,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The provider as the host runs it, against `endpoint`, with no credentials (loopback). */
+function providerAt(endpoint: string): OperationsProvider {
+  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const context = createContext(settings);
+  return new OperationsProvider("export", () => context);
+}
+
+/** Runs `call`, which must reject; returns the error and how long it took. Fails instead of hanging. */
+async function timed(call: () => Promise<unknown>): Promise<{ error: Error; ms: number }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`HANG: still running after ${LATEST_MS * 2} ms`)), LATEST_MS * 2);
+  });
+  try {
+    await Promise.race([call(), hang]);
+  } catch (error) {
+    if ((error as Error).message.startsWith("HANG:")) throw error;
+    return { error: error as Error, ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.fail("expected the call to fail at its deadline");
+}
+
+function assertAtDeadline(ms: number, what: string): void {
+  assert.ok(ms >= EARLIEST_MS, `${what} ended after ${Math.round(ms)} ms: before its ${TIMEOUT_MS} ms deadline`);
+  assert.ok(ms < LATEST_MS, `${what} ended after ${Math.round(ms)} ms: the ${TIMEOUT_MS} ms deadline overshot`);
+}
+
+const inputs = (extra: Record<string, unknown>) => ({
+  database: DB,
+  outputUriPrefix: "gs://bkt/x",
+  collectionIds: [],
+  namespaceIds: [],
+  waitFor: "started",
+  onCancelLost: "warn",
+  timeouts: { create: "5s", delete: "5s" },
+  ...extra,
+});
+
+describe("every wait ends at its deadline, whatever the server does", { concurrency: 4 }, () => {
+  for (const how of HOSTILE) {
+    test(`${how}: create (the start POST, then the lookup) ends at timeouts.create, saying it may have started`, async () => {
+      const server = await hostileServer(how, ["start", "list"]);
+      try {
+        const { error, ms } = await timed(() => providerAt(server.endpoint).create(inputs({})));
+        assert.ok(server.seen.includes("start"), `the server saw ${server.seen.join(", ")}`);
+        assertAtDeadline(ms, "create");
+        assert.equal(error.name, "AmbiguousStartError", `${error.name}: ${error.message}`);
+        assert.match(error.message, /may have started/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test(`${how}: waitFor "done" polling ends at timeouts.create, keeping the operation`, async () => {
+      const server = await hostileServer(how, ["get"]);
+      try {
+        const { error, ms } = await timed(() => providerAt(server.endpoint).create(inputs({ waitFor: "done" })));
+        assert.ok(server.seen.includes("get"), `the server saw ${server.seen.join(", ")}`);
+        assertAtDeadline(ms, "create with waitFor done");
+        assert.equal((error as Error & { id?: string }).id, NAME, "an initialization failure: the operation stays");
+        assert.match(error.message, /Timed out after 5s waiting for the operation to finish/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test(`${how}: delete's cancel wait ends at timeouts.delete`, async () => {
+      const server = await hostileServer(how, ["get"]);
+      try {
+        const provider = providerAt(server.endpoint);
+        const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
+        const { error, ms } = await timed(() => provider.delete(NAME, props));
+        assert.ok(server.seen.includes("cancel") && server.seen.includes("get"), server.seen.join(", "));
+        assertAtDeadline(ms, "delete");
+        assert.match(error.message, /timeouts\.delete|Timed out after 5s/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test(`${how}: a cancel POST that gets no answer ends at timeouts.delete`, async () => {
+      const server = await hostileServer(how, ["cancel"]);
+      try {
+        const provider = providerAt(server.endpoint);
+        const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
+        const { error, ms } = await timed(() => provider.delete(NAME, props));
+        assert.ok(server.seen.includes("cancel"), server.seen.join(", "));
+        assertAtDeadline(ms, "delete");
+        assert.match(error.message, /the timeouts\.delete deadline \(5s\)/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    test(`${how}: firestore-ops watch --timeout 5s exits 4 at the deadline`, async () => {
+      const server = await hostileServer(how, ["get"]);
+      try {
+        const started = performance.now();
+        const result = await runCli(["watch", NAME, "--timeout", "5s", "--endpoint", server.endpoint], {
+          timeoutMs: LATEST_MS * 2,
+        });
+        const ms = performance.now() - started;
+        assert.ok(server.seen.includes("get"), server.seen.join(", "));
+        assert.equal(result.code, 4, result.stderr);
+        assert.match(result.stderr, /Timed out after 5s waiting for the operation to finish/);
+        assertAtDeadline(ms, "watch");
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
+describe("the caller's AbortSignal", () => {
+  test("aborting a wait rejects promptly, saying what was interrupted", async () => {
+    const server = await hostileServer("silent", ["get"]);
+    try {
+      const client = providerClient(server.endpoint);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("shutting down")), 300);
+      const { error, ms } = await timed(() =>
+        waitUntilDone(client, NAME, { timeoutMs: 60_000, signal: controller.signal, purpose: "the export to finish" }),
+      );
+      assert.ok(server.seen.includes("get"));
+      assert.equal(error.name, "InterruptedError", error.message);
+      assert.match(error.message, /Stopped waiting for the export to finish \(shutting down\)/);
+      assert.ok(ms < 2_000, `${ms} ms`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("aborting a start POST in flight: an InterruptedError that says it may have taken effect", async () => {
+    const server = await hostileServer("silent", ["start"]);
+    try {
+      const client = providerClient(server.endpoint);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("user hit stop")), 300);
+      const { error } = await timed(() =>
+        client.start("exportDocuments", DB, { outputUriPrefix: "gs://bkt/x" }, { signal: controller.signal }),
+      );
+      assert.ok(server.seen.includes("start"));
+      assert.equal(error.name, "InterruptedError");
+      assert.equal((error as Error & { ambiguous?: boolean }).ambiguous, true);
+      assert.match(error.message, /interrupted \(user hit stop\).*may have taken effect/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+function providerClient(endpoint: string, attemptTimeoutMs?: number): FirestoreAdminClient {
+  const transport = new Transport({
+    auth: { headers: async () => ({}) },
+    ...(attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs }),
+    maxAttempts: 1,
+  });
+  return new FirestoreAdminClient(transport, endpoint);
+}
+
+test("the per-attempt timeout survives garbage collections during a stalled body read", async () => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const server = await hostileServer("stall-body", ["get"]);
+  const collector = setInterval(gc, 50);
+  try {
+    const started = performance.now();
+    const { error } = await timed(() => providerClient(server.endpoint, 1_000).get(NAME));
+    const ms = performance.now() - started;
+    assert.ok(server.seen.includes("get"));
+    assert.match(error.message, /no response \(timeout\)/);
+    assert.ok(ms >= 950 && ms < 4_000, `${ms} ms`);
+  } finally {
+    clearInterval(collector);
+    await server.close();
+  }
+});
+
+test("a Deadline ends sleeps at once, says which deadline passed, and keeps time for what follows", async () => {
+  const deadline = Deadline.after(1_000, "timeouts.create");
+  const started = performance.now();
+  await assert.rejects(deadline.sleep(60_000), /the timeouts\.create deadline \(1s\)/);
+  const slept = performance.now() - started;
+  assert.ok(slept >= 950 && slept < 3_000, `${slept} ms`);
+  assert.equal(deadline.passed, true);
+  const long = Deadline.after(10_000, "timeouts.create");
+  const start = long.keeping(4_000, "to look for it");
+  assert.ok(start.remaining() <= 6_000 && start.remaining() > 5_000, `${start.remaining()}`);
+  assert.match(start.describe(), /timeouts\.create deadline \(10s\), less 4s kept to look for it/);
+  long.dispose();
+  start.dispose();
+});
