@@ -78,13 +78,13 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
 
   test("up, refresh and destroy through the Pulumi CLI, the export a child of the user's component", async () => {
     await project.pulumi(["stack", "init", "dev", "--non-interactive"]);
-    for (const [key, value] of Object.entries({
-      "gcp:project": "demo-project",
-      "gcp:credentials": credentialsFile,
-      "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
-    })) {
-      await project.pulumi(["config", "set", key, value]);
-    }
+    await project.pulumi([
+      "config",
+      "set-all",
+      ...["--plaintext", "gcp:project=demo-project"],
+      ...["--plaintext", `gcp:credentials=${credentialsFile}`],
+      ...["--plaintext", `gcp:firestoreCustomEndpoint=${emulator.url}/v1/`],
+    ]);
     await project.pulumi(["up", "--yes", "--non-interactive"]);
     const outputs = JSON.parse((await project.pulumi(["stack", "output", "--json"])).stdout);
     assert.equal(outputs.nodeVersion, process.version, "the program ran on this test's Node");
