@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { type Command, parseCommandLine } from "./args";
 import type { CommandHandler } from "./command";
 import { cancelCommand } from "./commands/cancel";
+import { deleteCommand } from "./commands/delete";
 import { describeCommand } from "./commands/describe";
 import { listCommand } from "./commands/list";
 import { watchCommand } from "./commands/watch";
@@ -19,6 +20,7 @@ const HANDLERS: Record<Command, CommandHandler> = {
   describe: describeCommand,
   cancel: cancelCommand,
   watch: watchCommand,
+  delete: deleteCommand,
 };
 
 /** The whole command: parse, check every input (exit 2 before any request), run, and map errors to codes. */
@@ -28,7 +30,7 @@ export async function main(
   stdout: ProgressStream,
   stderr: ProgressStream,
 ): Promise<ExitCode> {
-  let vocabulary = cliVocabulary({ json: false }, env);
+  let vocabulary = cliVocabulary({ format: "table" }, env);
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === "help") {
