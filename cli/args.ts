@@ -1,8 +1,12 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../provider/errors";
 
-export const COMMANDS = ["list", "describe", "cancel", "watch"] as const;
+export const COMMANDS = ["list", "describe", "cancel", "watch", "delete"] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/** gcloud's `--format` values we print: the API's Operation resources (json, yaml), or our text (table). */
+export const FORMATS = ["table", "json", "yaml"] as const;
+export type OutputFormat = (typeof FORMATS)[number];
 
 /** Flags every command takes: where the API is, who we are, which database. */
 export interface GlobalFlags {
@@ -10,16 +14,20 @@ export interface GlobalFlags {
   database?: string;
   endpoint?: string;
   accessToken?: string;
-  json: boolean;
+  format: OutputFormat;
 }
 
 export interface Invocation {
   command: Command;
-  /** The operation NAME of describe, cancel and watch. */
-  name?: string;
+  /** The operation NAMEs: one for describe, watch and delete, one or more for cancel, none for list. */
+  names: string[];
   flags: GlobalFlags;
   all: boolean;
   filter?: string;
+  /** list: at most this many operations in all (gcloud's --limit). */
+  limit?: number;
+  /** list: operations per API page (gcloud's --page-size). */
+  pageSize?: number;
   wait: boolean;
   /** As typed; parsed by the command that waits, so the default differs per command. */
   timeout?: string;
@@ -32,9 +40,12 @@ const OPTIONS = {
   database: { type: "string" },
   endpoint: { type: "string" },
   "access-token": { type: "string" },
+  format: { type: "string" },
   json: { type: "boolean" },
   all: { type: "boolean" },
   filter: { type: "string" },
+  limit: { type: "string" },
+  "page-size": { type: "string" },
   wait: { type: "boolean" },
   timeout: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -45,6 +56,8 @@ const OPTIONS = {
 const COMMAND_FLAGS: Record<string, readonly Command[]> = {
   all: ["list"],
   filter: ["list"],
+  limit: ["list"],
+  "page-size": ["list"],
   wait: ["cancel"],
   timeout: ["cancel", "watch"],
 };
@@ -55,8 +68,7 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    // parseArgs' own messages already name the flag ("Unknown option '--foo'").
-    throw new InvalidInputError("command line", (error as Error).message);
+    throw parserError(error as Error & { code?: string });
   }
   const { values, positionals } = parsed;
   if (values.help || positionals[0] === "help") return { kind: "help" };
@@ -75,22 +87,62 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   }
   if (command === "list") {
     if (rest.length > 0) throw new InvalidInputError("list", `takes no NAME, got ${rest.length} extra argument(s)`);
-  } else {
-    if (rest.length === 0) throw new InvalidInputError("NAME", `is required: firestore-ops ${command} NAME`);
-    if (rest.length > 1) throw new InvalidInputError("NAME", `${command} takes one operation, got ${rest.length}`);
+  } else if (rest.length === 0) {
+    const names = command === "cancel" ? "NAME [NAME...]" : "NAME";
+    throw new InvalidInputError("NAME", `is required: firestore-ops ${command} ${names}`);
+  } else if (rest.length > 1 && command !== "cancel") {
+    throw new InvalidInputError("NAME", `${command} takes one operation, got ${rest.length}`);
   }
   for (const key of ["project", "database", "endpoint", "access-token", "filter", "timeout"] as const) {
     if (values[key] === "") throw new InvalidInputError(`--${key}`, "must not be empty");
   }
 
-  const flags: GlobalFlags = { json: values.json === true };
+  const flags: GlobalFlags = { format: outputFormat(values.format, values.json === true) };
   if (values.project !== undefined) flags.project = values.project;
   if (values.database !== undefined) flags.database = values.database;
   if (values.endpoint !== undefined) flags.endpoint = values.endpoint;
   if (values["access-token"] !== undefined) flags.accessToken = values["access-token"];
-  const invocation: Invocation = { command, flags, all: values.all === true, wait: values.wait === true };
-  if (rest[0] !== undefined) invocation.name = rest[0];
+  const invocation: Invocation = {
+    command,
+    names: rest,
+    flags,
+    all: values.all === true,
+    wait: values.wait === true,
+  };
   if (values.filter !== undefined) invocation.filter = values.filter;
   if (values.timeout !== undefined) invocation.timeout = values.timeout;
+  if (values.limit !== undefined) invocation.limit = positiveInteger("--limit", values.limit);
+  if (values["page-size"] !== undefined) invocation.pageSize = positiveInteger("--page-size", values["page-size"]);
   return { kind: "run", invocation };
+}
+
+/** `--format`, with `--json` kept as the shorthand for `--format json` it was before --format existed. */
+function outputFormat(format: string | undefined, json: boolean): OutputFormat {
+  if (format === undefined) return json ? "json" : "table";
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new InvalidInputError("--format", `"${format}" is not one of ${FORMATS.join(", ")}`);
+  }
+  if (json && format !== "json") throw new InvalidInputError("--json", `contradicts --format ${format}`);
+  return format as OutputFormat;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1)) throw new InvalidInputError(flag, `must be a whole number of at least 1, got "${text}"`);
+  return value;
+}
+
+/** node:util's parser errors, in our words: the flag first, and no advice about `--` that does not apply. */
+function parserError(error: Error & { code?: string }): InvalidInputError {
+  const flag = /'(-[^'\s]*)/.exec(error.message)?.[1] ?? "command line";
+  switch (error.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return new InvalidInputError(flag, "is not a flag of firestore-ops");
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return /argument missing/.test(error.message)
+        ? new InvalidInputError(flag, "needs a value")
+        : new InvalidInputError(flag, "takes no value");
+    default:
+      return new InvalidInputError("command line", error.message);
+  }
 }

@@ -13,10 +13,6 @@ export interface CommandContext {
 
 export type CommandHandler = (context: CommandContext) => Promise<ExitCode>;
 
-export function writeJson(stream: ProgressStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
 export function writeLine(stream: ProgressStream, text: string): void {
   stream.write(`${text}\n`);
 }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { type Command, parseCommandLine } from "./args";
 import type { CommandHandler } from "./command";
 import { cancelCommand } from "./commands/cancel";
+import { deleteCommand } from "./commands/delete";
 import { describeCommand } from "./commands/describe";
 import { listCommand } from "./commands/list";
 import { watchCommand } from "./commands/watch";
@@ -20,6 +21,7 @@ const HANDLERS: Record<Command, CommandHandler> = {
   describe: describeCommand,
   cancel: cancelCommand,
   watch: watchCommand,
+  delete: deleteCommand,
 };
 
 /** The whole command: parse, check every input (exit 2 before any request), run, and map errors to codes. */
@@ -29,7 +31,7 @@ export async function main(
   rawStdout: ProgressStream,
   rawStderr: ProgressStream,
 ): Promise<ExitCode> {
-  let vocabulary = cliVocabulary({ json: false }, env);
+  let vocabulary = cliVocabulary({ format: "table" }, env);
   let redactor = commandRedactor(env);
   const stdout = redactedStream(rawStdout, () => redactor);
   const stderr = redactedStream(rawStderr, () => redactor);

@@ -1,13 +1,20 @@
-import type { FirestoreAdminClient } from "../provider/admin-client";
-import { createContext } from "../provider/lifecycle";
+import { FirestoreAdminClient } from "../provider/admin-client";
+import { createAuthHeaders } from "../provider/auth-headers";
+import { checkProjectId } from "../provider/names";
 import { type ProviderSettings, settingsFrom } from "../provider/settings";
+import { Transport } from "../provider/transport";
 import type { GlobalFlags } from "./args";
+import { gcloudProject } from "./gcloud-config";
+import { OperationsApi } from "./operations-api";
 import type { ProgressStream } from "./progress-printer";
 
-/** What every command works with: settings checked by the provider's own rules, and its API client. */
+/** What every command works with: settings checked by the provider's own rules, and the API clients. */
 export interface Session {
   settings: ProviderSettings;
+  /** The provider's client: the same reading of operations, retries and waits. */
   client: FirestoreAdminClient;
+  /** The CLI's own calls (raw JSON, list pages, delete), over the same transport. */
+  api: OperationsApi;
 }
 
 /**
@@ -19,7 +26,8 @@ const CLI_MAX_ATTEMPTS = 4;
 
 /**
  * Flags stand in for the stack config keys they mirror; everything else (GOOGLE_CLOUD_PROJECT,
- * FIRESTORE_CUSTOM_ENDPOINT, credentials, ADC) falls back to the environment exactly as in the provider.
+ * FIRESTORE_CUSTOM_ENDPOINT, credentials, ADC) falls back to the environment exactly as in the provider, and the
+ * project last to gcloud's active configuration, as gcloud users expect.
  * Throws InvalidInputError (endpoint policy and the like) before any request is made.
  */
 export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?: ProgressStream): Session {
@@ -29,10 +37,20 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     "gcp:accessToken": flags.accessToken,
   };
   const settings = settingsFrom((key) => config[key], env);
-  const { client } = createContext(settings, undefined, {
+  if (settings.project === undefined) {
+    const project = gcloudProject(env);
+    if (project !== undefined) settings.project = checkProjectId(project, "project (gcloud config)");
+  }
+  const transport = new Transport({
+    auth: createAuthHeaders(settings),
+    ...(settings.userProject ? { userProject: settings.userProject } : {}),
     maxAttempts: CLI_MAX_ATTEMPTS,
     onRetry: ({ method, path, attempt, maxAttempts, reason }) =>
       stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${maxAttempts}): ${reason}\n`),
   });
-  return { settings, client };
+  return {
+    settings,
+    client: new FirestoreAdminClient(transport, settings.endpoint),
+    api: new OperationsApi(transport, settings.endpoint),
+  };
 }

@@ -12,7 +12,7 @@ export function targetDatabase(flags: GlobalFlags, defaultProject: string | unde
     // Checked here because resolveDatabase words this for Pulumi stack config.
     throw new InvalidInputError(
       "--project",
-      `is required with the bare database id "${database}": pass --project, set GOOGLE_CLOUD_PROJECT, or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)`,
+      `is required with the bare database id "${database}": pass --project, set GOOGLE_CLOUD_PROJECT or gcloud's project (gcloud config set project P), or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)`,
     );
   }
   return resolveDatabase(database, flags.project, defaultProject, "--database");

@@ -2,7 +2,7 @@ import { DEFAULT_TIMEOUTS } from "../provider/kinds";
 import { DEFAULT_ENDPOINT } from "../provider/settings";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
 
-export const USAGE = `Usage: firestore-ops COMMAND [NAME] [flags]
+export const USAGE = `Usage: firestore-ops COMMAND [NAME...] [flags]
 
 Firestore admin long-running operations (exports, imports, bulk deletes, index builds), like
 "gcloud firestore operations", and able to wait until a cancelled operation is really over.
@@ -12,24 +12,30 @@ Commands:
     --all           also finished ones (SUCCESSFUL, FAILED, CANCELLED)
     --filter F      API list filter of AND-ed terms, e.g. metadata.collectionIds=users; a filter on
                     done or metadata.operationState is sent as it is
+    --limit N       at most N operations (pages are fetched only until N came back)
+    --page-size N   operations per API request                        [the smaller of --limit and 100]
   describe NAME     one operation: state, progress, times, request, error
-  cancel NAME       ask the server to cancel (cancel is not rollback: work already done stays)
-    --wait          wait until the operation is over and say how it ended
+  cancel NAME...    ask the server to cancel each (cancel is not rollback: work already done stays)
+    --wait          wait until each operation is over and say how it ended
     --timeout D     how long --wait waits: 90s, 20m, 1h30m                       [${DEFAULT_TIMEOUTS.delete}]
   watch NAME        live progress until the operation is done
     --timeout D     how long to watch                                            [${WATCH_TIMEOUT_DEFAULT}]
+  delete NAME       forget a finished operation (a running one is refused: deleting does not cancel)
 
   NAME is a full name (projects/P/databases/D/operations/ID) or, as in gcloud, an ID in --database.
 
 Flags:
   --project P       project of a bare database id
-                    [GOOGLE_PROJECT, GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or CLOUDSDK_CORE_PROJECT]
+                    [GOOGLE_PROJECT, GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or CLOUDSDK_CORE_PROJECT,
+                    else gcloud's active configuration: "gcloud config set project P"]
   --database D      database id, or projects/P/databases/D                     [(default)]
   --endpoint URL    Admin API endpoint: https, or http to a loopback address (an emulator)
                     [FIRESTORE_CUSTOM_ENDPOINT, else ${DEFAULT_ENDPOINT}]
   --access-token T  OAuth access token [GOOGLE_OAUTH_ACCESS_TOKEN]; prefer the variable, since
                     other users can see command lines
-  --json            machine-readable output on stdout (progress, if any, goes to stderr)
+  --format F        table (text), or json or yaml: the API's Operation resources, as gcloud prints
+                    them (a list for list); progress, if any, goes to stderr          [table]
+  --json            the same as --format json
   -h, --help        this text
   --version         the package version
 
@@ -40,8 +46,10 @@ Plain http to any other host is refused unless FIRESTORE_OPS_ALLOW_INSECURE_ENDP
 
 Exit codes:
   0    done as asked: cancel --wait: the operation ended CANCELLED; cancel: the cancel was accepted
-       (or it had already ended CANCELLED); watch: it ended SUCCESSFUL
-  1    a request failed: an API error (not found, permission, cancel unsupported...) or no answer
+       (or it had already ended CANCELLED); watch: it ended SUCCESSFUL. With several NAMEs, the
+       code is that of the first that was not done as asked
+  1    a request failed: an API error (not found, permission, cancel unsupported...) or no answer;
+       delete of an operation that is still running
   2    invalid command line or settings; nothing was sent
   3    the operation ended otherwise: cancel: SUCCESSFUL or FAILED despite the cancel, or had
        already ended so; watch: it ended FAILED or CANCELLED

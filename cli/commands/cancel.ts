@@ -5,81 +5,126 @@ import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
 import type { OperationView } from "../../provider/operation-view";
 import { type Cancellation, cancellationOutcome } from "../../provider/outputs";
 import { waitError } from "../../provider/wait";
-import { type CommandContext, writeJson, writeLine } from "../command";
+import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
 import { formatError, shortId } from "../format";
 import { endedText } from "../operation-text";
+import { reportError } from "../report-error";
+import { writeResources } from "../resource-output";
+import type { Session } from "../session";
 import { targetOperation } from "../targets";
 
+/** Where one NAME stands once its cancel went out (or was not needed). */
+interface Sent {
+  name: string;
+  view: OperationView;
+  json: unknown;
+  cancelSent: boolean;
+}
+
 /**
- * `cancel NAME [--wait]`: asks the server to cancel; with --wait, also waits until the operation is over and
- * says how it ended. Exit 0 only if it ends (or had already ended) CANCELLED, or, without --wait, once the
- * cancel was accepted.
+ * `cancel NAME... [--wait]`: asks the server to cancel each; with --wait, also waits until each is over and
+ * says how it ended. Exit 0 only if each ends (or had already ended) CANCELLED, or, without --wait, once its
+ * cancel was accepted; otherwise the exit code of the first NAME that did not. Every cancel is sent before
+ * any wait, so several operations end side by side, within one --timeout.
  */
 export async function cancelCommand({ invocation, session, stdout, stderr }: CommandContext): Promise<ExitCode> {
-  const name = targetOperation(invocation.name as string, invocation.flags, session.settings.project);
+  const names = invocation.names.map((name) => targetOperation(name, invocation.flags, session.settings.project));
   if (invocation.timeout !== undefined && !invocation.wait) {
     throw new InvalidInputError("--timeout", "applies only with --wait");
   }
   const timeoutMs = parseDuration(invocation.timeout ?? DEFAULT_TIMEOUTS.delete, "--timeout");
-  const { client } = session;
-  const id = shortId(name);
-  const json = invocation.flags.json;
-  const report = (view: OperationView, cancelSent: boolean, cancellation: Cancellation, text: string): void => {
-    if (json) writeJson(stdout, { cancelSent, cancellation, operation: view });
-    else writeLine(stdout, text);
-  };
-
+  // With --wait, --timeout bounds the whole command: the reads and cancels before the waits included.
+  const deadline = invocation.wait ? Deadline.after(timeoutMs, "--timeout") : Deadline.unbounded();
   const purpose =
     "the cancelled operation to end (it goes on ending on the server; run the same command to keep waiting)";
-  // With --wait, --timeout bounds the whole command, the read and the cancel before the wait included.
-  const deadline = invocation.wait ? Deadline.after(timeoutMs, "--timeout") : Deadline.unbounded();
-  const call = { signal: deadline.signal };
-  const bounded = <T>(promise: Promise<T>, last?: OperationView): Promise<T> =>
+  const bounded = <T>(name: string, promise: Promise<T>): Promise<T> =>
     promise.catch((error: unknown) => {
-      throw waitError(error, deadline, name, purpose, last);
+      throw waitError(error, deadline, name, purpose, undefined);
     });
-  let view = await bounded(client.get(name, call));
-  if (!view.done) {
+  const { format } = invocation.flags;
+  const several = names.length > 1;
+  const codes: ExitCode[] = [];
+  const resources: unknown[] = [];
+  // One NAME fails as before (the error is the command's); with several, the others still get their cancel.
+  const attempt = async <T>(run: () => Promise<T>): Promise<T | undefined> => {
+    if (!several) return run();
     try {
-      await bounded(client.cancel(name, call), view);
+      return await run();
     } catch (error) {
-      if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
-        throw new CancelUnimplementedError(
-          `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${view.state} now; "firestore-ops watch" follows it to the end.`,
-        );
-      }
-      // Finished between our look and the cancel: report it as already over, below.
-      if (!(isApiRequestError(error) && error.status === "FAILED_PRECONDITION")) throw error;
-      view = await bounded(client.get(name, call), view);
-      if (!view.done) throw error;
+      codes.push(reportError(error, {}, stderr));
+      return undefined;
     }
+  };
+
+  const sent: Sent[] = [];
+  for (const name of names) {
+    const result = await attempt(() => bounded(name, sendCancel(session, name, deadline.signal)));
+    if (result) sent.push(result);
   }
-  if (view.done) {
-    report(view, false, "none", `Nothing to cancel: ${endedText(view)}`);
-    return view.state === "CANCELLED" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
+  for (const target of sent) {
+    await attempt(async () => {
+      const { code, text, json } = await finish(target);
+      codes.push(code);
+      if (format === "table") writeLine(stdout, text);
+      else resources.push(json);
+    });
   }
-  if (!invocation.wait) {
-    report(
-      view,
-      true,
-      "requested",
-      `Cancel requested for ${id} (was ${view.state}). It ends asynchronously: "firestore-ops cancel --wait" or "firestore-ops watch" waits for it.`,
-    );
-    return EXIT.OK;
+  if (format !== "table") writeResources(stdout, format, resources, several);
+  return codes.find((code) => code !== EXIT.OK) ?? EXIT.OK;
+
+  async function finish({
+    name,
+    view,
+    json,
+    cancelSent,
+  }: Sent): Promise<{ code: ExitCode; text: string; json: unknown }> {
+    const id = shortId(name);
+    // The API's resource as it stands now, for --format json|yaml (one GET more, only then).
+    const current = async () =>
+      format === "table" ? undefined : (await bounded(name, session.api.get(name, { signal: deadline.signal }))).json;
+    if (!cancelSent) {
+      const code = view.state === "CANCELLED" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
+      return { code, text: `Nothing to cancel: ${endedText(view)}`, json };
+    }
+    if (!invocation.wait) {
+      const text = `Cancel requested for ${id} (was ${view.state}). It ends asynchronously: "firestore-ops cancel --wait" or "firestore-ops watch" waits for it.`;
+      return { code: EXIT.OK, text, json: await current() };
+    }
+    stderr.write(`Cancel requested for ${id}; waiting until it is over.\n`);
+    const ended = await follow(session.client, name, {
+      deadline,
+      purpose,
+      progress: stderr,
+      stderr,
+      interrupted: `Stopped waiting. The cancel was sent; ${id} ends on its own ("firestore-ops watch" follows it).`,
+    });
+    const outcome = cancellationOutcome(ended);
+    const code = outcome === "cancelled" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
+    return { code, text: outcomeText(ended, outcome), json: await current() };
   }
-  stderr.write(`Cancel requested for ${id}; waiting until it is over.\n`);
-  const ended = await follow(client, name, {
-    deadline,
-    purpose,
-    progress: stderr,
-    stderr,
-    interrupted: `Stopped waiting. The cancel was sent; ${id} ends on its own ("firestore-ops watch" follows it).`,
-  });
-  const outcome = cancellationOutcome(ended);
-  report(ended, true, outcome, outcomeText(ended, outcome));
-  return outcome === "cancelled" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
+}
+
+/** Reads the operation, and sends the cancel unless it is over already (or ends before the cancel lands). */
+async function sendCancel(session: Session, name: string, signal: AbortSignal): Promise<Sent> {
+  let { view, json } = await session.api.get(name, { signal });
+  if (view.done) return { name, view, json, cancelSent: false };
+  try {
+    await session.client.cancel(name, { signal });
+  } catch (error) {
+    if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
+      throw new CancelUnimplementedError(
+        `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${view.state} now; "firestore-ops watch" follows it to the end.`,
+      );
+    }
+    // Finished between our look and the cancel: report it as already over.
+    if (!(isApiRequestError(error) && error.status === "FAILED_PRECONDITION")) throw error;
+    ({ view, json } = await session.api.get(name, { signal }));
+    if (!view.done) throw error;
+    return { name, view, json, cancelSent: false };
+  }
+  return { name, view, json, cancelSent: true };
 }
 
 function outcomeText(view: OperationView, outcome: Cancellation): string {

@@ -1,13 +1,15 @@
-import { type CommandContext, writeJson, writeLine } from "../command";
+import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { operationText } from "../operation-text";
+import { writeResources } from "../resource-output";
 import { targetOperation } from "../targets";
 
-/** `describe NAME`: one operation, as text or as the provider's normalized view (`--json`). */
+/** `describe NAME`: one operation, as text or as the API's Operation resource (`--format json|yaml`). */
 export async function describeCommand({ invocation, session, stdout }: CommandContext): Promise<ExitCode> {
-  const name = targetOperation(invocation.name as string, invocation.flags, session.settings.project);
-  const view = await session.client.get(name);
-  if (invocation.flags.json) writeJson(stdout, view);
-  else writeLine(stdout, operationText(view));
+  const name = targetOperation(invocation.names[0] as string, invocation.flags, session.settings.project);
+  const { json, view } = await session.api.get(name);
+  const { format } = invocation.flags;
+  if (format === "table") writeLine(stdout, operationText(view));
+  else writeResources(stdout, format, [json], false);
   return EXIT.OK;
 }

@@ -1,23 +1,56 @@
-import type { OperationView } from "../../provider/operation-view";
-import { type CommandContext, writeJson, writeLine } from "../command";
+import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { formatTime, progressCell, shortId, shortType } from "../format";
 import { planList } from "../list-filters";
+import type { RawOperation } from "../operations-api";
+import { writeResources } from "../resource-output";
 import { renderTable } from "../table";
 import { targetDatabase } from "../targets";
 
-/** `list`: operations in flight (or all of them) as a table, newest first. */
-export async function listCommand({ invocation, session, stdout }: CommandContext): Promise<ExitCode> {
+/** Operations per page when --page-size is not given (and no smaller --limit): the API's own default size. */
+const DEFAULT_PAGE_SIZE = 100;
+/** However many pages the server hands out, a list ends; a person would have given --limit long before. */
+const MAX_PAGES = 1_000;
+
+/**
+ * `list`: operations in flight (or all of them) as a table, newest first, or as the API's Operation resources.
+ * `--limit N` as in gcloud: pages are fetched only until N operations came back (per query), and at most N are
+ * shown; `--page-size` is the API's page size (default: the smaller of --limit and 100).
+ */
+export async function listCommand({ invocation, session, stdout, stderr }: CommandContext): Promise<ExitCode> {
   const database = targetDatabase(invocation.flags, session.settings.project);
   const plan = planList(invocation.filter, invocation.all);
-  const byName = new Map<string, OperationView>();
+  const limit = invocation.limit ?? Number.POSITIVE_INFINITY;
+  const pageSize = invocation.pageSize ?? Math.min(limit, DEFAULT_PAGE_SIZE);
+  const byName = new Map<string, RawOperation>();
   for (const query of plan.queries) {
-    // An operation that finished between two queries shows up in both; the later answer is the fresher.
-    for (const view of await session.client.list(database, query)) byName.set(view.name, view);
+    let pageToken: string | undefined;
+    let received = 0;
+    for (let pages = 0; received < limit; pages++) {
+      if (pages === MAX_PAGES) {
+        stderr.write(`firestore-ops: stopped after ${MAX_PAGES} pages; --limit or --filter narrows the list.\n`);
+        break;
+      }
+      const page = await session.api.listPage(
+        database,
+        pageToken ? { filter: query, pageSize, pageToken } : { filter: query, pageSize },
+      );
+      // An operation that finished between two queries shows up in both; the later answer is the fresher.
+      for (const operation of page.operations) byName.set(operation.view.name, operation);
+      received += page.operations.length;
+      pageToken = page.nextPageToken;
+      if (pageToken === undefined) break;
+    }
   }
-  const operations = [...byName.values()].sort(newestFirst);
-  if (invocation.flags.json) {
-    writeJson(stdout, operations);
+  const operations = [...byName.values()].sort(newestFirst).slice(0, limit);
+  const { format } = invocation.flags;
+  if (format !== "table") {
+    writeResources(
+      stdout,
+      format,
+      operations.map((operation) => operation.json),
+      true,
+    );
     return EXIT.OK;
   }
   if (operations.length === 0) {
@@ -27,7 +60,7 @@ export async function listCommand({ invocation, session, stdout }: CommandContex
     writeLine(stdout, `No operations ${what}${scope}in ${database}${hint}.`);
     return EXIT.OK;
   }
-  const rows = operations.map((view) => [
+  const rows = operations.map(({ view }) => [
     shortId(view.name),
     shortType(view),
     view.state,
@@ -38,7 +71,7 @@ export async function listCommand({ invocation, session, stdout }: CommandContex
   return EXIT.OK;
 }
 
-function newestFirst(a: OperationView, b: OperationView): number {
-  const time = (view: OperationView): number => (view.startTime ? Date.parse(view.startTime) : 0) || 0;
-  return time(b) - time(a) || a.name.localeCompare(b.name);
+function newestFirst({ view: a }: RawOperation, { view: b }: RawOperation): number {
+  const time = (startTime: string | undefined): number => (startTime ? Date.parse(startTime) : 0) || 0;
+  return time(b.startTime) - time(a.startTime) || a.name.localeCompare(b.name);
 }

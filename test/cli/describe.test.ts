@@ -3,7 +3,7 @@ import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
-import { runCli, shortId, startExport, target, untilDone } from "./cli-harness";
+import { operation, runCli, shortId, startExport, target, untilDone } from "./cli-harness";
 
 const OTHER_DB = "projects/demo-project/databases/other-db";
 
@@ -52,11 +52,12 @@ describe("firestore-ops describe", () => {
 
       const json = await runCli(["describe", shortId(name), "--json", ...target(emu)]);
       assert.equal(json.code, 0, json.stderr);
-      const view = JSON.parse(json.stdout);
-      assert.equal(view.name, name);
-      assert.equal(view.state, "CANCELLED");
-      assert.equal(view.done, true);
-      assert.deepEqual(view.error, { code: 1, message: "The operation was cancelled." });
+      // The API's Operation resource as the server sent it (what gcloud --format=json prints).
+      const resource = JSON.parse(json.stdout);
+      assert.deepEqual(resource, await operation(emu, name));
+      assert.equal(resource.metadata.operationState, "CANCELLED");
+      assert.equal(resource.done, true);
+      assert.deepEqual(resource.error, { code: 1, message: "The operation was cancelled." });
 
       const text = await runCli(["describe", shortId(name), ...target(emu)]);
       assert.match(text.stdout, /^State:\s+CANCELLED$/m);

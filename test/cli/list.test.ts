@@ -55,17 +55,18 @@ describe("firestore-ops list", () => {
     });
   });
 
-  test("--json: the operations as the provider reads them", async () => {
+  test("--json: the API's Operation resources, a list", async () => {
     await withEmulator({ auth: "oauth" }, async (emu) => {
       const { running, cancelled, succeeded } = await threeOperations(emu);
       const result = await runCli(["list", "--all", "--json", ...target(emu)]);
       assert.equal(result.code, 0, result.stderr);
-      const operations = JSON.parse(result.stdout) as { name: string; state: string; done: boolean }[];
-      const states = Object.fromEntries(operations.map((op) => [op.name, op.state]));
+      // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+      const operations = JSON.parse(result.stdout) as any[];
+      const states = Object.fromEntries(operations.map((op) => [op.name, op.metadata.operationState]));
       assert.deepEqual(states, { [running]: "PROCESSING", [cancelled]: "CANCELLED", [succeeded]: "SUCCESSFUL" });
-      const view = operations.find((op) => op.name === running) as unknown as Record<string, unknown>;
-      assert.equal(view.metadataType, "ExportDocumentsMetadata");
-      assert.ok((view.documents as { estimated: number }).estimated > 0);
+      const resource = operations.find((op) => op.name === running);
+      assert.equal(resource.metadata["@type"], "type.googleapis.com/google.firestore.admin.v1.ExportDocumentsMetadata");
+      assert.ok(Number(resource.metadata.progressDocuments.estimatedWork) > 0, "int64 as the API sends it");
 
       const inFlight = JSON.parse((await runCli(["list", "--json", ...target(emu)])).stdout) as { name: string }[];
       assert.deepEqual(

@@ -33,8 +33,18 @@ describe("firestore-ops: bad input fails with exit 2 before any request", () => 
         [["list", "--wait"], /--wait: applies only to cancel, not to list/],
         [["describe"], /NAME: is required: firestore-ops describe NAME/],
         [["describe", "a", "b"], /NAME: describe takes one operation, got 2/],
-        [["frobnicate"], /COMMAND: "frobnicate" is not one of list, describe, cancel, watch/],
-        [["list", "--verbose"], /command line: Unknown option '--verbose'/],
+        [["frobnicate"], /COMMAND: "frobnicate" is not one of list, describe, cancel, watch, delete/],
+        [["list", "--verbose"], /--verbose: is not a flag of firestore-ops\n/],
+        [["list", "--project"], /--project: needs a value\n/],
+        [["list", "--all=yes"], /--all: takes no value\n/],
+        [["list", "--format", "xml"], /--format: "xml" is not one of table, json, yaml/],
+        [["list", "--format", "yaml", "--json"], /--json: contradicts --format yaml/],
+        [["list", "--limit", "0"], /--limit: must be a whole number of at least 1, got "0"/],
+        [["list", "--page-size", "ten"], /--page-size: must be a whole number of at least 1, got "ten"/],
+        [["describe", "x", "--limit", "3"], /--limit: applies only to list, not to describe/],
+        [["delete", "a", "b"], /NAME: delete takes one operation, got 2/],
+        [["cancel"], /NAME: is required: firestore-ops cancel NAME \[NAME\.\.\.\]/],
+        [["cancel", "ok-id", "bad/name"], /NAME: must be a full operation name or an operation id, got "bad\/name"/],
       ];
       for (const [args, message] of cases) {
         // Flags given later win, so the cases can override the project that target() sets.

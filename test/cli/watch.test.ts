@@ -28,9 +28,9 @@ describe("firestore-ops watch", () => {
       const name = await startExport(emu, "gs://bkt/x");
       const result = await runCli(["watch", name, "--json", ...target(emu)]);
       assert.equal(result.code, 3, result.stderr);
-      const view = JSON.parse(result.stdout);
-      assert.equal(view.state, "FAILED");
-      assert.equal(view.error.code, 13);
+      const resource = JSON.parse(result.stdout);
+      assert.equal(resource.metadata.operationState, "FAILED");
+      assert.equal(resource.error.code, 13);
       assert.match(result.stderr, /PROCESSING/, "progress went to stderr");
 
       const again = await runCli(["watch", name, ...target(emu)]);

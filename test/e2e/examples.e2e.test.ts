@@ -1,17 +1,33 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
-import { createTempStack, type TempStack } from "../support/pulumi-cli";
 import { repoRoot } from "../support/repo";
+import {
+  createUserProject,
+  devSdkVersion,
+  installedVersion,
+  sdkUnderTest,
+  type UserProject,
+} from "../support/user-project";
 
 const DB = "projects/demo-project/databases/(default)";
+/** Needs real Google Cloud (a bucket, IAM, the gcp plugin, which cannot be installed offline): compiled only. */
+const COMPILE_ONLY = ["nightly-export"];
+const RUNNABLE = ["quickstart", "guarded-bulk-delete", "restore-from-export", "adopt-operation"];
 
-/** The examples that need no real Google Cloud resource, run as users would, against the emulator. */
-describe("examples against the emulator", () => {
+/**
+ * The examples as users get them: each folder copied out of the repo, its reference to this package replaced
+ * by the packed tarball, `npm install`ed with nothing else added, then run against the emulator. The SDK is
+ * pinned to this leg's (the repo's on Node 20, the newest on Node 22): an example's `^3.200.0` alone would
+ * install the newest, which declares Node >= 22.
+ */
+describe("examples copied out of the repo and installed from the packed package", () => {
+  const sdk = sdkUnderTest(devSdkVersion());
   let emulator: EmulatorProcess;
   let credentialsDir: string;
   let credentialsFile: string;
@@ -24,9 +40,11 @@ describe("examples against the emulator", () => {
     // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
     return response.json() as Promise<Record<string, any>>;
   };
+  const behave = (patch: Record<string, number>) =>
+    fetch(`${emulator.url}/emulator/v1/behaviour`, { method: "PATCH", body: JSON.stringify(patch) });
 
   before(async () => {
-    emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", "1500", "--cancel-latency-ms", "300"]);
+    emulator = await spawnEmulator(["--auth", "oauth", "--cancel-latency-ms", "300"]);
     credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "examples-creds-"));
     credentialsFile = (await writeEmulatorCredentials(emulator.url, credentialsDir)).externalAccountFile;
   });
@@ -35,77 +53,116 @@ describe("examples against the emulator", () => {
     if (credentialsDir) fs.rmSync(credentialsDir, { recursive: true, force: true });
   });
 
-  async function exampleStack(name: string, config: Record<string, string>): Promise<TempStack> {
-    const stack = await createTempStack({
-      fixtureDir: path.join(repoRoot(), "examples", name),
-      links: { "pulumi-firestore-operations": repoRoot() },
-    });
+  test("every example is either run or compiled here", () => {
+    const examples = fs
+      .readdirSync(path.join(repoRoot(), "examples"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    assert.deepEqual(examples.sort(), [...RUNNABLE, ...COMPILE_ONLY].sort());
+  });
+
+  /** The copied example, installed; checks that it got its own TypeScript and exactly one SDK, of `sdk`. */
+  function copyExample(name: string, dependencies: Record<string, string> = { "@pulumi/pulumi": sdk }): UserProject {
+    const project = createUserProject({ copyFrom: path.join(repoRoot(), "examples", name), dependencies });
+    try {
+      assert.match(installedVersion(project.dir, "typescript"), /^5\./, "the example's own TypeScript");
+      assert.equal(installedVersion(project.dir, "@pulumi/pulumi"), dependencies["@pulumi/pulumi"] ?? sdk);
+      assert.equal(project.copiesOf("@pulumi/pulumi").length, 1, project.copiesOf("@pulumi/pulumi").join("\n"));
+      assert.ok(!fs.lstatSync(path.join(project.dir, "node_modules", "pulumi-firestore-operations")).isSymbolicLink());
+      return project;
+    } catch (error) {
+      project.remove();
+      throw error;
+    }
+  }
+
+  /** stack init, the emulator's settings and `config`, then a preview that plans the stack and one resource. */
+  async function prepare(project: UserProject, config: Record<string, string>): Promise<void> {
+    await project.pulumi(["stack", "init", "test", "--non-interactive"]);
     const settings = {
       "gcp:project": "demo-project",
       "gcp:credentials": credentialsFile,
       "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
       ...config,
     };
-    for (const [key, value] of Object.entries(settings)) {
-      const result = await stack.pulumi(["config", "set", key, value]);
-      assert.equal(result.code, 0, result.stderr);
-    }
-    return stack;
+    const pairs = Object.entries(settings).flatMap(([key, value]) => ["--plaintext", `${key}=${value}`]);
+    await project.pulumi(["config", "set-all", ...pairs]);
+    const preview = await project.pulumi(["preview", "--non-interactive"]);
+    assert.match(preview.stdout, /\+ 2 to create/);
   }
 
-  async function run(stack: TempStack, args: string[]): Promise<string> {
-    const result = await stack.pulumi([...args, "--yes", "--non-interactive"]);
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    return result.stdout;
-  }
+  const run = async (project: UserProject, args: string[]) =>
+    (await project.pulumi([...args, "--yes", "--non-interactive"])).stdout;
+
+  test("quickstart: up starts an export, destroy cancels it", async () => {
+    await behave({ operationDurationMs: 600_000 });
+    const project = copyExample("quickstart");
+    try {
+      await prepare(project, {});
+      assert.match(await run(project, ["up"]), /state\s*: "PROCESSING"/);
+      assert.match(await run(project, ["destroy"]), /CANCELLED after/);
+    } finally {
+      project.remove();
+    }
+  });
 
   test("guarded-bulk-delete: up waits until the documents are gone", async () => {
-    const stack = await exampleStack("guarded-bulk-delete", { collections: '["users"]' });
+    await behave({ operationDurationMs: 1_500 });
+    const project = copyExample("guarded-bulk-delete");
     try {
-      const up = await run(stack, ["up"]);
-      assert.match(up, /state\s*: "SUCCESSFUL"/);
+      await prepare(project, { collections: '["users"]' });
+      assert.match(await run(project, ["up"]), /state\s*: "SUCCESSFUL"/);
       const counts = (await (await fetch(`${emulator.url}/emulator/v1/${DB}/documents`)).json()) as {
         collections: Record<string, { documents: number }>;
       };
       assert.equal(counts.collections.users?.documents, 0);
-      await run(stack, ["destroy"]);
+      await run(project, ["destroy"]);
     } finally {
-      stack.remove();
+      project.remove();
     }
   });
 
   test("restore-from-export: imports a finished export", async () => {
+    await behave({ operationDurationMs: 1_500 });
     const exported = await admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/snapshot" });
     assert.ok(exported.name, JSON.stringify(exported));
     for (let i = 0; i < 100 && !(await admin("GET", `/v1/${exported.name}`)).done; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const stack = await exampleStack("restore-from-export", { restoreFrom: "gs://bkt/snapshot" });
+    const project = copyExample("restore-from-export");
     try {
-      const up = await run(stack, ["up"]);
-      assert.match(up, /importState\s*: "SUCCESSFUL"/);
-      await run(stack, ["destroy"]);
+      await prepare(project, { restoreFrom: "gs://bkt/snapshot" });
+      assert.match(await run(project, ["up"]), /importState\s*: "SUCCESSFUL"/);
+      await run(project, ["destroy"]);
     } finally {
-      stack.remove();
+      project.remove();
     }
   });
 
   test("adopt-operation: an export started elsewhere is adopted, then cancelled by destroy", async () => {
-    await fetch(`${emulator.url}/emulator/v1/behaviour`, {
-      method: "PATCH",
-      body: JSON.stringify({ operationDurationMs: 600_000 }),
-    });
+    await behave({ operationDurationMs: 600_000 });
     const started = await admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/elsewhere" });
     const bareId = String(started.name).split("/").pop() as string;
-    const stack = await exampleStack("adopt-operation", { operation: bareId });
+    const project = copyExample("adopt-operation");
     try {
-      const up = await run(stack, ["up"]);
-      assert.match(up, /operationType\s*: "ExportDocumentsMetadata"/);
-      const destroy = await run(stack, ["destroy"]);
-      assert.match(destroy, /CANCELLED after/);
+      await prepare(project, { operation: bareId });
+      assert.match(await run(project, ["up"]), /operationType\s*: "ExportDocumentsMetadata"/);
+      assert.match(await run(project, ["destroy"]), /CANCELLED after/);
       assert.equal((await admin("GET", `/v1/${started.name}`)).metadata.operationState, "CANCELLED");
     } finally {
-      stack.remove();
+      project.remove();
+    }
+  });
+
+  test("nightly-export: compiles with its own TypeScript and @pulumi/gcp", () => {
+    const project = copyExample("nightly-export");
+    try {
+      assert.ok(fs.existsSync(path.join(project.dir, "node_modules", "@pulumi", "gcp", "package.json")));
+      const tsc = path.join(project.dir, "node_modules", "typescript", "bin", "tsc");
+      const result = spawnSync(process.execPath, [tsc, "-p", project.dir, "--noEmit"], { encoding: "utf8" });
+      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    } finally {
+      project.remove();
     }
   });
 });

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "../support/repo";
 
-// Examples are what users copy: each must type-check against the package's public API (and @pulumi/gcp).
+// Examples are what users copy: each must be complete and type-check against the package's public API (and
+// @pulumi/gcp). Offline and in place; test/e2e/examples.e2e.test.ts copies, installs and runs them.
 const examples = fs
   .readdirSync(path.join(repoRoot(), "examples"), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -15,16 +16,37 @@ test("there are examples to check", () => {
   assert.ok(examples.length >= 5, examples.join(", "));
 });
 
+const root = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"));
+
+test("the quick start's root Pulumi.yaml points at examples/quickstart", () => {
+  assert.match(fs.readFileSync(path.join(repoRoot(), "Pulumi.yaml"), "utf8"), /^main: examples\/quickstart\/$/m);
+});
+
 for (const example of examples) {
-  test(`examples/${example} type-checks`, () => {
-    const dir = path.join(repoRoot(), "examples", example);
-    for (const file of ["package.json", "tsconfig.json", "index.ts"]) {
+  const dir = path.join(repoRoot(), "examples", example);
+
+  // A copied example gets nothing from the repo: its package.json must name all it imports, and TypeScript
+  // (without it Pulumi falls back to its bundled TypeScript 3.8, which rejects the tsconfig's ES2022).
+  test(`examples/${example} declares everything it needs`, () => {
+    for (const file of ["package.json", "tsconfig.json", "index.ts", "Pulumi.yaml"]) {
       assert.ok(fs.existsSync(path.join(dir, file)), `${example}/${file} exists`);
     }
-    // The quick start's project file is the root Pulumi.yaml, which points here.
-    const project = example === "quickstart" ? path.join(repoRoot(), "Pulumi.yaml") : path.join(dir, "Pulumi.yaml");
-    assert.ok(fs.existsSync(project), `${project} exists`);
-    if (example === "quickstart") assert.match(fs.readFileSync(project, "utf8"), /^main: examples\/quickstart\/$/m);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    const declared = { ...manifest.dependencies, ...manifest.devDependencies };
+    assert.equal(manifest.dependencies["pulumi-firestore-operations"], `^${root.version}`);
+    assert.equal(manifest.dependencies["@pulumi/pulumi"], root.dependencies["@pulumi/pulumi"]);
+    assert.ok(declared.typescript && declared["@types/node"], JSON.stringify(declared));
+    const imports = [...fs.readFileSync(path.join(dir, "index.ts"), "utf8").matchAll(/from "([^".][^"]*)"/g)];
+    for (const [, specifier] of imports) {
+      const name = (specifier as string)
+        .split("/")
+        .slice(0, (specifier as string).startsWith("@") ? 2 : 1)
+        .join("/");
+      if (!name.startsWith("node:")) assert.ok(declared[name], `${example} imports ${name} without declaring it`);
+    }
+  });
+
+  test(`examples/${example} type-checks`, () => {
     const tsc = path.join(repoRoot(), "node_modules", "typescript", "bin", "tsc");
     const result = spawnSync(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json"), "--noEmit"], {
       encoding: "utf8",

@@ -11,8 +11,12 @@ export interface EmulatorProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnEmulator(args: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot(), "dist/emulator/cli.js"), "--port", "0", ...args], {
+/** `cli`: the emulator's script, by default the repo's build (an installed package's bin, to test what users get). */
+export async function spawnEmulator(
+  args: string[],
+  cli = path.join(repoRoot(), "dist/emulator/cli.js"),
+): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, [cli, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -1,0 +1,72 @@
+import type { CallOptions } from "../provider/admin-client";
+import { MalformedResponseError } from "../provider/errors";
+import { parseDatabaseName, parseOperationName } from "../provider/names";
+import { type OperationView, parseOperation } from "../provider/operation-view";
+import type { Transport } from "../provider/transport";
+
+/** An Operation as the API sent it (what `--format json|yaml` prints, as gcloud does) and as we read it. */
+export interface RawOperation {
+  json: unknown;
+  view: OperationView;
+}
+
+export interface ListPage {
+  operations: RawOperation[];
+  nextPageToken?: string;
+}
+
+/**
+ * The calls the CLI makes beyond the provider's client: the API's own JSON, list pages of a chosen size, and
+ * delete. URLs are built from validated names one encoded segment at a time, as the provider's client does.
+ */
+export class OperationsApi {
+  constructor(
+    private readonly transport: Transport,
+    private readonly endpoint: string,
+  ) {}
+
+  async get(name: string, options: CallOptions = {}): Promise<RawOperation> {
+    const json = await this.transport.request({
+      method: "GET",
+      url: this.operationUrl(name),
+      idempotent: true,
+      ...options,
+    });
+    return { json, view: parseOperation(json, name) };
+  }
+
+  async listPage(
+    database: string,
+    query: { filter?: string; pageSize: number; pageToken?: string },
+  ): Promise<ListPage> {
+    const url = new URL(`${this.databaseUrl(database)}/operations`);
+    url.searchParams.set("pageSize", String(query.pageSize));
+    if (query.filter) url.searchParams.set("filter", query.filter);
+    if (query.pageToken) url.searchParams.set("pageToken", query.pageToken);
+    const json = await this.transport.request({ method: "GET", url: url.toString(), idempotent: true });
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new MalformedResponseError("operations.list answered something that is not a ListOperationsResponse");
+    }
+    const { operations, nextPageToken } = json as { operations?: unknown; nextPageToken?: unknown };
+    const page: ListPage = {
+      operations: (Array.isArray(operations) ? operations : []).map((op) => ({ json: op, view: parseOperation(op) })),
+    };
+    if (typeof nextPageToken === "string" && nextPageToken !== "") page.nextPageToken = nextPageToken;
+    return page;
+  }
+
+  /** Idempotent in effect (a second delete finds nothing), so transient failures are retried. */
+  async delete(name: string): Promise<void> {
+    await this.transport.request({ method: "DELETE", url: this.operationUrl(name), idempotent: true });
+  }
+
+  private databaseUrl(database: string): string {
+    const { project, database: id } = parseDatabaseName(database);
+    return `${this.endpoint}projects/${encodeURIComponent(project)}/databases/${encodeURIComponent(id)}`;
+  }
+
+  private operationUrl(name: string): string {
+    const parsed = parseOperationName(name);
+    return `${this.databaseUrl(`projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
+  }
+}
