@@ -54,6 +54,8 @@ export interface EmulatorOptions {
   behaviour?: BehaviourPatch;
   /** Stamps the emulator's clock; tests leave it alone. */
   now?: () => number;
+  /** Entries the request log holds before the oldest fall off (100,000). */
+  requestLogCapacity?: number;
   /** Warnings and failures that are no request's answer (default: stderr). */
   log?: (line: string) => void;
 }
@@ -76,7 +78,7 @@ interface Reply {
 export class Emulator {
   readonly store: OperationStore;
   readonly auth: Authenticator;
-  readonly log = new RequestLog();
+  readonly log: RequestLog;
   readonly faults: FaultInjector;
   readonly objects: ObjectStore;
   private behaviourNow: Behaviour;
@@ -93,6 +95,7 @@ export class Emulator {
     const seed = options.seed ?? 1;
     this.now = options.now ?? Date.now;
     this.behaviourNow = applyBehaviourPatch(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
+    this.log = new RequestLog(options.requestLogCapacity);
     this.logLine = options.log ?? ((line) => process.stderr.write(`firestore-ops-emulator: ${line}\n`));
     this.faults = new FaultInjector(seed);
     this.durable = options.dataDir ? new DurableState(options.dataDir, options.compactAfterBytes) : undefined;
