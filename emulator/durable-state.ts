@@ -47,6 +47,15 @@ export class DurableState {
 
   /** The state as of the last acknowledged change; undefined for a new data dir. Throws StateLoadError. */
   load(): PersistedState | undefined {
+    try {
+      return this.read();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private read(): PersistedState | undefined {
     let text: string | undefined;
     try {
       text = fs.readFileSync(this.snapshotFile, "utf8");
@@ -78,8 +87,8 @@ export class DurableState {
     return replay(snapshot, changes);
   }
 
-  /** Records changes durably; `contents` is asked for only when the journal is due for compaction. */
-  append(changes: readonly StateChange[], contents: () => StateContents): void {
+  /** Records changes durably (one write, one flush); when this returns, a kill -9 cannot lose them. */
+  append(changes: readonly StateChange[]): void {
     if (changes.length === 0) return;
     const journal = this.opened();
     const lines = changes.map((change) => JSON.stringify({ seq: ++this.seq, ...change }));
@@ -89,7 +98,11 @@ export class DurableState {
       this.seq -= lines.length;
       throw error;
     }
-    if (journal.size > Math.max(this.compactAfterBytes, this.snapshotBytes)) this.compact(contents());
+  }
+
+  /** Compacts when the journal has outgrown both the floor and the last snapshot; `contents` is read only then. */
+  compactIfDue(contents: () => StateContents): void {
+    if (this.opened().size > Math.max(this.compactAfterBytes, this.snapshotBytes)) this.compact(contents());
   }
 
   /** Writes the whole state as the new snapshot (temp file, fsync, rename, fsync the folder), then empties the journal. */

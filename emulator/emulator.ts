@@ -207,12 +207,27 @@ export class Emulator {
     };
   }
 
-  /** Makes the pending changes durable (one fsynced journal write); throws if they could not be. */
+  /**
+   * Makes the pending changes durable (one fsynced journal write); throws if they could not be, keeping them
+   * pending so that the next flush retries them and disk catches up with memory.
+   */
   private flush(): void {
     if (this.pending.length === 0) return;
     const changes = this.pending;
     this.pending = [];
-    this.durable?.append(changes, () => this.contents());
+    if (!this.durable) return;
+    try {
+      this.durable.append(changes);
+    } catch (error) {
+      this.pending = [...changes, ...this.pending];
+      throw error;
+    }
+    try {
+      this.durable.compactIfDue(() => this.contents());
+    } catch (error) {
+      // The changes are in the journal already; a failed compaction only postpones the next one.
+      this.logLine(`journal compaction failed (retried later): ${describe(error)}`);
+    }
   }
 
   /** A reply after its changes are durable: if they could not be made so, the client learns it. */
