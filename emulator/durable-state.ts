@@ -108,7 +108,13 @@ export class DurableState {
   /** Writes the whole state as the new snapshot (temp file, fsync, rename, fsync the folder), then empties the journal. */
   compact(contents: StateContents): void {
     const journal = this.opened();
-    const snapshot: PersistedState = { version: 2, journalSeq: this.seq, ...contents };
+    const snapshot: PersistedState = {
+      databases: contents.databases,
+      operations: contents.operations,
+      auth: contents.auth,
+      version: 2,
+      journalSeq: this.seq,
+    };
     const text = JSON.stringify(snapshot);
     const temp = `${this.snapshotFile}.tmp`;
     const fd = fs.openSync(temp, "w", 0o600);

@@ -42,6 +42,13 @@ export class OperationStore {
   readonly operations = new Map<string, OperationRecord>();
   /** Export/import request times in the last minute, for the per-minute limit. */
   private recentTransfers: number[] = [];
+  /** Operations not yet over: all the tick advances, so its cost follows these and not the finished ones. */
+  private readonly running = new Set<OperationRecord>();
+  /** Imports and bulk deletes, per database: what document counts add up. */
+  private readonly documentWriters = new Map<string, Set<OperationRecord>>();
+  /** When the earliest retention ends; finished operations are swept only once one is due (or retention changed). */
+  private nextExpiryMs = Number.POSITIVE_INFINITY;
+  private sweptRetentionMs: number | undefined;
 
   constructor(private readonly options: OperationStoreOptions) {}
 
@@ -51,7 +58,37 @@ export class OperationStore {
 
   load(databases: DatabaseRecord[], operations: OperationRecord[]): void {
     for (const db of databases) this.databases.set(db.name, db);
-    for (const op of operations) this.operations.set(operationName(op), op);
+    for (const op of operations) this.track(op);
+  }
+
+  private track(op: OperationRecord): void {
+    this.operations.set(operationName(op), op);
+    if (op.final) this.noteFinished(op);
+    else this.running.add(op);
+    if (op.kind === "import" || op.kind === "bulkDelete") {
+      const writers = this.documentWriters.get(op.database) ?? new Set();
+      writers.add(op);
+      this.documentWriters.set(op.database, writers);
+    }
+  }
+
+  private untrack(name: string, op: OperationRecord): void {
+    this.operations.delete(name);
+    this.running.delete(op);
+    this.documentWriters.get(op.database)?.delete(op);
+    this.options.onChange({ removed: name });
+  }
+
+  /** The operation is over: records it, and when its retention ends. */
+  private finalize(op: OperationRecord, final: NonNullable<OperationRecord["final"]>): void {
+    op.final = final;
+    this.noteFinished(op);
+    this.options.onChange({ operation: op });
+  }
+
+  private noteFinished(op: OperationRecord): void {
+    this.running.delete(op);
+    this.nextExpiryMs = Math.min(this.nextExpiryMs, (op.final?.endMs ?? 0) + this.behaviour.retentionMs);
   }
 
   addDatabase(db: DatabaseRecord): void {
@@ -75,8 +112,7 @@ export class OperationStore {
     const db = this.database(databaseName);
     const out: Record<string, CollectionStats> = {};
     for (const [id, stats] of Object.entries(db.collections)) out[id] = { ...stats };
-    for (const op of this.operations.values()) {
-      if (op.database !== databaseName || (op.kind !== "import" && op.kind !== "bulkDelete")) continue;
+    for (const op of this.documentWriters.get(databaseName) ?? []) {
       for (const [id, count] of Object.entries(op.applied)) {
         const stats = out[id] ?? { documents: 0, bytesPerDocument: op.totals[id]?.bytesPerDocument ?? 500 };
         stats.documents = Math.max(0, stats.documents + (op.kind === "import" ? count : -count));
@@ -269,8 +305,7 @@ export class OperationStore {
       ended.error = error ?? { code: 13, message: "Internal error (forced by the emulator's control API)." };
     try {
       this.applyProgress(op, ended.fraction, ended.state);
-      op.final = ended;
-      this.options.onChange({ operation: op });
+      this.finalize(op, ended);
     } catch (error) {
       this.failOperation(op, error);
     }
@@ -282,19 +317,27 @@ export class OperationStore {
    * an operation that cannot advance fails on its own, and the others go on.
    */
   tick(): void {
-    const now = this.options.now();
-    const retention = this.behaviour.retentionMs;
-    for (const [name, op] of this.operations) {
+    for (const op of [...this.running]) {
       try {
-        if (!op.final) {
-          this.settle(op);
-        } else if (op.final.endMs + retention < now) {
-          this.operations.delete(name);
-          this.options.onChange({ removed: name });
-        }
+        this.settle(op);
       } catch (error) {
         this.failOperation(op, error);
       }
+    }
+    const now = this.options.now();
+    const retention = this.behaviour.retentionMs;
+    if (retention !== this.sweptRetentionMs || now > this.nextExpiryMs) this.sweep(now, retention);
+  }
+
+  /** Garbage-collects finished operations past their retention, and notes when the next one is due. */
+  private sweep(now: number, retention: number): void {
+    this.sweptRetentionMs = retention;
+    this.nextExpiryMs = Number.POSITIVE_INFINITY;
+    for (const [name, op] of this.operations) {
+      if (!op.final) continue;
+      const expiresMs = op.final.endMs + retention;
+      if (expiresMs < now) this.untrack(name, op);
+      else this.nextExpiryMs = Math.min(this.nextExpiryMs, expiresMs);
     }
   }
 
@@ -312,17 +355,15 @@ export class OperationStore {
         : `The operation failed in the emulator (${typeof code === "string" ? code : "internal error"}); see the emulator's log.`;
       if (!invalid) this.options.log(`operation ${name} failed in the emulator: ${describe(error)}`);
       const now = this.options.now();
-      op.final = {
+      this.finalize(op, {
         state: "FAILED",
         endMs: now,
         fraction: op.final?.fraction ?? evaluate(op, now).fraction,
         error: { code: invalid ? 3 : 13, message },
-      };
-      this.options.onChange({ operation: op });
+      });
     } catch (again) {
       // A record too broken to even fail: take it out of circulation rather than fail again on every tick.
-      this.operations.delete(name);
-      this.options.onChange({ removed: name });
+      this.untrack(name, op);
       this.options.log(`operation ${name} removed, its record is unusable: ${describe(again)}`);
     }
   }
@@ -333,7 +374,7 @@ export class OperationStore {
     if (!limits.enabled) return;
     const now = this.options.now();
     this.recentTransfers = this.recentTransfers.filter((t) => t > now - 60_000);
-    const running = [...this.operations.values()].filter(
+    const running = [...this.running].filter(
       (op) => (op.kind === "export" || op.kind === "import") && !op.deleted && !this.settle(op).done,
     ).length;
     if (running >= limits.concurrent) {
@@ -388,7 +429,7 @@ export class OperationStore {
       chunksWritten: 0,
       ...fields,
     };
-    this.operations.set(operationName(op), op);
+    this.track(op);
     this.options.onChange({ operation: op });
     return op;
   }
@@ -407,13 +448,12 @@ export class OperationStore {
       return evaluate(op, this.options.now());
     }
     if (phase.done) {
-      op.final = {
+      this.finalize(op, {
         state: phase.state as TerminalState,
         endMs: phase.endMs ?? this.options.now(),
         fraction: phase.fraction,
         ...(phase.error ? { error: phase.error } : {}),
-      };
-      this.options.onChange({ operation: op });
+      });
     }
     return phase;
   }
