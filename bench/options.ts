@@ -1,7 +1,14 @@
 import { parseArgs } from "node:util";
 
 /** Benchmarks in the order they run (and appear in RESULTS.md). */
-export const BENCHMARK_NAMES = ["emulator-load", "cancel-lag", "stack-overhead", "destroy-scale"] as const;
+export const BENCHMARK_NAMES = [
+  "emulator-load",
+  "emulator-request-log",
+  "emulator-persistence",
+  "cancel-lag",
+  "stack-overhead",
+  "destroy-scale",
+] as const;
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 
 export interface BenchOptions {

@@ -6,6 +6,8 @@ import type { Benchmark } from "./benchmark";
 import { cancelLag } from "./cancel-lag";
 import { destroyScale } from "./destroy-scale";
 import { emulatorLoad } from "./emulator-load";
+import { emulatorPersistence } from "./emulator-persistence";
+import { emulatorRequestLog } from "./emulator-request-log";
 import { provenance } from "./machine";
 import { type BenchmarkName, parseBenchOptions, USAGE } from "./options";
 import { mergeResults, readIfExists, renderSection } from "./results-file";
@@ -13,6 +15,8 @@ import { stackOverhead } from "./stack-overhead";
 
 const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "emulator-load": emulatorLoad,
+  "emulator-request-log": emulatorRequestLog,
+  "emulator-persistence": emulatorPersistence,
   "cancel-lag": cancelLag,
   "stack-overhead": stackOverhead,
   "destroy-scale": destroyScale,
