@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 /** Benchmarks in the order they run (and appear in RESULTS.md). */
 export const BENCHMARK_NAMES = [
   "emulator-load",
+  "emulator-request-log",
+  "emulator-persistence",
   "cancel-lag",
   "stack-overhead",
   "destroy-scale",

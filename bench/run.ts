@@ -7,6 +7,8 @@ import { cancelLag } from "./cancel-lag";
 import { deadlineOvershoot } from "./deadline-overshoot";
 import { destroyScale } from "./destroy-scale";
 import { emulatorLoad } from "./emulator-load";
+import { emulatorPersistence } from "./emulator-persistence";
+import { emulatorRequestLog } from "./emulator-request-log";
 import { provenance } from "./machine";
 import { type BenchmarkName, parseBenchOptions, USAGE } from "./options";
 import { mergeResults, readIfExists, renderSection } from "./results-file";
@@ -14,6 +16,8 @@ import { stackOverhead } from "./stack-overhead";
 
 const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "emulator-load": emulatorLoad,
+  "emulator-request-log": emulatorRequestLog,
+  "emulator-persistence": emulatorPersistence,
   "cancel-lag": cancelLag,
   "stack-overhead": stackOverhead,
   "destroy-scale": destroyScale,

@@ -15,6 +15,8 @@ export const ACCEPTED_SCOPES = [
 export const DEV_TOKEN = "firestore-emulator-dev-token";
 
 const TOKEN_LIFETIME_SECONDS = 3600;
+/** Google's token endpoint and STS refuse assertions meant to live longer than an hour. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 300;
 
 export interface ServiceAccountKeyRecord {
@@ -55,12 +57,25 @@ export function newAuthState(): AuthState {
   return { tokenSecret: randomBytes(32).toString("base64url"), keys: [] };
 }
 
+export interface AuthenticatorOptions {
+  now: () => number;
+  /** Static token accepted with the cloud-platform scope; "" accepts none. */
+  devToken: string;
+  /** The token endpoint's URL exactly as the emulator serves it: the only audience an assertion may name. */
+  tokenUrl: () => string;
+  /** A key was issued: its public half must survive a restart. */
+  onKeyIssued: (key: ServiceAccountKeyRecord) => void;
+}
+
 export class Authenticator {
+  private readonly now: () => number;
+
   constructor(
     readonly state: AuthState,
-    private readonly now: () => number,
-    private readonly devToken: string = DEV_TOKEN,
-  ) {}
+    private readonly options: AuthenticatorOptions,
+  ) {
+    this.now = options.now;
+  }
 
   /** Issues a key pair, keeps the public half, returns the key file; like IAM's keys.create. */
   createServiceAccountKey(
@@ -71,11 +86,9 @@ export class Authenticator {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const keyId = randomBytes(20).toString("hex");
     const clientEmail = `${accountId}@${projectId}.iam.gserviceaccount.com`;
-    this.state.keys.push({
-      clientEmail,
-      keyId,
-      publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    });
+    const record = { clientEmail, keyId, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+    this.state.keys.push(record);
+    this.options.onKeyIssued(record);
     return {
       type: "service_account",
       project_id: projectId,
@@ -101,10 +114,7 @@ export class Authenticator {
     if (grantType === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
       const assertion = form.get("assertion");
       if (!assertion) throw new OAuthError("invalid_request", "Missing required parameter: assertion");
-      const claims = this.verifySignedJwt(assertion, 3600 + CLOCK_SKEW_SECONDS);
-      if (typeof claims.aud !== "string" || !claims.aud.endsWith("/token")) {
-        throw new OAuthError("invalid_grant", "Invalid JWT: aud must be the token endpoint.");
-      }
+      const claims = this.verifySignedJwt(assertion);
       const scope = typeof claims.scope === "string" ? claims.scope : "";
       if (scope.trim() === "") throw new OAuthError("invalid_scope", "Empty or missing scope not allowed.");
       return {
@@ -116,7 +126,7 @@ export class Authenticator {
     if (grantType === "urn:ietf:params:oauth:grant-type:token-exchange") {
       const subjectToken = form.get("subject_token");
       if (!subjectToken) throw new OAuthError("invalid_request", "Missing required parameter: subject_token");
-      const claims = this.verifySignedJwt(subjectToken, Number.POSITIVE_INFINITY);
+      const claims = this.verifySignedJwt(subjectToken);
       const scope = form.get("scope") ?? "";
       if (scope.trim() === "") throw new OAuthError("invalid_scope", "Empty or missing scope not allowed.");
       return {
@@ -160,8 +170,11 @@ export class Authenticator {
     }
   }
 
-  /** Verifies an RS256 JWT against the public half of a key this emulator issued. */
-  private verifySignedJwt(jwt: string, maxLifetimeSeconds: number): Record<string, unknown> {
+  /**
+   * Verifies an RS256 JWT against the public half of a key this emulator issued: its audience must be exactly
+   * this token endpoint, and it may live an hour at most (measured from `iat`, or from now without one).
+   */
+  private verifySignedJwt(jwt: string): Record<string, unknown> {
     const parts = jwt.split(".");
     if (parts.length !== 3) throw new OAuthError("invalid_grant", "Invalid JWT: expected three segments.");
     const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
@@ -180,6 +193,10 @@ export class Authenticator {
       Buffer.from(signaturePart, "base64url"),
     );
     if (!valid) throw new OAuthError("invalid_grant", "Invalid JWT Signature.");
+    const audience = this.options.tokenUrl();
+    if (claims.aud !== audience) {
+      throw new OAuthError("invalid_grant", `Invalid JWT: Failed audience check. The right audience is ${audience}`);
+    }
     const nowSeconds = this.now() / 1000;
     const exp = claims.exp;
     const iat = typeof claims.iat === "number" ? claims.iat : nowSeconds;
@@ -187,11 +204,12 @@ export class Authenticator {
       typeof exp !== "number" ||
       exp < nowSeconds - CLOCK_SKEW_SECONDS ||
       iat > nowSeconds + CLOCK_SKEW_SECONDS ||
-      exp - iat > maxLifetimeSeconds
+      exp - iat > MAX_ASSERTION_LIFETIME_SECONDS ||
+      exp > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS
     ) {
       throw new OAuthError(
         "invalid_grant",
-        "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.",
+        `Invalid JWT: Token must be a short-lived token (${MAX_ASSERTION_LIFETIME_SECONDS / 60} minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.`,
       );
     }
     return claims;
@@ -206,7 +224,9 @@ export class Authenticator {
   }
 
   private scopesOf(token: string): string[] | undefined {
-    if (token === this.devToken) return ["https://www.googleapis.com/auth/cloud-platform"];
+    if (this.options.devToken !== "" && token === this.options.devToken) {
+      return ["https://www.googleapis.com/auth/cloud-platform"];
+    }
     const match = /^ya29\.emu\.([\w-]+)\.([\w-]+)$/.exec(token);
     if (!match) return undefined;
     const [, payload, signature] = match as unknown as [string, string, string];

@@ -4,14 +4,16 @@ import type { BehaviourPatch, Endpoint, FaultKind } from "./behaviour";
 import { writeEmulatorCredentials } from "./credentials";
 import { parseCollectionsSpec } from "./dataset";
 import { startEmulator } from "./index";
+import { StateLoadError } from "./persisted-state";
 
 const USAGE = `Usage: firestore-ops-emulator [options]
 
   --port N                 port to listen on (0 picks a free one)        [8085]
   --host ADDR              address to bind                               [127.0.0.1]
-  --data-dir DIR           keep operations, keys and storage in DIR across restarts
+  --data-dir DIR           keep operations, keys and storage in DIR across restarts (private: 0700)
+  --compact-after-bytes N  fold the --data-dir journal into a snapshot beyond N bytes [4194304]
   --auth none|oauth        require OAuth bearer tokens                   [none]
-  --dev-token TOKEN        static token accepted with --auth oauth       [firestore-emulator-dev-token]
+  --dev-token TOKEN        static token accepted with --auth oauth ("" for none) [firestore-emulator-dev-token]
   --seed N                 seed for datasets, outcomes and faults        [1]
   --database NAME          a database that exists (repeatable)           [projects/demo-project/databases/(default)]
   --collections SPEC       synthetic documents, e.g. users=1200,orders=5000
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       port: { type: "string", default: "8085" },
       host: { type: "string", default: "127.0.0.1" },
       "data-dir": { type: "string" },
+      "compact-after-bytes": { type: "string" },
       auth: { type: "string", default: "none" },
       "dev-token": { type: "string" },
       seed: { type: "string", default: "1" },
@@ -104,7 +107,10 @@ async function main(): Promise<void> {
     seed: number("seed", values.seed) ?? 1,
     behaviour: patch,
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
-    ...(values["dev-token"] ? { devToken: values["dev-token"] } : {}),
+    ...(values["compact-after-bytes"]
+      ? { compactAfterBytes: number("compact-after-bytes", values["compact-after-bytes"]) as number }
+      : {}),
+    ...(values["dev-token"] !== undefined ? { devToken: values["dev-token"] } : {}),
     ...(values.database ? { databases: values.database } : {}),
     ...(values.collections ? { collections: parseCollectionsSpec(values.collections) } : {}),
     ...(values.pitr ? { pointInTimeRecovery: true } : {}),
@@ -125,6 +131,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`firestore-ops-emulator: ${error instanceof Error ? error.message : String(error)}`);
+  // One line, no stack: a data dir that cannot be loaded is reported, and the exit code says the start failed.
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = error instanceof StateLoadError ? "cannot load the --data-dir state: " : "";
+  console.error(`firestore-ops-emulator: ${prefix}${message.replace(/\s*\n\s*/g, " ")}`);
   process.exit(2);
 });

@@ -1,7 +1,7 @@
 import { createSign } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ServiceAccountKeyFile } from "./auth";
+import { MAX_ASSERTION_LIFETIME_SECONDS, type ServiceAccountKeyFile } from "./auth";
 
 export interface EmulatorCredentials {
   /** A service-account key file whose `token_uri` is the emulator (JWT-bearer flow). */
@@ -15,12 +15,22 @@ export interface EmulatorCredentials {
   clientEmail: string;
 }
 
-/** Asks the emulator for a new key, then writes the credential files into `dir` (private to the user). */
+/**
+ * Asks the emulator for a new key, then writes the credential files into `dir` (private to the user). The
+ * external account's subject token lives `subjectTokenLifetimeSeconds` (default and most: 3600, the token
+ * endpoint's cap, as Google's STS): write the files again for longer sessions.
+ */
 export async function writeEmulatorCredentials(
   emulatorUrl: string,
   dir: string,
   options: { projectId?: string; accountId?: string; subjectTokenLifetimeSeconds?: number } = {},
 ): Promise<EmulatorCredentials> {
+  const lifetime = options.subjectTokenLifetimeSeconds ?? MAX_ASSERTION_LIFETIME_SECONDS;
+  if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_ASSERTION_LIFETIME_SECONDS) {
+    throw new RangeError(
+      `subjectTokenLifetimeSeconds must be a whole number of seconds from 1 to ${MAX_ASSERTION_LIFETIME_SECONDS} (the token endpoint refuses longer-lived tokens), got ${lifetime}`,
+    );
+  }
   const response = await fetch(`${emulatorUrl}/emulator/v1/serviceAccountKeys`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -39,7 +49,7 @@ export async function writeEmulatorCredentials(
     sub: key.client_email,
     aud: key.token_uri,
     iat: nowSeconds,
-    exp: nowSeconds + (options.subjectTokenLifetimeSeconds ?? 7 * 24 * 3600),
+    exp: nowSeconds + lifetime,
   });
   fs.writeFileSync(serviceAccountKeyFile, JSON.stringify(key, null, 2), { mode: 0o600 });
   fs.writeFileSync(subjectTokenFile, subjectToken, { mode: 0o600 });

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { ApiError } from "./api-error";
+import { ApiError, invalidArgument } from "./api-error";
 import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
 import {
   applyBehaviourPatch,
@@ -12,17 +12,21 @@ import {
   type FaultKind,
 } from "./behaviour";
 import { DEFAULT_COLLECTIONS, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
+import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
+import { bucketNameProblem } from "./gs-uri";
 import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
+import { migrateLegacyStorage } from "./legacy-storage";
 import { parseFilter } from "./list-filter";
+import { isLoopbackAddress } from "./loopback";
 import { DirectoryObjectStore, MemoryObjectStore, type ObjectStore } from "./object-store";
 import { type OperationRecord, operationName, renderOperation } from "./operation";
 import { OperationStore } from "./operation-store";
+import type { StateChange } from "./persisted-state";
 import { RequestLog } from "./request-log";
 import { parseBulkDeleteRequest, parseExportRequest, parseImportRequest, parseIndexRequest } from "./requests";
 import { type AdminRoute, matchAdminRoute } from "./routes";
 import { SeededRandom } from "./seeded-random";
-import { StateFile } from "./state-file";
 import { OPERATION_STATES } from "./wire-format";
 
 export interface EmulatorOptions {
@@ -30,10 +34,15 @@ export interface EmulatorOptions {
   port?: number;
   /** Loopback by default: the emulator has no business on other interfaces. */
   host?: string;
-  /** Operations, keys and storage survive restarts here; in memory when unset. */
+  /**
+   * Operations, keys and storage survive restarts here (a snapshot plus a journal; see DurableState); in memory
+   * when unset. A data dir that cannot be loaded makes the constructor throw a StateLoadError.
+   */
   dataDir?: string;
+  /** With dataDir: the journal size above which it is folded into a new snapshot (4 MiB, or the snapshot's size). */
+  compactAfterBytes?: number;
   auth?: "none" | "oauth";
-  /** Static token accepted with auth "oauth" (cloud-platform scope). */
+  /** Static token accepted with auth "oauth" (cloud-platform scope); "" accepts none. */
   devToken?: string;
   /** Makes datasets, outcomes and fault patterns reproducible. */
   seed?: number;
@@ -45,12 +54,18 @@ export interface EmulatorOptions {
   behaviour?: BehaviourPatch;
   /** Stamps the emulator's clock; tests leave it alone. */
   now?: () => number;
+  /** Entries the request log holds before the oldest fall off (100,000). */
+  requestLogCapacity?: number;
+  /** Warnings and failures that are no request's answer (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export const DEFAULT_DATABASE = "projects/demo-project/databases/(default)";
 const PAGE_SIZE_DEFAULT = 100;
 const PAGE_SIZE_MAX = 1000;
 const TICK_MS = 100;
+/** A list page stops growing past this many bytes (AIP-158 lets a page hold fewer than page_size). */
+const LIST_PAGE_MAX_BYTES = 1024 * 1024;
 
 interface Reply {
   status: number;
@@ -63,12 +78,15 @@ interface Reply {
 export class Emulator {
   readonly store: OperationStore;
   readonly auth: Authenticator;
-  readonly log = new RequestLog();
+  readonly log: RequestLog;
   readonly faults: FaultInjector;
   readonly objects: ObjectStore;
   private behaviourNow: Behaviour;
-  private readonly stateFile: StateFile | undefined;
+  private readonly durable: DurableState | undefined;
+  /** Changes made by the request or tick under way, made durable before it answers. */
+  private pending: StateChange[] = [];
   private readonly now: () => number;
+  private readonly logLine: (line: string) => void;
   private readonly server: http.Server;
   private ticker: NodeJS.Timeout | undefined;
   private baseUrl = "";
@@ -77,20 +95,29 @@ export class Emulator {
     const seed = options.seed ?? 1;
     this.now = options.now ?? Date.now;
     this.behaviourNow = applyBehaviourPatch(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
+    this.log = new RequestLog(options.requestLogCapacity);
+    this.logLine = options.log ?? ((line) => process.stderr.write(`firestore-ops-emulator: ${line}\n`));
     this.faults = new FaultInjector(seed);
-    this.stateFile = options.dataDir ? new StateFile(options.dataDir) : undefined;
+    this.durable = options.dataDir ? new DurableState(options.dataDir, options.compactAfterBytes) : undefined;
     this.objects = options.dataDir
-      ? new DirectoryObjectStore(path.join(options.dataDir, "storage"))
+      ? new DirectoryObjectStore(path.join(options.dataDir, "objects"))
       : new MemoryObjectStore();
 
-    const persisted = this.stateFile?.load();
-    this.auth = new Authenticator(persisted?.auth ?? newAuthState(), this.now, options.devToken ?? DEV_TOKEN);
+    const persisted = this.durable?.load();
+    const record = (change: StateChange) => this.pending.push(change);
+    this.auth = new Authenticator(persisted?.auth ?? newAuthState(), {
+      now: this.now,
+      devToken: options.devToken ?? DEV_TOKEN,
+      tokenUrl: () => `${this.baseUrl}/token`,
+      onKeyIssued: (key) => record({ key }),
+    });
     this.store = new OperationStore({
       behaviour: () => this.behaviourNow,
       random: new SeededRandom(seed ^ 0x5eed),
       objects: this.objects,
       now: this.now,
-      onMutation: () => this.persist(),
+      onChange: record,
+      log: this.logLine,
     });
     if (persisted) {
       this.store.load(persisted.databases, persisted.operations);
@@ -102,11 +129,19 @@ export class Emulator {
           seedDatabase(name, options.collections ?? DEFAULT_COLLECTIONS, seed, options.pointInTimeRecovery),
         );
       }
-      this.persist();
     }
+    if (this.durable && options.dataDir) {
+      const legacy = migrateLegacyStorage(path.join(options.dataDir, "storage"), this.objects);
+      for (const uri of legacy.skipped)
+        this.logLine(`left out stored object ${uri}: Cloud Storage would refuse its name`);
+      // A fresh snapshot at every start: it upgrades older data dirs and starts an empty journal.
+      this.durable.compact(this.contents());
+    }
+    this.pending = [];
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendError(res, new ApiError("INTERNAL", `Internal error: ${String(error)}`));
+        if (!res.headersSent) sendError(res, this.internalError(error));
+        else res.destroy();
       });
     });
     // Clients poll with keep-alive; never let an idle socket hold close() up for long.
@@ -134,9 +169,13 @@ export class Emulator {
     const address = this.server.address() as AddressInfo;
     const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
     this.baseUrl = `http://${shownHost}:${address.port}`;
-    this.ticker = setInterval(() => {
-      if (this.store.tick()) this.persist();
-    }, TICK_MS);
+    if (!isLoopbackAddress(address.address)) {
+      this.logLine(
+        `warning: listening on ${shownHost}, which is not a loopback address: anyone who can reach it can use the ` +
+          "unauthenticated control API (/emulator/v1/...), which issues service-account keys and changes behaviour.",
+      );
+    }
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
     return this.baseUrl;
   }
@@ -147,15 +186,68 @@ export class Emulator {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    this.durable?.close();
   }
 
-  private persist(): void {
-    this.stateFile?.save({
-      version: 1,
+  /** The clock tick: it must never throw (an exception here would end the process). */
+  private tick(): void {
+    try {
+      this.store.tick();
+      this.flush();
+    } catch (error) {
+      this.logLine(`clock tick failed (retried on the next tick): ${describe(error)}`);
+    }
+  }
+
+  private contents(): StateContents {
+    return {
       databases: [...this.store.databases.values()],
       operations: [...this.store.operations.values()],
       auth: this.auth.state,
-    });
+    };
+  }
+
+  /**
+   * Makes the pending changes durable (one fsynced journal write); throws if they could not be, keeping them
+   * pending so that the next flush retries them and disk catches up with memory.
+   */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    if (!this.durable) return;
+    try {
+      this.durable.append(changes);
+    } catch (error) {
+      this.pending = [...changes, ...this.pending];
+      throw error;
+    }
+    try {
+      this.durable.compactIfDue(() => this.contents());
+    } catch (error) {
+      // The changes are in the journal already; a failed compaction only postpones the next one.
+      this.logLine(`journal compaction failed (retried later): ${describe(error)}`);
+    }
+  }
+
+  /** A reply after its changes are durable: if they could not be made so, the client learns it. */
+  private flushed(reply: Reply): Reply {
+    try {
+      this.flush();
+      return reply;
+    } catch (error) {
+      return errorReply(this.internalError(error));
+    }
+  }
+
+  /** An unexpected failure: logged in full here, answered without details (they may hold local paths). */
+  private internalError(error: unknown): ApiError {
+    this.logLine(`internal error: ${describe(error)}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    return new ApiError(
+      "INTERNAL",
+      `Internal error encountered${typeof code === "string" ? ` (${code})` : ""}; see the emulator's log.`,
+    );
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -168,7 +260,9 @@ export class Emulator {
     const entry = { timeMs: started, method, path: url.pathname };
 
     if (url.pathname.startsWith("/emulator/v1/")) {
-      const reply = await this.control(method, url, req).catch((error: unknown) => errorReply(error));
+      const reply = this.flushed(
+        await this.control(method, url, req).catch((error: unknown) => this.errorReply(error)),
+      );
       sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
       return;
     }
@@ -205,8 +299,9 @@ export class Emulator {
       const body = await readBody(req);
       reply = endpoint === "token" ? this.token(body) : await this.admin(route as AdminRoute, url, req, body);
     } catch (error) {
-      reply = errorReply(error);
+      reply = this.errorReply(error);
     }
+    reply = this.flushed(reply);
     const record = {
       ...logged,
       ...(fault ? { fault } : {}),
@@ -232,6 +327,10 @@ export class Emulator {
     }
     this.log.add({ ...record, status: reply.status });
     sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+  }
+
+  private errorReply(error: unknown): Reply {
+    return errorReply(error instanceof ApiError ? error : this.internalError(error));
   }
 
   private token(body: string): Reply {
@@ -327,9 +426,19 @@ export class Emulator {
           offset,
           Math.min(pageSize || PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX),
         );
+        // Stop early rather than answer more than a client takes in one response (a few MiB for most).
+        const operations: Record<string, unknown>[] = [];
+        let bytes = 0;
+        for (const { op } of page.items) {
+          if (operations.length > 0 && bytes > LIST_PAGE_MAX_BYTES) break;
+          const rendered = render(op);
+          bytes += JSON.stringify(rendered).length;
+          operations.push(rendered);
+        }
+        const nextOffset = operations.length < page.items.length ? offset + operations.length : page.nextOffset;
         const body: Record<string, unknown> = {};
-        if (page.items.length) body.operations = page.items.map(({ op }) => render(op));
-        if (page.nextOffset !== undefined) body.nextPageToken = encodePageToken(page.nextOffset, filterText);
+        if (operations.length) body.operations = operations;
+        if (nextOffset !== undefined) body.nextPageToken = encodePageToken(nextOffset, filterText);
         return { status: 200, body };
       }
     }
@@ -337,7 +446,7 @@ export class Emulator {
 
   /** The control API (unauthenticated, loopback only): knobs, logs, storage and test helpers. */
   private async control(method: string, url: URL, req: http.IncomingMessage): Promise<Reply> {
-    const route = url.pathname.slice("/emulator/v1/".length);
+    const route = decodeRoute(url.pathname.slice("/emulator/v1/".length));
     const body = (): Promise<unknown> => readBody(req).then(parseJsonBody);
     if (route === "health") return { status: 200, body: { ok: true } };
     if (route === "behaviour") {
@@ -358,8 +467,13 @@ export class Emulator {
       return { status: 200, body: {} };
     }
     if (route === "requests") {
-      if (method === "GET")
-        return { status: 200, body: { requests: this.log.since(Number(url.searchParams.get("since") ?? 0)) } };
+      if (method === "GET") {
+        const since = Number(url.searchParams.get("since") ?? 0);
+        if (!Number.isSafeInteger(since) || since < 0) {
+          throw invalidArgument("since", "since must be a non-negative integer (a request log sequence number).");
+        }
+        return { status: 200, body: { requests: this.log.since(since) } };
+      }
       if (method === "DELETE") {
         this.log.clear();
         return { status: 200, body: {} };
@@ -387,9 +501,20 @@ export class Emulator {
       return { status: 200, body: { operations } };
     }
     if (route === "serviceAccountKeys" && method === "POST") {
-      const { projectId, accountId } = ((await body()) ?? {}) as { projectId?: string; accountId?: string };
+      const { projectId, accountId } = ((await body()) ?? {}) as { projectId?: unknown; accountId?: unknown };
+      if (
+        projectId !== undefined &&
+        (typeof projectId !== "string" || !/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(projectId))
+      ) {
+        throw invalidArgument("projectId", "projectId must be a project id: lowercase letters, digits and hyphens.");
+      }
+      if (
+        accountId !== undefined &&
+        (typeof accountId !== "string" || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(accountId))
+      ) {
+        throw invalidArgument("accountId", "accountId must be 6-30 lowercase letters, digits and hyphens.");
+      }
       const key = this.auth.createServiceAccountKey(projectId ?? "demo-project", `${this.baseUrl}/token`, accountId);
-      this.persist();
       return { status: 200, body: key };
     }
     if (route === "databases" && method === "POST") {
@@ -399,7 +524,20 @@ export class Emulator {
         pointInTimeRecovery?: boolean;
       };
       if (typeof spec.name !== "string" || !isDatabaseName(spec.name)) {
-        throw new ApiError("INVALID_ARGUMENT", "name must be a database name projects/P/databases/D");
+        throw invalidArgument("name", "name must be a database name projects/P/databases/D");
+      }
+      const counts = spec.collections === undefined ? {} : spec.collections;
+      if (
+        typeof counts !== "object" ||
+        counts === null ||
+        Object.entries(counts).some(
+          ([id, n]) => !/^[A-Za-z_][\w-]{0,1499}$/.test(id) || !Number.isSafeInteger(n) || n < 0,
+        )
+      ) {
+        throw invalidArgument(
+          "collections",
+          "collections must map collection ids to document counts (whole numbers >= 0).",
+        );
       }
       const db = seedDatabase(
         spec.name,
@@ -410,18 +548,18 @@ export class Emulator {
       this.store.addDatabase(db);
       return { status: 200, body: db };
     }
-    const documents = /^(projects\/[^/]+\/databases\/[^/]+)\/documents$/.exec(decodeURIComponent(route));
+    const documents = /^(projects\/[^/]+\/databases\/[^/]+)\/documents$/.exec(route);
     if (documents && method === "GET") {
       return { status: 200, body: { collections: this.store.documentCounts(documents[1] as string) } };
     }
     const storage = /^storage\/([^/]+)$/.exec(route);
     if (storage && method === "GET") {
-      return {
-        status: 200,
-        body: { objects: this.objects.list(storage[1] as string, url.searchParams.get("prefix") ?? "") },
-      };
+      const bucket = storage[1] as string;
+      const problem = bucketNameProblem(bucket);
+      if (problem) throw invalidArgument("bucket", `${problem}.`);
+      return { status: 200, body: { objects: this.objects.list(bucket, url.searchParams.get("prefix") ?? "") } };
     }
-    const finish = /^(projects\/[^/]+\/databases\/[^/]+\/operations\/[^/:]+):finish$/.exec(decodeURIComponent(route));
+    const finish = /^(projects\/[^/]+\/databases\/[^/]+\/operations\/[^/:]+):finish$/.exec(route);
     if (finish && method === "POST") {
       const spec = ((await body()) ?? {}) as { state?: string; error?: { code: number; message: string } };
       if (spec.state !== "SUCCESSFUL" && spec.state !== "FAILED" && spec.state !== "CANCELLED") {
@@ -434,15 +572,23 @@ export class Emulator {
   }
 }
 
-function errorReply(error: unknown): Reply {
-  if (error instanceof ApiError) {
-    return { status: error.httpStatus, body: error.toEnvelope(), headers: error.responseHeaders() };
+function errorReply(error: ApiError): Reply {
+  return { status: error.httpStatus, body: error.toEnvelope(), headers: error.responseHeaders() };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Percent-decoding of a control route; malformed escapes are the client's error (400), not ours. */
+function decodeRoute(route: string): string {
+  try {
+    return decodeURIComponent(route);
+  } catch {
+    throw new ApiError("INVALID_ARGUMENT", "Invalid percent-encoding in the request path.", {
+      reason: "INVALID_PATH",
+    });
   }
-  const internal = new ApiError(
-    "INTERNAL",
-    `Internal error: ${error instanceof Error ? error.message : String(error)}`,
-  );
-  return { status: internal.httpStatus, body: internal.toEnvelope() };
 }
 
 function transientError(kind: Extract<FaultKind, "429" | "500" | "503">, retryAfterSeconds: number): ApiError {

@@ -6,6 +6,7 @@ export type { Behaviour, BehaviourPatch, Endpoint, FaultKind } from "./behaviour
 export { DEFAULT_BEHAVIOUR } from "./behaviour";
 export { type EmulatorCredentials, signJwt, writeEmulatorCredentials } from "./credentials";
 export { DEFAULT_DATABASE, Emulator, type EmulatorOptions } from "./emulator";
+export { StateLoadError } from "./persisted-state";
 export type { RequestLogEntry } from "./request-log";
 
 export interface RunningEmulator {

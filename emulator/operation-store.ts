@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { ApiError } from "./api-error";
+import { ApiError, invalidArgument } from "./api-error";
 import type { Behaviour } from "./behaviour";
 import type { CollectionStats, DatabaseRecord } from "./dataset";
+import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
 import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
-import { type ObjectStore, parseGsUri } from "./object-store";
+import { InvalidObjectNameError, type ObjectStore } from "./object-store";
 import {
   distribute,
   evaluate,
@@ -13,6 +14,7 @@ import {
   operationName,
   type TerminalState,
 } from "./operation";
+import type { StateChange } from "./persisted-state";
 import type { BulkDeleteRequest, ExportRequest, ImportRequest, IndexRequest } from "./requests";
 import type { SeededRandom } from "./seeded-random";
 import { generatedExportFolder, timestamp } from "./wire-format";
@@ -22,8 +24,10 @@ export interface OperationStoreOptions {
   random: SeededRandom;
   objects: ObjectStore;
   now: () => number;
-  /** Called after every acknowledged mutation, before the response goes out (durability). */
-  onMutation: () => void;
+  /** Called for every change that must survive a restart; the emulator makes it durable before answering. */
+  onChange: (change: StateChange) => void;
+  /** Where failures that are nobody's request go (stderr in the CLI). */
+  log: (line: string) => void;
 }
 
 /** Format tag of the metadata file import reads; only exports that succeeded write it. */
@@ -38,6 +42,13 @@ export class OperationStore {
   readonly operations = new Map<string, OperationRecord>();
   /** Export/import request times in the last minute, for the per-minute limit. */
   private recentTransfers: number[] = [];
+  /** Operations not yet over: all the tick advances, so its cost follows these and not the finished ones. */
+  private readonly running = new Set<OperationRecord>();
+  /** Imports and bulk deletes, per database: what document counts add up. */
+  private readonly documentWriters = new Map<string, Set<OperationRecord>>();
+  /** When the earliest retention ends; finished operations are swept only once one is due (or retention changed). */
+  private nextExpiryMs = Number.POSITIVE_INFINITY;
+  private sweptRetentionMs: number | undefined;
 
   constructor(private readonly options: OperationStoreOptions) {}
 
@@ -47,12 +58,42 @@ export class OperationStore {
 
   load(databases: DatabaseRecord[], operations: OperationRecord[]): void {
     for (const db of databases) this.databases.set(db.name, db);
-    for (const op of operations) this.operations.set(operationName(op), op);
+    for (const op of operations) this.track(op);
+  }
+
+  private track(op: OperationRecord): void {
+    this.operations.set(operationName(op), op);
+    if (op.final) this.noteFinished(op);
+    else this.running.add(op);
+    if (op.kind === "import" || op.kind === "bulkDelete") {
+      const writers = this.documentWriters.get(op.database) ?? new Set();
+      writers.add(op);
+      this.documentWriters.set(op.database, writers);
+    }
+  }
+
+  private untrack(name: string, op: OperationRecord): void {
+    this.operations.delete(name);
+    this.running.delete(op);
+    this.documentWriters.get(op.database)?.delete(op);
+    this.options.onChange({ removed: name });
+  }
+
+  /** The operation is over: records it, and when its retention ends. */
+  private finalize(op: OperationRecord, final: NonNullable<OperationRecord["final"]>): void {
+    op.final = final;
+    this.noteFinished(op);
+    this.options.onChange({ operation: op });
+  }
+
+  private noteFinished(op: OperationRecord): void {
+    this.running.delete(op);
+    this.nextExpiryMs = Math.min(this.nextExpiryMs, (op.final?.endMs ?? 0) + this.behaviour.retentionMs);
   }
 
   addDatabase(db: DatabaseRecord): void {
     this.databases.set(db.name, db);
-    this.options.onMutation();
+    this.options.onChange({ database: db });
   }
 
   database(name: string): DatabaseRecord {
@@ -71,8 +112,7 @@ export class OperationStore {
     const db = this.database(databaseName);
     const out: Record<string, CollectionStats> = {};
     for (const [id, stats] of Object.entries(db.collections)) out[id] = { ...stats };
-    for (const op of this.operations.values()) {
-      if (op.database !== databaseName || (op.kind !== "import" && op.kind !== "bulkDelete")) continue;
+    for (const op of this.documentWriters.get(databaseName) ?? []) {
       for (const [id, count] of Object.entries(op.applied)) {
         const stats = out[id] ?? { documents: 0, bytesPerDocument: op.totals[id]?.bytesPerDocument ?? 500 };
         stats.documents = Math.max(0, stats.documents + (op.kind === "import" ? count : -count));
@@ -84,15 +124,15 @@ export class OperationStore {
 
   startExport(databaseName: string, request: ExportRequest): OperationRecord {
     const db = this.database(databaseName);
-    this.checkTransferLimits();
     const now = this.options.now();
-    const target = parseGsUri(request.outputUriPrefix);
-    if (!target) throw new Error("validated earlier");
+    const target = location(request.outputUriPrefix);
     // A bucket-only prefix gets a generated child folder, visible from the very first response.
     const outputUriPrefix = target.path
       ? request.outputUriPrefix
       : `gs://${target.bucket}/${generatedExportFolder(now, this.options.random.int(0, 99_999))}`;
     const totals = this.selectCollections(this.documentCounts(db.name), request.collectionIds, request.namespaceIds);
+    checkExportObjectNames(location(outputUriPrefix).path, Object.keys(totals));
+    this.checkTransferLimits();
     return this.insert({
       database: db.name,
       kind: "export",
@@ -110,9 +150,8 @@ export class OperationStore {
   startImport(databaseName: string, request: ImportRequest): OperationRecord {
     const db = this.database(databaseName);
     this.checkTransferLimits();
-    const source = parseGsUri(request.inputUriPrefix);
-    if (!source) throw new Error("validated earlier");
-    const metadataName = `${source.path}/${source.path.split("/").pop()}.overall_export_metadata`;
+    const source = location(request.inputUriPrefix);
+    const metadataName = exportObjectNames(source.path, "").overall;
     const metadata = this.readExportMetadata(source.bucket, metadataName);
     let totals: Record<string, CollectionStats> = {};
     let outcome: OperationRecord["outcome"] = this.plannedOutcome();
@@ -235,7 +274,7 @@ export class OperationStore {
       completesMs: behaviour.cancelStuck ? null : now + behaviour.cancelLatencyMs,
       losesRace: this.options.random.chance(behaviour.cancelLoseRate),
     };
-    this.options.onMutation();
+    this.options.onChange({ operation: op });
   }
 
   delete(name: string): void {
@@ -248,7 +287,7 @@ export class OperationStore {
       );
     }
     op.deleted = true;
-    this.options.onMutation();
+    this.options.onChange({ operation: op });
   }
 
   /** Control API: end an operation now (releases one stuck in CANCELLING, or forces an outcome). */
@@ -264,28 +303,69 @@ export class OperationStore {
     if (state === "CANCELLED") ended.error = { code: 1, message: "The operation was cancelled." };
     if (state === "FAILED")
       ended.error = error ?? { code: 13, message: "Internal error (forced by the emulator's control API)." };
-    this.applyProgress(op, ended.fraction, ended.state);
-    op.final = ended;
-    this.options.onMutation();
+    try {
+      this.applyProgress(op, ended.fraction, ended.state);
+      this.finalize(op, ended);
+    } catch (error) {
+      this.failOperation(op, error);
+    }
     return evaluate(op, now);
   }
 
-  /** Advances every running operation (side effects, finalization) and garbage-collects old ones. */
-  tick(): boolean {
-    let finalized = false;
+  /**
+   * Advances every running operation (side effects, finalization) and garbage-collects old ones. Never throws:
+   * an operation that cannot advance fails on its own, and the others go on.
+   */
+  tick(): void {
+    for (const op of [...this.running]) {
+      try {
+        this.settle(op);
+      } catch (error) {
+        this.failOperation(op, error);
+      }
+    }
     const now = this.options.now();
     const retention = this.behaviour.retentionMs;
+    if (retention !== this.sweptRetentionMs || now > this.nextExpiryMs) this.sweep(now, retention);
+  }
+
+  /** Garbage-collects finished operations past their retention, and notes when the next one is due. */
+  private sweep(now: number, retention: number): void {
+    this.sweptRetentionMs = retention;
+    this.nextExpiryMs = Number.POSITIVE_INFINITY;
     for (const [name, op] of this.operations) {
-      if (op.final) {
-        if (op.final.endMs + retention < now) {
-          this.operations.delete(name);
-          finalized = true;
-        }
-        continue;
-      }
-      if (this.settle(op).done) finalized = true;
+      if (!op.final) continue;
+      const expiresMs = op.final.endMs + retention;
+      if (expiresMs < now) this.untrack(name, op);
+      else this.nextExpiryMs = Math.min(this.nextExpiryMs, expiresMs);
     }
-    return finalized;
+  }
+
+  /**
+   * Ends an operation that could not advance as FAILED, with an error that says why and leaks no local path.
+   * A name Cloud Storage refuses is the request's fault (code 3); anything else is the emulator's (13).
+   */
+  private failOperation(op: OperationRecord, error: unknown): void {
+    const name = operationName(op);
+    try {
+      const invalid = error instanceof InvalidObjectNameError;
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      const message = invalid
+        ? `The operation cannot write its output: ${error.message}.`
+        : `The operation failed in the emulator (${typeof code === "string" ? code : "internal error"}); see the emulator's log.`;
+      if (!invalid) this.options.log(`operation ${name} failed in the emulator: ${describe(error)}`);
+      const now = this.options.now();
+      this.finalize(op, {
+        state: "FAILED",
+        endMs: now,
+        fraction: op.final?.fraction ?? evaluate(op, now).fraction,
+        error: { code: invalid ? 3 : 13, message },
+      });
+    } catch (again) {
+      // A record too broken to even fail: take it out of circulation rather than fail again on every tick.
+      this.untrack(name, op);
+      this.options.log(`operation ${name} removed, its record is unusable: ${describe(again)}`);
+    }
   }
 
   /** Export and import share the documented 50-concurrent / 20-per-minute limits. */
@@ -294,7 +374,7 @@ export class OperationStore {
     if (!limits.enabled) return;
     const now = this.options.now();
     this.recentTransfers = this.recentTransfers.filter((t) => t > now - 60_000);
-    const running = [...this.operations.values()].filter(
+    const running = [...this.running].filter(
       (op) => (op.kind === "export" || op.kind === "import") && !op.deleted && !this.settle(op).done,
     ).length;
     if (running >= limits.concurrent) {
@@ -349,23 +429,31 @@ export class OperationStore {
       chunksWritten: 0,
       ...fields,
     };
-    this.operations.set(operationName(op), op);
-    this.options.onMutation();
+    this.track(op);
+    this.options.onChange({ operation: op });
     return op;
   }
 
-  /** Evaluates the operation now and applies its side effects up to that point. */
+  /**
+   * Evaluates the operation now and applies its side effects up to that point. Progress is not recorded as a
+   * change (it follows from the clock, and side effects are redone idempotently after a restart); the end is.
+   */
   private settle(op: OperationRecord): OperationPhase {
     const phase = evaluate(op, this.options.now());
     if (op.final) return phase;
-    this.applyProgress(op, phase.fraction, phase.done ? (phase.state as TerminalState) : undefined);
+    try {
+      this.applyProgress(op, phase.fraction, phase.done ? (phase.state as TerminalState) : undefined);
+    } catch (error) {
+      this.failOperation(op, error);
+      return evaluate(op, this.options.now());
+    }
     if (phase.done) {
-      op.final = {
+      this.finalize(op, {
         state: phase.state as TerminalState,
         endMs: phase.endMs ?? this.options.now(),
         fraction: phase.fraction,
         ...(phase.error ? { error: phase.error } : {}),
-      };
+      });
     }
     return phase;
   }
@@ -374,8 +462,9 @@ export class OperationStore {
   private applyProgress(op: OperationRecord, fraction: number, ending?: TerminalState): void {
     op.applied = distribute(op.totals, fraction);
     if (op.kind !== "export") return;
-    const target = parseGsUri(op.request.outputUriPrefix ?? "");
-    if (!target) return;
+    const parsed = parseGsUri(op.request.outputUriPrefix ?? "");
+    if ("problem" in parsed) throw new InvalidObjectNameError(parsed.problem);
+    const target = parsed.location;
     const chunks: { collection: string; index: number; end: number }[] = [];
     for (const [collection, stats] of Object.entries(op.totals)) {
       for (let i = 0; i < CHUNKS_PER_COLLECTION; i++) {
@@ -387,24 +476,23 @@ export class OperationStore {
       const chunk = chunks[op.chunksWritten] as (typeof chunks)[number];
       this.options.objects.write(
         target.bucket,
-        `${target.path}/all_namespaces/kind_${chunk.collection}/output-${chunk.index}`,
+        exportObjectNames(target.path, chunk.collection).chunk(chunk.index),
         `synthetic export data: collection ${chunk.collection}, part ${chunk.index}, documents up to ${chunk.end}\n`,
       );
       op.chunksWritten++;
     }
     if (ending !== "SUCCESSFUL") return;
-    const last = target.path.split("/").pop();
     for (const [collection, stats] of Object.entries(op.totals)) {
       this.options.objects.write(
         target.bucket,
-        `${target.path}/all_namespaces/kind_${collection}/all_namespaces_kind_${collection}.export_metadata`,
+        exportObjectNames(target.path, collection).collectionMetadata,
         JSON.stringify({ collection, ...stats }),
       );
     }
     // Written last, and only on success: it is what makes an export importable.
     this.options.objects.write(
       target.bucket,
-      `${target.path}/${last}.overall_export_metadata`,
+      exportObjectNames(target.path, "").overall,
       JSON.stringify({
         format: EXPORT_FORMAT,
         database: op.database,
@@ -434,4 +522,48 @@ export function metadataTypeName(kind: OperationKind): string {
     index: "IndexOperationMetadata",
   };
   return `type.googleapis.com/google.firestore.admin.v1.${names[kind]}`;
+}
+
+/** A prefix that the request validation accepted. */
+function location(uri: string): { bucket: string; path: string } {
+  const parsed = parseGsUri(uri);
+  if ("problem" in parsed) throw new Error(`validated earlier: ${parsed.problem}`);
+  return parsed.location;
+}
+
+/**
+ * The longest names an export writes are its per-collection metadata files and the overall metadata file (which
+ * repeats the last segment of the prefix): all must fit Cloud Storage's limit, or the export could never finish.
+ */
+function checkExportObjectNames(prefix: string, collections: readonly string[]): void {
+  const names = [
+    exportObjectNames(prefix, "").overall,
+    ...collections.map((collection) => exportObjectNames(prefix, collection).collectionMetadata),
+  ];
+  for (const name of names) {
+    const bytes = Buffer.byteLength(name);
+    if (bytes > MAX_OBJECT_NAME_BYTES) {
+      throw invalidArgument(
+        "output_uri_prefix",
+        `Invalid output_uri_prefix: the export would write an object named ${quote(name)} of ${bytes} bytes under it; Cloud Storage allows at most ${MAX_OBJECT_NAME_BYTES}.`,
+      );
+    }
+  }
+}
+
+/** Where an export writes, as Firestore lays it out. */
+function exportObjectNames(
+  prefix: string,
+  collection: string,
+): { chunk: (index: number) => string; collectionMetadata: string; overall: string } {
+  const folder = `${prefix}/all_namespaces/kind_${collection}`;
+  return {
+    chunk: (index) => `${folder}/output-${index}`,
+    collectionMetadata: `${folder}/all_namespaces_kind_${collection}.export_metadata`,
+    overall: `${prefix}/${prefix.split("/").pop()}.overall_export_metadata`,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,5 +1,5 @@
 import { ApiError, invalidArgument } from "./api-error";
-import { parseGsUri } from "./object-store";
+import { parseGsUri, quote } from "./gs-uri";
 import { parseTimestamp, timestamp } from "./wire-format";
 
 /**
@@ -100,11 +100,12 @@ function gsUri(fields: Record<string, unknown>, field: "outputUriPrefix" | "inpu
   if (value === undefined || value === null || value === "") {
     throw invalidArgument(snake(field), `Missing required field: ${snake(field)}`);
   }
-  if (typeof value !== "string" || !parseGsUri(value)) {
-    throw invalidArgument(
-      snake(field),
-      `Invalid ${snake(field)} "${String(value)}": it must be a Cloud Storage URI of the form gs://BUCKET_NAME[/NAMESPACE_PATH].`,
-    );
+  if (typeof value !== "string") {
+    throw invalidArgument(snake(field), `Invalid value at '${snake(field)}': expected a string.`);
+  }
+  const parsed = parseGsUri(value);
+  if ("problem" in parsed) {
+    throw invalidArgument(snake(field), `Invalid ${snake(field)} ${quote(value)}: ${parsed.problem}.`);
   }
   return value.replace(/\/+$/, "");
 }
