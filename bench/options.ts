@@ -23,6 +23,8 @@ export interface BenchOptions {
   write: boolean;
   /** A git revision whose build stack-overhead also measures, in the same run. */
   previous?: string;
+  /** stack-overhead's stack sizes, instead of its defaults. */
+  sizes?: number[];
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -32,6 +34,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --long               also the slow cases (cancel latency 60 s)
   --no-write           print the report without updating bench/RESULTS.md
   --previous REV       stack-overhead also measures the package as built at git revision REV
+  --sizes N[,N]        stack-overhead's stack sizes (default 1,10,100; --quick 1,10)
   --help`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
@@ -43,6 +46,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
       long: { type: "boolean", default: false },
       "no-write": { type: "boolean", default: false },
       previous: { type: "string" },
+      sizes: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -63,5 +67,14 @@ export function parseBenchOptions(argv: string[]): BenchOptions | "help" {
     long: values.long ?? false,
     write: !values["no-write"],
     ...(values.previous ? { previous: values.previous } : {}),
+    ...(values.sizes ? { sizes: parseSizes(values.sizes) } : {}),
   };
+}
+
+function parseSizes(text: string): number[] {
+  const sizes = text.split(",").map((part) => Number(part.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 1000)) {
+    throw new TypeError(`--sizes: whole numbers from 1 to 1000, separated by commas; got "${text}"`);
+  }
+  return sizes;
 }

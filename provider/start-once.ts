@@ -1,6 +1,6 @@
 import type { FirestoreAdminClient } from "./admin-client";
 import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambiguous-start";
-import type { Deadline } from "./deadline";
+import { Deadline } from "./deadline";
 import { AmbiguousStartError, isApiRequestError } from "./errors";
 import { finishOnInterrupt } from "./interrupt";
 import type { StartRequest } from "./kinds";
@@ -10,6 +10,12 @@ import { describeProgress } from "./outputs";
 import type { Reporter } from "./reporter";
 import { startDeadline } from "./start-deadline";
 import type { StartJournal, StartRecord } from "./start-journal";
+
+/**
+ * The most the lookalike check may take of a create's deadline (and at most a quarter of it): it is advice, and
+ * a slow list must never cost the start itself.
+ */
+const LOOKALIKE_BUDGET_MS = 5_000;
 
 /** How long after it was sent a start POST may still have reached the server: its own attempt timeout. */
 const START_ANSWER_WINDOW_MS = 60_000;
@@ -126,11 +132,18 @@ async function warnAboutLookalikes(
   label: string,
 ): Promise<void> {
   let lookalikes: OperationView[];
+  const budget = Deadline.after(
+    Math.min(LOOKALIKE_BUDGET_MS, deadline.remaining() / 4),
+    "the check for running lookalikes",
+    deadline.signal,
+  );
   try {
-    lookalikes = await runningLookalikes(client, database, request, { signal: deadline.signal });
+    lookalikes = await runningLookalikes(client, database, request, { signal: budget.signal });
   } catch (error) {
     reporter.warn(`${label}: could not check for running operations like this one (${(error as Error).message})`);
     return;
+  } finally {
+    budget.dispose();
   }
   if (lookalikes.length === 0) return;
   const names = lookalikes.map((op) => op.name);

@@ -52,7 +52,7 @@ describe("Ctrl-C in a terminal during a wait", () => {
       .map(([key, value]) => `export ${key}=${shellQuote(value as string)}`);
     fs.writeFileSync(
       script,
-      `${exports.join("\n")}\ncd ${shellQuote(e.stack.programDir)}\npulumi up --yes --skip-preview\necho $? > ${shellQuote(exitFile)}\nsleep 600\n`,
+      `${exports.join("\n")}\ncd ${shellQuote(e.stack.programDir)}\npulumi up --yes --skip-preview\necho $? > ${shellQuote(exitFile)}\n# Keep the pane (and its screen) whatever Ctrl-C arrives after pulumi ended.\ntrap "" INT\nsleep 600\n`,
     );
     const since = (await e.requests()).at(-1)?.seq ?? 0;
     tmux("new-session", "-d", "-s", "ctrl-c", "-x", "300", "-y", "60", `bash ${shellQuote(script)}`);
@@ -77,7 +77,11 @@ describe("Ctrl-C in a terminal during a wait", () => {
       assert.ok(fs.existsSync(exitFile), `pulumi up ended:\n${screen()}`);
       return { code: Number(fs.readFileSync(exitFile, "utf8").trim()), during, screen: screen() };
     } finally {
-      tmux("kill-session", "-t", "ctrl-c");
+      try {
+        tmux("kill-session", "-t", "ctrl-c");
+      } catch {
+        // the session is gone already
+      }
       killProcessesIn(e.stack.programDir); // a terminated engine leaves its plugins, as on a user's machine
     }
   }

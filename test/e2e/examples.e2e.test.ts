@@ -76,8 +76,15 @@ describe("examples copied out of the repo and installed from the packed package"
     }
   }
 
-  /** stack init, the emulator's settings and `config`, then a preview that plans the stack and one resource. */
-  async function prepare(project: UserProject, config: Record<string, string>): Promise<void> {
+  /**
+   * stack init, the emulator's settings and `config`, then a preview that plans the stack and one resource: its
+   * component and start step, and its wait step when it waits for `done`.
+   */
+  async function prepare(
+    project: UserProject,
+    config: Record<string, string>,
+    waitFor: "started" | "done" = "started",
+  ): Promise<void> {
     await project.pulumi(["stack", "init", "test", "--non-interactive"]);
     const settings = {
       "gcp:project": "demo-project",
@@ -88,7 +95,8 @@ describe("examples copied out of the repo and installed from the packed package"
     const pairs = Object.entries(settings).flatMap(([key, value]) => ["--plaintext", `${key}=${value}`]);
     await project.pulumi(["config", "set-all", ...pairs]);
     const preview = await project.pulumi(["preview", "--non-interactive"]);
-    assert.match(preview.stdout, /\+ 2 to create/);
+    assert.match(preview.stdout, new RegExp(`\\+ ${waitFor === "done" ? 4 : 3} to create`));
+    assert.equal(preview.stdout.includes("firestore-operations:OperationWait"), waitFor === "done");
   }
 
   const run = async (project: UserProject, args: string[]) =>
@@ -110,7 +118,7 @@ describe("examples copied out of the repo and installed from the packed package"
     await behave({ operationDurationMs: 1_500 });
     const project = copyExample("guarded-bulk-delete");
     try {
-      await prepare(project, { collections: '["users"]' });
+      await prepare(project, { collections: '["users"]' }, "done");
       assert.match(await run(project, ["up"]), /state\s*: "SUCCESSFUL"/);
       const counts = (await (await fetch(`${emulator.url}/emulator/v1/${DB}/documents`)).json()) as {
         collections: Record<string, { documents: number }>;
@@ -131,7 +139,7 @@ describe("examples copied out of the repo and installed from the packed package"
     }
     const project = copyExample("restore-from-export");
     try {
-      await prepare(project, { restoreFrom: "gs://bkt/snapshot" });
+      await prepare(project, { restoreFrom: "gs://bkt/snapshot" }, "done");
       assert.match(await run(project, ["up"]), /importState\s*: "SUCCESSFUL"/);
       await run(project, ["destroy"]);
     } finally {

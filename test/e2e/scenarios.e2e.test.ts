@@ -128,26 +128,31 @@ describe("end to end: stacks of release 0.1.0 keep working", () => {
   /** Declares x (running) and d (waitFor done, finished), registered as 0.1.0 registered them. */
   async function legacyStack(): Promise<{ e: E2eStack; running: string; finished: string }> {
     const e = await createE2eStack(["--duration-ms", "600000", "--cancel-latency-ms", "300"]);
-    await e.pulumi(["config", "set", "shape", "0.1.0"]);
-    await e.declare([
-      { kind: "FirestoreExport", name: "x", args: { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] } },
-      { kind: "FirestoreExport", name: "d", args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" } },
-    ]);
-    await e.pulumi(["up", "--yes", "--non-interactive"]);
-    const legacy = operationResources(await e.exportState());
-    assert.deepEqual(
-      legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")).sort(),
-      [
-        "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::x",
-        "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::d",
-      ],
-      "the 0.1.0 shape: one dynamic resource per declared resource, under the stack",
-    );
-    const running = legacy.find((r: { urn: string }) => r.urn.endsWith("::x")).id;
-    const finished = legacy.find((r: { urn: string }) => r.urn.endsWith("::d")).id;
-    // 0.1.0 ran the wait inside create; the emulator's 10 min duration means d is done only if we finish it.
-    await e.control("POST", `${finished}:finish`, { state: "SUCCESSFUL" });
-    return { e, running, finished };
+    try {
+      await e.pulumi(["config", "set", "shape", "0.1.0"]);
+      await e.declare([
+        { kind: "FirestoreExport", name: "x", args: { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] } },
+        { kind: "FirestoreExport", name: "d", args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" } },
+      ]);
+      await e.pulumi(["up", "--yes", "--non-interactive"]);
+      const legacy = operationResources(await e.exportState());
+      assert.deepEqual(
+        legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")).sort(),
+        [
+          "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::d",
+          "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport::x",
+        ],
+        "the 0.1.0 shape: one dynamic resource per declared resource, under the stack",
+      );
+      const running = legacy.find((r: { urn: string }) => r.urn.endsWith("::x")).id;
+      const finished = legacy.find((r: { urn: string }) => r.urn.endsWith("::d")).id;
+      // 0.1.0 ran the wait inside create; the emulator's 10 min duration means d is done only if we finish it.
+      await e.control("POST", `${finished}:finish`, { state: "SUCCESSFUL" });
+      return { e, running, finished };
+    } catch (error) {
+      await e.dispose();
+      throw error;
+    }
   }
 
   test("up with this release adopts them: no new operation, no cancel; destroy then cancels the running one", async () => {

@@ -100,9 +100,11 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
     // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
     const resources: any[] = state.deployment.resources;
     const component = resources.find((r) => r.type === "user:backups:NightlyBackup");
+    const declared = resources.find((r) => r.type === "firestore-operations:index:FirestoreExport");
     const ours = resources.find((r) => r.type === "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport");
-    assert.ok(component && ours, JSON.stringify(resources.map((r) => r.type)));
-    assert.equal(ours.parent, component.urn);
+    assert.ok(component && declared && ours, JSON.stringify(resources.map((r) => r.type)));
+    assert.equal(declared.parent, component.urn, "our resource is a child of the user's component");
+    assert.equal(ours.parent, declared.urn, "and its start step a child of it");
     assert.equal(ours.id, name);
 
     await project.pulumi(["refresh", "--yes", "--non-interactive"]);
@@ -122,11 +124,11 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
     const line = result.stdout.split("\n").find((text) => text.startsWith("RESULT "));
     assert.ok(line, result.stdout);
     const run = JSON.parse(line.slice("RESULT ".length));
-    assert.deepEqual(run.upChanges, { create: 2 }); // the stack and the export
+    assert.deepEqual(run.upChanges, { create: 3 }); // the stack, the export and its start step
     assert.equal(run.outputs.state, "PROCESSING");
     assert.equal(run.refreshResult, "succeeded");
     assert.match(run.destroyStdout, /CANCELLED after/);
-    assert.deepEqual(run.destroyChanges, { delete: 2 });
+    assert.deepEqual(run.destroyChanges, { delete: 3 });
     assert.equal((await admin(run.outputs.operationName)).metadata.operationState, "CANCELLED");
   });
 });

@@ -260,8 +260,8 @@ function validCase(kind: ResourceKind): fc.Arbitrary<ValidCase> {
         .map(([[db, settings], uri, [collections, namespaces], snapshot]) =>
           assemble(db, settings, {
             outputUriPrefix: [uri.raw, uri.normalized],
-            collectionIds: [collections, collections],
-            namespaceIds: [namespaces, namespaces],
+            collectionIds: [collections, sortedIds(collections)],
+            namespaceIds: [namespaces, sortedIds(namespaces)],
             snapshotTime: [snapshot?.raw, snapshot?.normalized],
           }),
         );
@@ -269,8 +269,8 @@ function validCase(kind: ResourceKind): fc.Arbitrary<ValidCase> {
       return fc.tuple(base, gsUri(true), lists).map(([[db, settings], uri, [collections, namespaces]]) =>
         assemble(db, settings, {
           inputUriPrefix: [uri.raw, uri.normalized],
-          collectionIds: [collections, collections],
-          namespaceIds: [namespaces, namespaces],
+          collectionIds: [collections, sortedIds(collections)],
+          namespaceIds: [namespaces, sortedIds(namespaces)],
         }),
       );
     case "bulkDelete":
@@ -279,8 +279,8 @@ function validCase(kind: ResourceKind): fc.Arbitrary<ValidCase> {
         .filter(([, [c, n]]) => (c?.length ?? 0) + (n?.length ?? 0) > 0)
         .map(([[db, settings], [collections, namespaces]]) =>
           assemble(db, settings, {
-            collectionIds: [collections, collections],
-            namespaceIds: [namespaces, namespaces],
+            collectionIds: [collections, sortedIds(collections)],
+            namespaceIds: [namespaces, sortedIds(namespaces)],
           }),
         );
     case "adopted":
@@ -399,3 +399,8 @@ export function describeError(error: unknown): string {
 }
 
 if (parentPort) parentPort.postMessage(run(workerData as CheckTask));
+
+/** Check normalizes id lists to sorted sets (a reorder is no change). */
+function sortedIds(ids: string[] | undefined): string[] | undefined {
+  return ids === undefined ? undefined : [...ids].sort();
+}

@@ -18,6 +18,7 @@ import { createContext, OperationsProvider } from "../../provider/lifecycle";
 import { settingsFrom } from "../../provider/settings";
 import { Transport } from "../../provider/transport";
 import { waitUntilDone } from "../../provider/wait";
+import { WaitProvider } from "../../provider/wait-provider";
 import { runCli } from "../cli/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
@@ -101,6 +102,13 @@ function providerAt(endpoint: string): OperationsProvider {
   return new OperationsProvider("export", () => context);
 }
 
+/** The wait step of a `waitFor: "done"` resource, against `endpoint`. */
+function waitStepAt(endpoint: string): WaitProvider {
+  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const context = createContext(settings);
+  return new WaitProvider(() => context);
+}
+
 /** Runs `call`, which must reject; returns the error and how long it took. Fails instead of hanging. */
 async function timed(call: () => Promise<unknown>): Promise<{ error: Error; ms: number }> {
   const started = performance.now();
@@ -153,7 +161,9 @@ describe("every wait ends at its deadline, whatever the server does", { concurre
     test(`${how}: waitFor "done" polling ends at timeouts.create, keeping the operation`, async () => {
       const server = await hostileServer(how, ["get"]);
       try {
-        const { error, ms } = await timed(() => providerAt(server.endpoint).create(inputs({ waitFor: "done" })));
+        const { error, ms } = await timed(() =>
+          waitStepAt(server.endpoint).create({ ...inputs({ waitFor: "done" }), operationName: NAME }),
+        );
         assert.ok(server.seen.includes("get"), `the server saw ${server.seen.join(", ")}`);
         assertAtDeadline(ms, "create with waitFor done");
         assert.equal((error as Error & { id?: string }).id, NAME, "an initialization failure: the operation stays");

@@ -168,7 +168,9 @@ describe("malformed Operation JSON from operations.get", () => {
   // taken as the new operation's name and becomes the resource id. A name that parseOperationName refuses makes
   // every later refresh and destroy fail with InvalidInputError (the resource cannot be removed without editing
   // state); a valid name in another database makes destroy cancel someone else's operation.
-  test("start() answered with a name that is not an operation of the requested database: MalformedResponseError", async () => {
+  // Never taken as the id: the answer is unreadable, so it is ambiguous (an operation may exist) and the provider
+  // looks for it (test/provider/unreadable-start.test.ts).
+  test("start() answered with a name that is not an operation of the requested database: ambiguous, never the id", async () => {
     for (const name of [
       "../../evil",
       `${DB}/operations/../../x`,
@@ -180,7 +182,9 @@ describe("malformed Operation JSON from operations.get", () => {
       handler = json({ name, metadata: { operationState: "INITIALIZING" } });
       const outcome = await start();
       assert.ok(outcome.error, `start() accepted the operation name ${JSON.stringify(name)}`);
-      expectError(outcome, "MalformedResponseError");
+      expectError(outcome, "ApiRequestError");
+      assert.equal((outcome.error as { ambiguous?: boolean }).ambiguous, true, "an unreadable success is ambiguous");
+      assert.match(String(outcome.error), /unreadable answer/);
     }
   });
 
