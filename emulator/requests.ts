@@ -110,6 +110,11 @@ function gsUri(fields: Record<string, unknown>, field: "outputUriPrefix" | "inpu
   return value.replace(/\/+$/, "");
 }
 
+/** A request whose every field is bound to the path: only an empty body or `{}` binds. */
+export function parseEmptyBody(body: unknown): void {
+  normalizeFields(body, []);
+}
+
 export function parseExportRequest(body: unknown, now: number, pointInTimeRecovery: boolean): ExportRequest {
   const fields = normalizeFields(body, ["collectionIds", "outputUriPrefix", "namespaceIds", "snapshotTime"]);
   const request: ExportRequest = {

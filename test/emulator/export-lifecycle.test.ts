@@ -167,8 +167,9 @@ describe("export operations", () => {
       assert.equal(json.metadata.operationState, 2);
       const plain = await emu.call(
         "GET",
-        `/v1/${json.name}?alt=json&prettyPrint=false&fields=name&key=k&quotaUser=q&$.xgafv=2`,
+        `/v1/${json.name}?alt=json&prettyPrint=false&fields=name,metadata&key=k&quotaUser=q&$.xgafv=2`,
       );
+      assert.equal(plain.status, 200, JSON.stringify(plain.json));
       assert.equal(plain.json.metadata.operationState, "PROCESSING");
     });
   });
