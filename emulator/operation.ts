@@ -1,4 +1,5 @@
 import type { CollectionStats } from "./dataset";
+import type { IndexRequest } from "./requests";
 import { type OperationState, progress, timestamp } from "./wire-format";
 
 /** What an operation is about; adopted operations of other kinds are modelled by `index`. */
@@ -31,6 +32,8 @@ export interface OperationRecord {
     snapshotTime?: string;
     /** Index operations: the index resource name. */
     index?: string;
+    /** Index operations: the definition, echoed by the finished Index (absent in records of older versions). */
+    indexSpec?: IndexRequest;
   };
   /** Work to do, per collection group. */
   totals: Record<string, CollectionStats>;
@@ -181,8 +184,23 @@ function successResponse(op: OperationRecord): Record<string, unknown> {
     case "bulkDelete":
       return { "@type": `${ADMIN}.BulkDeleteDocumentsResponse` };
     case "index":
-      return { "@type": `${ADMIN}.Index`, name: op.request.index, queryScope: "COLLECTION", state: "READY" };
+      return indexResponse(op.request.index, op.request.indexSpec);
   }
+}
+
+/** The Index as index.proto shapes it: defaults (ANY_API, unique false) omitted, fields in request order. */
+function indexResponse(name: string | undefined, spec: IndexRequest | undefined): Record<string, unknown> {
+  const index: Record<string, unknown> = {
+    "@type": `${ADMIN}.Index`,
+    name,
+    queryScope: spec?.queryScope ?? "COLLECTION",
+  };
+  if (spec?.apiScope) index.apiScope = spec.apiScope;
+  if (spec) index.fields = spec.fields;
+  index.state = "READY";
+  if (spec?.density) index.density = spec.density;
+  if (spec?.unique) index.unique = true;
+  return index;
 }
 
 /**

@@ -140,7 +140,11 @@ describe("export operations", () => {
     await withEmulator({ behaviour: { operationDurationMs: 200 } }, async (emu) => {
       const reply = await emu.call("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
         queryScope: "COLLECTION",
-        fields: [{ fieldPath: "age", order: "ASCENDING" }],
+        // Two fields: Google refuses a composite index of one.
+        fields: [
+          { fieldPath: "age", order: "ASCENDING" },
+          { fieldPath: "name", order: "DESCENDING" },
+        ],
       });
       assert.equal(reply.status, 200);
       const op = reply.json;
