@@ -518,6 +518,8 @@ export class Emulator {
           cancelRequested: op.cancel !== undefined,
           deleted: op.deleted === true,
           request: op.request,
+          // The messy profile's draw, so tests can step the clock to each stage.
+          ...(op.messy ? { messy: op.messy } : {}),
         };
       });
       return { status: 200, body: { operations } };

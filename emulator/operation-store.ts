@@ -430,6 +430,17 @@ export class OperationStore {
     return out;
   }
 
+  /** Drawn from the seeded source, so the same seed and requests give the same timelines. */
+  private messyTimeline(): NonNullable<OperationRecord["messy"]> {
+    const between = (min: number, max: number): number => min + (max - min) * this.options.random.fraction();
+    return {
+      initializing: between(0.05, 0.15),
+      finalizing: between(0.05, 0.15),
+      estimateAfter: between(0.1, 0.3),
+      estimateRatio: between(0.75, 0.95),
+    };
+  }
+
   private insert(
     fields: Omit<OperationRecord, "id" | "createdMs" | "durationMs" | "applied" | "chunksWritten">,
   ): OperationRecord {
@@ -440,6 +451,7 @@ export class OperationStore {
       applied: {},
       chunksWritten: 0,
       ...fields,
+      ...(this.behaviour.profile === "messy" ? { messy: this.messyTimeline() } : {}),
     };
     this.track(op);
     this.options.onChange({ operation: op });
