@@ -83,6 +83,11 @@ export interface Behaviour {
   /** Export/import limits, documented for Datastore mode: 50 concurrent, 20 requests a minute. */
   limits: { enabled: boolean; concurrent: number; perMinute: number };
   faults: FaultSettings;
+  /**
+   * `messy`: operations pass INITIALIZING → PROCESSING → FINALIZING, estimates are missing early and too low
+   * (completed overtakes them), drawn per operation from the seed. `tidy` keeps the idealised timeline.
+   */
+  profile: "tidy" | "messy";
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -104,6 +109,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
     retryAfterSeconds: 1,
     slowMs: 1_500,
   },
+  profile: "tidy",
 };
 
 export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults">> & {
@@ -138,6 +144,9 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
         break;
       case "deleteRunningBehaviour":
         next[key] = oneOf(key, value, ["refuse", "hide"] as const);
+        break;
+      case "profile":
+        next[key] = oneOf(key, value, ["tidy", "messy"] as const);
         break;
       case "limits":
         next.limits = mergeLimits(next.limits, value);

@@ -29,6 +29,7 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --retention-ms N         garbage-collect finished operations after N ms [30 days]
   --failure-rate P         probability an operation ends FAILED          [0]
   --limits                 enforce 50 concurrent / 20 per minute export+import limits
+  --profile tidy|messy     messy: INITIALIZING/FINALIZING, late and low estimates, and --limits   [tidy]
   --fault-rate P           probability of a transient fault per request  [0]
   --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       "retention-ms": { type: "string" },
       "failure-rate": { type: "string" },
       limits: { type: "boolean" },
+      profile: { type: "string" },
       "fault-rate": { type: "string" },
       "fault-kinds": { type: "string" },
       "fault-endpoints": { type: "string" },
@@ -89,7 +91,9 @@ async function main(): Promise<void> {
     listHidesSuccessful: values["list-all"] ? false : undefined,
     retentionMs: number("retention-ms", values["retention-ms"]),
     failureRate: number("failure-rate", values["failure-rate"]),
-    limits: values.limits ? { enabled: true } : undefined,
+    // The messy profile is everything that makes the emulator harder to pass at once, limits included.
+    limits: values.limits || values.profile === "messy" ? { enabled: true } : undefined,
+    profile: values.profile,
     faults: {
       rate: number("fault-rate", values["fault-rate"]),
       kinds: values["fault-kinds"]?.split(",") as FaultKind[] | undefined,

@@ -14,6 +14,7 @@ import {
 import { DEFAULT_COLLECTIONS, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
+import { applyFieldMask, parseFieldMask } from "./field-mask";
 import { bucketNameProblem } from "./gs-uri";
 import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
 import { migrateLegacyStorage } from "./legacy-storage";
@@ -23,8 +24,15 @@ import { DirectoryObjectStore, MemoryObjectStore, type ObjectStore } from "./obj
 import { type OperationRecord, operationName, renderOperation } from "./operation";
 import { OperationStore } from "./operation-store";
 import type { StateChange } from "./persisted-state";
+import { boolParameter, checkQueryParameters } from "./query-params";
 import { RequestLog } from "./request-log";
-import { parseBulkDeleteRequest, parseExportRequest, parseImportRequest, parseIndexRequest } from "./requests";
+import {
+  parseBulkDeleteRequest,
+  parseEmptyBody,
+  parseExportRequest,
+  parseImportRequest,
+  parseIndexRequest,
+} from "./requests";
 import { type AdminRoute, matchAdminRoute } from "./routes";
 import { SeededRandom } from "./seeded-random";
 import { OPERATION_STATES } from "./wire-format";
@@ -348,6 +356,16 @@ export class Emulator {
     if (this.options.auth === "oauth") {
       this.auth.authorize(req.headers.authorization, url.searchParams.get("access_token"));
     }
+    // Refused before the method runs, so a bad parameter never starts an operation.
+    checkQueryParameters(route.endpoint, url.searchParams);
+    const mask = url.searchParams.get("fields") || url.searchParams.get("$fields");
+    const selection = mask ? parseFieldMask(mask) : undefined;
+    const reply = await this.adminMethod(route, url, bodyText);
+    if (selection && reply.status === 200) reply.body = applyFieldMask(reply.body, selection);
+    return reply;
+  }
+
+  private async adminMethod(route: AdminRoute, url: URL, bodyText: string): Promise<Reply> {
     const alt = `${url.searchParams.get("$alt") ?? ""};${url.searchParams.get("alt") ?? ""}`;
     const render = (op: OperationRecord): Record<string, unknown> =>
       renderOperation(
@@ -395,10 +413,7 @@ export class Emulator {
       }
       case "operations.cancel": {
         // The body must be empty or `{}` (CancelOperationRequest has only the path-bound name).
-        const body = parseJsonBody(bodyText);
-        if (body !== undefined && (typeof body !== "object" || body === null || Object.keys(body).length > 0)) {
-          throw new ApiError("INVALID_ARGUMENT", "Invalid JSON payload received. The request body must be empty.");
-        }
+        parseEmptyBody(parseJsonBody(bodyText));
         this.store.cancel(route.name);
         return { status: 200, body: {}, operation: route.name };
       }
@@ -407,6 +422,13 @@ export class Emulator {
         return { status: 200, body: {}, operation: route.name };
       }
       case "operations.list": {
+        // operations.proto: "not by default supported and will result in an UNIMPLEMENTED error if set unless
+        // explicitly documented"; Firestore does not document it.
+        if (boolParameter(url.searchParams, ["returnPartialSuccess", "return_partial_success"])) {
+          throw new ApiError("UNIMPLEMENTED", "return_partial_success is not supported by this method.", {
+            fieldViolations: [{ field: "return_partial_success", description: "not supported" }],
+          });
+        }
         const terms = parseFilter(url.searchParams.get("filter") ?? undefined);
         const pageSizeText = url.searchParams.get("pageSize") ?? url.searchParams.get("page_size");
         const pageSize = pageSizeText === null ? PAGE_SIZE_DEFAULT : Number(pageSizeText);
@@ -496,6 +518,8 @@ export class Emulator {
           cancelRequested: op.cancel !== undefined,
           deleted: op.deleted === true,
           request: op.request,
+          // The messy profile's draw, so tests can step the clock to each stage.
+          ...(op.messy ? { messy: op.messy } : {}),
         };
       });
       return { status: 200, body: { operations } };

@@ -197,8 +197,19 @@ export class OperationStore {
     });
   }
 
-  startIndexBuild(databaseName: string, collectionGroup: string, _request: IndexRequest): OperationRecord {
+  startIndexBuild(databaseName: string, collectionGroup: string, request: IndexRequest): OperationRecord {
     const db = this.database(databaseName);
+    // The index exists from the moment its build starts until the build fails or is cancelled.
+    const key = indexKey(collectionGroup, request);
+    for (const op of this.operations.values()) {
+      if (op.kind !== "index" || op.database !== db.name || !op.request.indexSpec || !op.request.index) continue;
+      if (indexKey(indexCollectionGroup(op.request.index), op.request.indexSpec) !== key) continue;
+      const state = this.settle(op).state;
+      if (state !== "FAILED" && state !== "CANCELLED") {
+        // 409 with this text: firebase-tools#1119 comments and #1483 (see the reference's 3.5).
+        throw new ApiError("ALREADY_EXISTS", "index already exists", { reason: "ALREADY_EXISTS" });
+      }
+    }
     const counts = this.documentCounts(db.name);
     const indexId = `CICAgJim${randomBytes(6).toString("base64url")}`;
     return this.insert({
@@ -208,6 +219,7 @@ export class OperationStore {
         collectionIds: [],
         namespaceIds: [],
         index: `${db.name}/collectionGroups/${collectionGroup}/indexes/${indexId}`,
+        indexSpec: request,
       },
       totals: counts[collectionGroup] ? { [collectionGroup]: counts[collectionGroup] } : {},
       outcome: this.plannedOutcome(),
@@ -418,6 +430,17 @@ export class OperationStore {
     return out;
   }
 
+  /** Drawn from the seeded source, so the same seed and requests give the same timelines. */
+  private messyTimeline(): NonNullable<OperationRecord["messy"]> {
+    const between = (min: number, max: number): number => min + (max - min) * this.options.random.fraction();
+    return {
+      initializing: between(0.05, 0.15),
+      finalizing: between(0.05, 0.15),
+      estimateAfter: between(0.1, 0.3),
+      estimateRatio: between(0.75, 0.95),
+    };
+  }
+
   private insert(
     fields: Omit<OperationRecord, "id" | "createdMs" | "durationMs" | "applied" | "chunksWritten">,
   ): OperationRecord {
@@ -428,6 +451,7 @@ export class OperationStore {
       applied: {},
       chunksWritten: 0,
       ...fields,
+      ...(this.behaviour.profile === "messy" ? { messy: this.messyTimeline() } : {}),
     };
     this.track(op);
     this.options.onChange({ operation: op });
@@ -566,4 +590,20 @@ function exportObjectNames(
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Two requests for the same definition name the same index (field order matters; the name does not). */
+function indexKey(collectionGroup: string, spec: IndexRequest): string {
+  return JSON.stringify([
+    collectionGroup,
+    spec.queryScope,
+    spec.apiScope ?? "ANY_API",
+    spec.density ?? "",
+    spec.unique === true,
+    spec.fields.map((f) => [f.fieldPath, f.order ?? "", f.arrayConfig ?? "", JSON.stringify(f.vectorConfig ?? null)]),
+  ]);
+}
+
+function indexCollectionGroup(indexName: string): string {
+  return indexName.split("/")[5] ?? "";
 }

@@ -1,4 +1,5 @@
 import type { CollectionStats } from "./dataset";
+import type { IndexRequest } from "./requests";
 import { type OperationState, progress, timestamp } from "./wire-format";
 
 /** What an operation is about; adopted operations of other kinds are modelled by `index`. */
@@ -31,6 +32,8 @@ export interface OperationRecord {
     snapshotTime?: string;
     /** Index operations: the index resource name. */
     index?: string;
+    /** Index operations: the definition, echoed by the finished Index (absent in records of older versions). */
+    indexSpec?: IndexRequest;
   };
   /** Work to do, per collection group. */
   totals: Record<string, CollectionStats>;
@@ -50,6 +53,18 @@ export interface OperationRecord {
   chunksWritten: number;
   /** Hidden by operations.delete. */
   deleted?: boolean;
+  /** The messy profile's draw for this operation (fractions of durationMs / of the work); absent when tidy. */
+  messy?: MessyTimeline;
+}
+
+export interface MessyTimeline {
+  /** Share of the run spent INITIALIZING (no work done) and FINALIZING (all work done, not yet finished). */
+  initializing: number;
+  finalizing: number;
+  /** No estimate is sent until this fraction of the work is done. */
+  estimateAfter: number;
+  /** The estimate is this share of the real total, so completed overtakes it near the end. */
+  estimateRatio: number;
 }
 
 export interface OperationPhase {
@@ -65,9 +80,26 @@ export function operationName(op: OperationRecord): string {
   return `${op.database}/operations/${op.id}`;
 }
 
-function fractionAt(op: OperationRecord, t: number): number {
+function elapsedAt(op: OperationRecord, t: number): number {
   if (op.durationMs <= 0) return 1;
   return Math.min(1, Math.max(0, (t - op.createdMs) / op.durationMs));
+}
+
+/** Work done at `t`: with a messy timeline none while initializing and all of it once finalizing. */
+function fractionAt(op: OperationRecord, t: number): number {
+  const elapsed = elapsedAt(op, t);
+  const m = op.messy;
+  if (!m) return elapsed;
+  const working = 1 - m.initializing - m.finalizing;
+  return working <= 0 ? 1 : Math.min(1, Math.max(0, (elapsed - m.initializing) / working));
+}
+
+function runningState(op: OperationRecord, t: number): OperationState {
+  const m = op.messy;
+  if (!m) return "PROCESSING";
+  const elapsed = elapsedAt(op, t);
+  if (elapsed < m.initializing) return "INITIALIZING";
+  return elapsed >= 1 - m.finalizing ? "FINALIZING" : "PROCESSING";
 }
 
 /** The operation's state at `now`, derived from its record. Pure. */
@@ -96,13 +128,15 @@ export function evaluate(op: OperationRecord, now: number): OperationPhase {
   }
   if (!stuck && now >= naturalEnd) {
     if (failing) {
-      return { state: "FAILED", done: true, fraction: failing.atFraction, endMs: naturalEnd, error: failing.error };
+      // A messy timeline maps time to work non-linearly: report the work done when the failure struck.
+      const fraction = op.messy ? fractionAt(op, naturalEnd) : failing.atFraction;
+      return { state: "FAILED", done: true, fraction, endMs: naturalEnd, error: failing.error };
     }
     return { state: "SUCCESSFUL", done: true, fraction: 1, endMs: naturalEnd };
   }
   // A stuck cancel freezes just short of the end: the work never completes.
   const fraction = stuck ? Math.min(fractionAt(op, now), 0.99) : fractionAt(op, now);
-  return { state: cancel ? "CANCELLING" : "PROCESSING", done: false, fraction };
+  return { state: cancel ? "CANCELLING" : runningState(op, now), done: false, fraction };
 }
 
 const ADMIN = "type.googleapis.com/google.firestore.admin.v1";
@@ -141,8 +175,12 @@ export function renderOperation(
   const state = options.enumsAsNumbers ? stateNumbers.indexOf(phase.state) : phase.state;
   const metadata: Record<string, unknown> = { "@type": METADATA_TYPE[op.kind], startTime: timestamp(op.createdMs) };
   if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
-  const progressDocuments = progress(totals.documents, totals.documents * phase.fraction);
-  const progressBytes = progress(totals.bytes, totals.bytes * phase.fraction);
+  // Messy: no estimate until some work is done, then one too low (real transcripts show completed > estimated).
+  const m = op.messy;
+  const estimate = (total: number): number =>
+    !m ? total : !phase.done && phase.fraction < m.estimateAfter ? 0 : total * m.estimateRatio;
+  const progressDocuments = progress(estimate(totals.documents), totals.documents * phase.fraction);
+  const progressBytes = progress(estimate(totals.bytes), totals.bytes * phase.fraction);
   const r = op.request;
 
   if (op.kind === "index") {
@@ -181,8 +219,23 @@ function successResponse(op: OperationRecord): Record<string, unknown> {
     case "bulkDelete":
       return { "@type": `${ADMIN}.BulkDeleteDocumentsResponse` };
     case "index":
-      return { "@type": `${ADMIN}.Index`, name: op.request.index, queryScope: "COLLECTION", state: "READY" };
+      return indexResponse(op.request.index, op.request.indexSpec);
   }
+}
+
+/** The Index as index.proto shapes it: defaults (ANY_API, unique false) omitted, fields in request order. */
+function indexResponse(name: string | undefined, spec: IndexRequest | undefined): Record<string, unknown> {
+  const index: Record<string, unknown> = {
+    "@type": `${ADMIN}.Index`,
+    name,
+    queryScope: spec?.queryScope ?? "COLLECTION",
+  };
+  if (spec?.apiScope) index.apiScope = spec.apiScope;
+  if (spec) index.fields = spec.fields;
+  index.state = "READY";
+  if (spec?.density) index.density = spec.density;
+  if (spec?.unique) index.unique = true;
+  return index;
 }
 
 /**

@@ -149,6 +149,10 @@ function operationProblem(op: unknown): string | undefined {
   for (const field of ["outputUriPrefix", "inputUriPrefix", "snapshotTime", "index"]) {
     if (request[field] !== undefined && typeof request[field] !== "string") return `request.${field} must be a string`;
   }
+  const spec = request.indexSpec;
+  if (spec !== undefined && (!isObject(spec) || typeof spec.queryScope !== "string" || !Array.isArray(spec.fields))) {
+    return "request.indexSpec must have a queryScope and fields";
+  }
   if (!isObject(op.totals) || !Object.values(op.totals).every((t) => isObject(t) && isFiniteNumber(t.documents))) {
     return "totals must map collections to document counts";
   }

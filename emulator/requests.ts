@@ -25,9 +25,21 @@ export interface BulkDeleteRequest {
   namespaceIds: string[];
 }
 
+/** An index field: `fieldPath` and exactly one of `order`, `arrayConfig`, `vectorConfig` (index.proto). */
+export interface IndexField {
+  fieldPath: string;
+  order?: string;
+  arrayConfig?: string;
+  vectorConfig?: unknown;
+}
+
 export interface IndexRequest {
-  fields: unknown[];
+  fields: IndexField[];
   queryScope: string;
+  apiScope?: string;
+  density?: string;
+  /** proto3 JSON omits `false`, so it is kept only when true. */
+  unique?: true;
 }
 
 /** proto3 JSON parsers accept both the lowerCamelCase and the original proto field names. */
@@ -110,6 +122,11 @@ function gsUri(fields: Record<string, unknown>, field: "outputUriPrefix" | "inpu
   return value.replace(/\/+$/, "");
 }
 
+/** A request whose every field is bound to the path: only an empty body or `{}` binds. */
+export function parseEmptyBody(body: unknown): void {
+  normalizeFields(body, []);
+}
+
 export function parseExportRequest(body: unknown, now: number, pointInTimeRecovery: boolean): ExportRequest {
   const fields = normalizeFields(body, ["collectionIds", "outputUriPrefix", "namespaceIds", "snapshotTime"]);
   const request: ExportRequest = {
@@ -173,6 +190,54 @@ export function parseBulkDeleteRequest(body: unknown): BulkDeleteRequest {
   return request;
 }
 
+/** Google's wording for an enum or scalar that does not parse. */
+function invalidValue(field: string, type: string, value: unknown): ApiError {
+  return invalidArgument(field, `Invalid value at '${field}' (${type}), ${JSON.stringify(value)}`);
+}
+
+function enumValue(value: unknown, field: string, type: string, allowed: readonly string[]): string {
+  if (typeof value !== "string" || !allowed.includes(value)) throw invalidValue(field, `${INDEX_TYPE}.${type}`, value);
+  return value;
+}
+
+const INDEX_TYPE = "type.googleapis.com/google.firestore.admin.v1.Index";
+
+function indexField(value: unknown, at: number): IndexField {
+  const path = `index.fields[${at}]`;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalidArgument(path, `Invalid value at '${path}': expected an object.`);
+  }
+  // Nested unknown names carry the path, as Google's JSON binder says them.
+  for (const key of Object.keys(value)) {
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!["fieldPath", "order", "arrayConfig", "vectorConfig"].includes(camel)) {
+      throw invalidArgument(
+        key,
+        `Invalid JSON payload received. Unknown name "${key}" at '${path}': Cannot find field.`,
+      );
+    }
+  }
+  const raw = Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+  if (typeof raw.fieldPath !== "string" || raw.fieldPath === "") {
+    throw invalidArgument(`${path}.field_path`, `${path}.field_path must be a non-empty field path.`);
+  }
+  const kinds = ["order", "arrayConfig", "vectorConfig"].filter((k) => raw[k] !== undefined && raw[k] !== null);
+  if (kinds.length !== 1) {
+    throw invalidArgument(path, `${path} must set exactly one of order, array_config and vector_config.`);
+  }
+  const field: IndexField = { fieldPath: raw.fieldPath };
+  if (raw.order !== undefined && raw.order !== null) {
+    field.order = enumValue(raw.order, `${path}.order`, "IndexField.Order", ["ASCENDING", "DESCENDING"]);
+  } else if (raw.arrayConfig !== undefined && raw.arrayConfig !== null) {
+    field.arrayConfig = enumValue(raw.arrayConfig, `${path}.array_config`, "IndexField.ArrayConfig", ["CONTAINS"]);
+  } else {
+    field.vectorConfig = raw.vectorConfig;
+  }
+  return field;
+}
+
 export function parseIndexRequest(body: unknown): IndexRequest {
   const fields = normalizeFields(body, [
     "name",
@@ -183,11 +248,38 @@ export function parseIndexRequest(body: unknown): IndexRequest {
     "density",
     "multikey",
     "shardCount",
+    "unique",
   ]);
   if (!Array.isArray(fields.fields) || fields.fields.length === 0) {
     throw invalidArgument("index.fields", "index.fields must list at least one field.");
   }
-  const queryScope = fields.queryScope ?? "COLLECTION";
-  if (typeof queryScope !== "string") throw invalidArgument("index.query_scope", "query_scope must be a string.");
-  return { fields: fields.fields, queryScope };
+  const indexFields = fields.fields.map(indexField);
+  // One field (besides the implicit __name__) is a single-field index: Google refuses it as a composite one. The
+  // wording is what firebase-tools prints for the 400 (quoted in public deploy notes); vector indexes may have one.
+  const named = indexFields.filter((f) => f.fieldPath !== "__name__");
+  if (named.length <= 1 && !indexFields.some((f) => f.vectorConfig !== undefined)) {
+    throw invalidArgument("index.fields", "this index is not necessary, configure using single field index controls");
+  }
+  const request: IndexRequest = {
+    fields: indexFields,
+    queryScope: enumValue(fields.queryScope ?? "COLLECTION", "index.query_scope", "QueryScope", [
+      "COLLECTION",
+      "COLLECTION_GROUP",
+      "COLLECTION_RECURSIVE",
+    ]),
+  };
+  if (fields.apiScope !== undefined && fields.apiScope !== null && fields.apiScope !== "ANY_API") {
+    request.apiScope = enumValue(fields.apiScope, "index.api_scope", "ApiScope", [
+      "DATASTORE_MODE_API",
+      "MONGODB_COMPATIBLE_API",
+    ]);
+  }
+  if (fields.density !== undefined && fields.density !== null && fields.density !== "DENSITY_UNSPECIFIED") {
+    request.density = enumValue(fields.density, "index.density", "Density", ["SPARSE_ALL", "SPARSE_ANY", "DENSE"]);
+  }
+  if (fields.unique !== undefined && fields.unique !== null) {
+    if (typeof fields.unique !== "boolean") throw invalidValue("index.unique", "TYPE_BOOL", fields.unique);
+    if (fields.unique) request.unique = true;
+  }
+  return request;
 }

@@ -20,8 +20,11 @@ export function parseTimestamp(value: string): { ms: number; nanos: number } | u
 /** int64 values travel as decimal strings; proto3 JSON omits zero-valued scalars. */
 export function progress(estimated: number, completed: number): Record<string, string> {
   const out: Record<string, string> = {};
-  if (estimated) out.estimatedWork = String(Math.round(estimated));
-  if (completed) out.completedWork = String(Math.round(completed));
+  // Rounded before the zero test: 0.3 documents is sent as nothing, not "0".
+  const est = Math.round(estimated);
+  const done = Math.round(completed);
+  if (est) out.estimatedWork = String(est);
+  if (done) out.completedWork = String(done);
   return out;
 }
 

@@ -140,7 +140,11 @@ describe("export operations", () => {
     await withEmulator({ behaviour: { operationDurationMs: 200 } }, async (emu) => {
       const reply = await emu.call("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
         queryScope: "COLLECTION",
-        fields: [{ fieldPath: "age", order: "ASCENDING" }],
+        // Two fields: Google refuses a composite index of one.
+        fields: [
+          { fieldPath: "age", order: "ASCENDING" },
+          { fieldPath: "name", order: "DESCENDING" },
+        ],
       });
       assert.equal(reply.status, 200);
       const op = reply.json;
@@ -167,8 +171,9 @@ describe("export operations", () => {
       assert.equal(json.metadata.operationState, 2);
       const plain = await emu.call(
         "GET",
-        `/v1/${json.name}?alt=json&prettyPrint=false&fields=name&key=k&quotaUser=q&$.xgafv=2`,
+        `/v1/${json.name}?alt=json&prettyPrint=false&fields=name,metadata&key=k&quotaUser=q&$.xgafv=2`,
       );
+      assert.equal(plain.status, 200, JSON.stringify(plain.json));
       assert.equal(plain.json.metadata.operationState, "PROCESSING");
     });
   });

@@ -126,7 +126,11 @@ describe("create", () => {
     await withProvider({ behaviour: { operationDurationMs: 60_000 } }, {}, async (h) => {
       const index = (
         await h.admin("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
-          fields: [{ fieldPath: "a", order: "ASCENDING" }],
+          // Two fields: Google refuses a composite index of one.
+          fields: [
+            { fieldPath: "age", order: "ASCENDING" },
+            { fieldPath: "name", order: "DESCENDING" },
+          ],
         })
       ).json;
       const { id, outs } = await h.up("adopted", { operationName: index.name });

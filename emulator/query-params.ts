@@ -1,0 +1,65 @@
+import { ApiError } from "./api-error";
+import type { AdminRoute } from "./routes";
+
+/**
+ * Query-parameter binding as Google's front end does it: a parameter must be a system parameter or a field of
+ * the request message not bound to the path or the body; anything else is refused before the method runs.
+ */
+
+/** System parameters (discovery "parameters" of firestore:v1, and the `$`-forms gax sends). */
+const SYSTEM_PARAMETERS = new Set([
+  "$alt",
+  "alt",
+  "$prettyPrint",
+  "prettyPrint",
+  "fields",
+  "$fields",
+  "key",
+  "quotaUser",
+  "$.xgafv",
+  "access_token",
+  "callback",
+  "upload_protocol",
+  "uploadType",
+  "oauth_token",
+]);
+
+/**
+ * Request fields left for the query string. ListOperationsRequest: name is in the path, the rest may come
+ * in either JSON name. The other methods bind everything to the path or to `body: "*"` / `body: "index"`.
+ */
+const QUERY_FIELDS: Partial<Record<AdminRoute["endpoint"], readonly string[]>> = {
+  "operations.list": [
+    "filter",
+    "pageSize",
+    "page_size",
+    "pageToken",
+    "page_token",
+    "returnPartialSuccess",
+    "return_partial_success",
+  ],
+};
+
+export function checkQueryParameters(endpoint: AdminRoute["endpoint"], params: URLSearchParams): void {
+  const allowed = QUERY_FIELDS[endpoint] ?? [];
+  for (const key of params.keys()) {
+    if (SYSTEM_PARAMETERS.has(key) || allowed.includes(key)) continue;
+    const message = `Invalid JSON payload received. Unknown name "${key}": Cannot bind query parameter. Field '${key}' could not be found in request message.`;
+    throw new ApiError("INVALID_ARGUMENT", message, {
+      fieldViolations: [{ field: key, description: message }],
+    });
+  }
+}
+
+/** A bool query parameter in proto3 JSON form; undefined when absent. */
+export function boolParameter(params: URLSearchParams, names: readonly [string, string]): boolean | undefined {
+  const name = names.find((n) => params.has(n));
+  if (name === undefined) return undefined;
+  const value = params.get(name);
+  if (value === "true") return true;
+  if (value === "false") return false;
+  const field = names[1];
+  throw new ApiError("INVALID_ARGUMENT", `Invalid value at '${field}' (TYPE_BOOL), "${value}"`, {
+    fieldViolations: [{ field, description: `Invalid value at '${field}' (TYPE_BOOL), "${value}"` }],
+  });
+}
