@@ -20,9 +20,10 @@ export function parseTimestamp(value: string): { ms: number; nanos: number } | u
 /** int64 values travel as decimal strings; proto3 JSON omits zero-valued scalars. */
 export function progress(estimated: number, completed: number): Record<string, string> {
   const out: Record<string, string> = {};
-  // Rounded before the zero test: 0.3 documents is sent as nothing, not "0".
+  // Whole numbers before the zero test: 0.3 documents is sent as nothing, not "0". Work done is floored, as the
+  // store applies it (distribute in operation.ts), so what an import reports equals what it wrote.
   const est = Math.round(estimated);
-  const done = Math.round(completed);
+  const done = Math.floor(completed);
   if (est) out.estimatedWork = String(est);
   if (done) out.completedWork = String(done);
   return out;
