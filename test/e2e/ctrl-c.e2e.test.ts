@@ -61,9 +61,11 @@ describe("Ctrl-C in a terminal during a wait", () => {
       let waiting = false;
       for (let i = 0; i < 1200 && !waiting; i++) {
         const log = (await e.requests()).filter((r) => r.seq > since);
+        // The wait step's own polls of the new operation (a replace also reads the old one, in diff).
+        const started = log.find((r) => r.endpoint === "exportDocuments" && r.status === 200)?.operation;
         waiting =
-          log.some((r) => r.endpoint === "exportDocuments" && r.status === 200) &&
-          log.filter((r) => r.endpoint === "operations.get").length >= 2;
+          started !== undefined &&
+          log.filter((r) => r.endpoint === "operations.get" && r.operation === started).length >= 2;
         if (!waiting) await sleep(50);
       }
       assert.ok(waiting, "the wait step was polling when Ctrl-C was pressed");
