@@ -1,6 +1,6 @@
 import type { CallOptions } from "../provider/admin-client";
+import { databaseUrl, operationUrl } from "../provider/admin-urls";
 import { MalformedResponseError } from "../provider/errors";
-import { parseDatabaseName, parseOperationName } from "../provider/names";
 import { type OperationView, parseOperation } from "../provider/operation-view";
 import type { Transport } from "../provider/transport";
 
@@ -61,12 +61,10 @@ export class OperationsApi {
   }
 
   private databaseUrl(database: string): string {
-    const { project, database: id } = parseDatabaseName(database);
-    return `${this.endpoint}projects/${encodeURIComponent(project)}/databases/${encodeURIComponent(id)}`;
+    return databaseUrl(this.endpoint, database);
   }
 
   private operationUrl(name: string): string {
-    const parsed = parseOperationName(name);
-    return `${this.databaseUrl(`projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
+    return operationUrl(this.endpoint, name);
   }
 }

@@ -1,5 +1,6 @@
+import { databaseUrl, operationUrl } from "./admin-urls";
 import { ApiRequestError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
-import { parseDatabaseName, parseOperationName } from "./names";
+import { parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
 import type { Transport } from "./transport";
 
@@ -155,13 +156,11 @@ export class FirestoreAdminClient {
   }
 
   private databaseUrl(database: string): string {
-    const { project, database: id } = parseDatabaseName(database);
-    return `${this.endpoint}projects/${encodeURIComponent(project)}/databases/${encodeURIComponent(id)}`;
+    return databaseUrl(this.endpoint, database);
   }
 
   private operationUrl(name: string): string {
-    const parsed = parseOperationName(name);
-    return `${this.databaseUrl(`projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
+    return operationUrl(this.endpoint, name);
   }
 }
 
