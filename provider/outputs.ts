@@ -73,13 +73,16 @@ export function withoutRetiredOutputs<T extends object>(outs: T): T {
   return copy as T;
 }
 
+/** toLocaleString builds a formatter on every call, which a refresh or destroy of many resources feels. */
+const COUNT = new Intl.NumberFormat("en-US");
+
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
 export function describeProgress(view: Pick<OperationView, "state" | "documents" | "bytes">): string {
   const parts: string[] = [];
   if (view.documents?.estimated) {
     const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
     parts.push(
-      `${view.documents.completed.toLocaleString("en-US")}/${view.documents.estimated.toLocaleString("en-US")} documents (${pct}%)`,
+      `${COUNT.format(view.documents.completed)}/${COUNT.format(view.documents.estimated)} documents (${pct}%)`,
     );
   }
   if (view.bytes?.estimated) parts.push(`${formatBytes(view.bytes.completed)}/${formatBytes(view.bytes.estimated)}`);
