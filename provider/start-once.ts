@@ -37,7 +37,8 @@ export interface StartContext {
  * was in flight, left one, and that operation is resumed instead of starting a second. Without such evidence it
  * still says which running operations look like this request (an interrupted run on another machine may have
  * started one), then records the POST durably, sends it, and records the answer. An ambiguous failure of the
- * POST is resolved by looking, never by sending it again.
+ * POST is resolved by looking, never by sending it again. A POST refused for quota (429) started nothing: it
+ * waits in the project's quota gate (provider/quota-gate.ts) and is sent again, within the create's deadline.
  */
 export async function startOnce(
   context: StartContext,
