@@ -11,6 +11,7 @@ import { emulatorPersistence } from "./emulator-persistence";
 import { emulatorRequestLog } from "./emulator-request-log";
 import { provenance } from "./machine";
 import { type BenchmarkName, parseBenchOptions, USAGE } from "./options";
+import { quotaStarts } from "./quota-starts";
 import { mergeResults, readIfExists, renderSection } from "./results-file";
 import { stackOverhead } from "./stack-overhead";
 
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "stack-overhead": stackOverhead,
   "destroy-scale": destroyScale,
   "deadline-overshoot": deadlineOvershoot,
+  "quota-starts": quotaStarts,
 };
 
 async function main(): Promise<number> {

@@ -60,10 +60,19 @@ export interface ApiErrorOptions {
   /** ErrorInfo.reason; AIP-193 wants one on every error. */
   reason?: string;
   fieldViolations?: FieldViolation[];
-  /** Seconds; sent as RetryInfo and as the Retry-After header. */
+  /** Seconds; sent as RetryInfo and as the Retry-After header (unless `retryHints` says otherwise). */
   retryAfterSeconds?: number;
+  /** Which of the two carry `retryAfterSeconds`: both (the default), one, or neither. */
+  retryHints?: RetryHints;
+  /** More ErrorInfo metadata (a quota error's `quota_metric`, `quota_limit`, `consumer`). */
+  metadata?: Record<string, string>;
   headers?: Record<string, string>;
 }
+
+/** How a refusal says when to try again: RetryInfo detail, Retry-After header, both or neither. */
+export type RetryHints = "both" | "retry-info" | "retry-after" | "none";
+
+export const RETRY_HINTS: readonly RetryHints[] = ["both", "retry-info", "retry-after", "none"];
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -84,7 +93,7 @@ export class ApiError extends Error {
         "@type": "type.googleapis.com/google.rpc.ErrorInfo",
         reason: this.options.reason ?? this.status,
         domain: "googleapis.com",
-        metadata: { service: "firestore.googleapis.com" },
+        metadata: { service: "firestore.googleapis.com", ...this.options.metadata },
       },
     ];
     if (this.options.fieldViolations?.length) {
@@ -93,7 +102,8 @@ export class ApiError extends Error {
         fieldViolations: this.options.fieldViolations,
       });
     }
-    if (this.options.retryAfterSeconds !== undefined) {
+    const hints = this.options.retryHints ?? "both";
+    if (this.options.retryAfterSeconds !== undefined && (hints === "both" || hints === "retry-info")) {
       details.push({
         "@type": "type.googleapis.com/google.rpc.RetryInfo",
         retryDelay: `${this.options.retryAfterSeconds}s`,
@@ -104,7 +114,8 @@ export class ApiError extends Error {
 
   responseHeaders(): Record<string, string> {
     const headers: Record<string, string> = { ...this.options.headers };
-    if (this.options.retryAfterSeconds !== undefined) {
+    const hints = this.options.retryHints ?? "both";
+    if (this.options.retryAfterSeconds !== undefined && (hints === "both" || hints === "retry-after")) {
       headers["retry-after"] = String(this.options.retryAfterSeconds);
     }
     return headers;

@@ -1,3 +1,4 @@
+import { RETRY_HINTS, type RetryHints } from "./api-error";
 /**
  * Behaviour knobs. Where the real service's behaviour is unverified (see README, "Emulator"), the default
  * is our documented choice and a knob plays the other behaviour.
@@ -81,7 +82,7 @@ export interface Behaviour {
   /** Probability that an operation ends FAILED instead of SUCCESSFUL. */
   failureRate: number;
   /** Export/import limits, documented for Datastore mode: 50 concurrent, 20 requests a minute. */
-  limits: { enabled: boolean; concurrent: number; perMinute: number };
+  limits: { enabled: boolean; concurrent: number; perMinute: number; hints: RetryHints };
   faults: FaultSettings;
   /**
    * `messy`: operations pass INITIALIZING → PROCESSING → FINALIZING, estimates are missing early and too low
@@ -101,7 +102,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   listHidesSuccessful: true,
   retentionMs: 30 * 24 * 3600 * 1000,
   failureRate: 0,
-  limits: { enabled: false, concurrent: 50, perMinute: 20 },
+  limits: { enabled: false, concurrent: 50, perMinute: 20, hints: "both" },
   faults: {
     rate: 0,
     kinds: ["429", "500", "503", "reset", "slow"],
@@ -166,6 +167,7 @@ function mergeLimits(base: Behaviour["limits"], value: unknown): Behaviour["limi
   for (const [key, v] of Object.entries(record("limits", value))) {
     if (key === "enabled") out.enabled = boolean("limits.enabled", v);
     else if (key === "concurrent" || key === "perMinute") out[key] = nonNegativeNumber(`limits.${key}`, v);
+    else if (key === "hints") out.hints = oneOf("limits.hints", v, RETRY_HINTS);
     else throw new TypeError(`unknown behaviour knob "limits.${key}"`);
   }
   return out;

@@ -132,7 +132,7 @@ export class OperationStore {
       : `gs://${target.bucket}/${generatedExportFolder(now, this.options.random.int(0, 99_999))}`;
     const totals = this.selectCollections(this.documentCounts(db.name), request.collectionIds, request.namespaceIds);
     checkExportObjectNames(location(outputUriPrefix).path, Object.keys(totals));
-    this.checkTransferLimits();
+    this.checkTransferLimits(db.name);
     return this.insert({
       database: db.name,
       kind: "export",
@@ -149,7 +149,7 @@ export class OperationStore {
 
   startImport(databaseName: string, request: ImportRequest): OperationRecord {
     const db = this.database(databaseName);
-    this.checkTransferLimits();
+    this.checkTransferLimits(db.name);
     const source = location(request.inputUriPrefix);
     const metadataName = exportObjectNames(source.path, "").overall;
     const metadata = this.readExportMetadata(source.bucket, metadataName);
@@ -381,7 +381,7 @@ export class OperationStore {
   }
 
   /** Export and import share the documented 50-concurrent / 20-per-minute limits. */
-  private checkTransferLimits(): void {
+  private checkTransferLimits(databaseName: string): void {
     const limits = this.behaviour.limits;
     if (!limits.enabled) return;
     const now = this.options.now();
@@ -389,11 +389,22 @@ export class OperationStore {
     const running = [...this.running].filter(
       (op) => (op.kind === "export" || op.kind === "import") && !op.deleted && !this.settle(op).done,
     ).length;
+    // ErrorInfo as Google's quota errors carry it (AIP-193 RATE_LIMIT_EXCEEDED: consumer, quota_metric,
+    // quota_limit); the metric and limit names of the export/import limits are the emulator's (unverified).
+    const quota = (limit: string) => ({
+      reason: "RATE_LIMIT_EXCEEDED",
+      retryHints: limits.hints,
+      metadata: {
+        consumer: `projects/${databaseName.split("/")[1]}`,
+        quota_metric: "firestore.googleapis.com/export_import_requests",
+        quota_limit: limit,
+      },
+    });
     if (running >= limits.concurrent) {
       throw new ApiError(
         "RESOURCE_EXHAUSTED",
         `Too many concurrent export and import operations: the limit is ${limits.concurrent}.`,
-        { reason: "RATE_LIMIT_EXCEEDED", retryAfterSeconds: 30 },
+        { ...quota("ConcurrentExportImportOperationsPerProject"), retryAfterSeconds: 30 },
       );
     }
     if (this.recentTransfers.length >= limits.perMinute) {
@@ -401,7 +412,10 @@ export class OperationStore {
       throw new ApiError(
         "RESOURCE_EXHAUSTED",
         `Quota exceeded: at most ${limits.perMinute} export and import requests per minute.`,
-        { reason: "RATE_LIMIT_EXCEEDED", retryAfterSeconds: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)) },
+        {
+          ...quota("ExportImportRequestsPerMinutePerProject"),
+          retryAfterSeconds: Math.max(1, Math.ceil((oldest + 60_000 - now) / 1000)),
+        },
       );
     }
     this.recentTransfers.push(now);

@@ -37,10 +37,14 @@ export class ApiRequestError extends FirestoreOperationsError {
     readonly status: string | undefined,
     /** True when the request may have taken effect although it failed (a POST that timed out, a 5xx). */
     readonly ambiguous: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
+
+  /** How long the server asked us to wait before trying again (its Retry-After header or RetryInfo detail). */
+  readonly retryAfterMs?: number;
 }
 
 /** The operation did not finish within our own timeout (the dynamic provider host ignores customTimeouts). */

@@ -1,12 +1,14 @@
 import type { FirestoreAdminClient } from "./admin-client";
 import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambiguous-start";
 import { Deadline } from "./deadline";
-import { AmbiguousStartError, isApiRequestError } from "./errors";
+import { formatDuration } from "./durations";
+import { AmbiguousStartError, ApiRequestError, isApiRequestError } from "./errors";
 import { finishOnInterrupt } from "./interrupt";
 import type { StartRequest } from "./kinds";
 import { provesGone } from "./operation-gone";
 import type { OperationView } from "./operation-view";
 import { describeProgress } from "./outputs";
+import { isQuotaRefusal, quotaGate, quotaName } from "./quota-gate";
 import type { Reporter } from "./reporter";
 import { startDeadline } from "./start-deadline";
 import type { StartJournal, StartRecord } from "./start-journal";
@@ -35,7 +37,8 @@ export interface StartContext {
  * was in flight, left one, and that operation is resumed instead of starting a second. Without such evidence it
  * still says which running operations look like this request (an interrupted run on another machine may have
  * started one), then records the POST durably, sends it, and records the answer. An ambiguous failure of the
- * POST is resolved by looking, never by sending it again.
+ * POST is resolved by looking, never by sending it again. A POST refused for quota (429) started nothing: it
+ * waits in the project's quota gate (provider/quota-gate.ts) and is sent again, within the create's deadline.
  */
 export async function startOnce(
   context: StartContext,
@@ -45,7 +48,6 @@ export async function startOnce(
   label: string,
 ): Promise<OperationView> {
   const { client, reporter, deadline } = context;
-  const options = { signal: deadline.signal };
   const journal = resource === undefined ? undefined : context.journal;
   const fingerprint = JSON.stringify({ database, method: request.method, body: request.body });
   const earlier = resource === undefined ? undefined : journal?.read(resource);
@@ -61,6 +63,73 @@ export async function startOnce(
   }
   await warnAboutLookalikes(context, database, request, label);
 
+  const gate = quotaGate(database, request.method);
+  for (;;) {
+    try {
+      await gate.acquire(deadline.signal, (ahead, waitMs) => {
+        if (ahead > 0 || waitMs > 0) reporter.status(`${label}: ${quotaLine(request, gate.limit, ahead, waitMs)}`);
+      });
+    } catch (error) {
+      if (!deadline.passed) throw error;
+      throw new ApiRequestError(
+        `${label}: still waiting for Firestore's ${quotaName(request.method)} quota (${gate.limit ?? "refused for quota"}) when ${deadline.describe()} passed. Nothing was started; run the update again, or raise timeouts.create.`,
+        429,
+        "RESOURCE_EXHAUSTED",
+        false,
+      );
+    }
+    let sent: Awaited<ReturnType<typeof sendOnce>>;
+    try {
+      sent = await sendOnce(context, resource, fingerprint, database, request, label);
+    } catch (error) {
+      gate.released(); // an ambiguous start that the lookup could not settle: the next in line must not hang
+      throw error;
+    }
+    if (sent.view) {
+      gate.accepted();
+      return sent.view;
+    }
+    if (!isQuotaRefusal(sent.error)) {
+      gate.released();
+      throw sent.error;
+    }
+    // A refusal for quota proves nothing started (sendOnce dropped the journal entry): wait and send again.
+    const refusal = gate.refused(sent.error);
+    const budget = startDeadline(deadline).remaining();
+    if (refusal.waitMs >= budget) {
+      throw new ApiRequestError(
+        `${sent.error.message}. Nothing was started: Firestore's ${quotaName(request.method)} quota (${refusal.limit}) would not allow a start for ${formatDuration(refusal.waitMs)}, beyond ${deadline.describe()}; run the update again, or raise timeouts.create.`,
+        sent.error.httpStatus,
+        sent.error.status,
+        false,
+      );
+    }
+    // The waiting line comes from the gate, which says how many are ahead once this start has queued again.
+  }
+}
+
+/** The one line a start waiting for quota shows. */
+function quotaLine(request: StartRequest, limit: string | undefined, ahead: number, waitMs: number): string {
+  const next = waitMs > 0 ? `; next try in ${formatDuration(Math.ceil(waitMs / 1000) * 1000)}` : "";
+  return `waiting for Firestore's ${quotaName(request.method)} quota: ${limit ?? "refused for quota"}; ${ahead} ahead${next}`;
+}
+
+/**
+ * One start POST, recorded in the journal before it is sent. Resolves with the operation, or with the error of
+ * a start that definitely started nothing (its journal entry dropped); an ambiguous failure is resolved by
+ * looking, never by sending again.
+ */
+async function sendOnce(
+  context: StartContext,
+  resource: string | undefined,
+  fingerprint: string,
+  database: string,
+  request: StartRequest,
+  label: string,
+): Promise<{ view: OperationView; error?: undefined } | { view?: undefined; error: unknown }> {
+  const { client, reporter, deadline } = context;
+  const options = { signal: deadline.signal };
+  const journal = resource === undefined ? undefined : context.journal;
   const sentAtMs = Date.now();
   const entry: StartRecord | undefined =
     resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
@@ -78,7 +147,7 @@ export async function startOnce(
   } catch (error) {
     if (!isApiRequestError(error) || !error.ambiguous) {
       if (resource !== undefined) await journal?.remove(resource);
-      throw error;
+      return { error };
     }
     reporter.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
     const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
@@ -94,7 +163,7 @@ export async function startOnce(
     if (entry) await record(journal, reporter, { ...entry, operationName: found.name });
     view = found;
   }
-  return view;
+  return { view };
 }
 
 /**

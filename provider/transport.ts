@@ -169,7 +169,11 @@ export class Transport {
     const status = envelope?.status === undefined ? undefined : serverText(envelope.status, redactor, 64);
     const message =
       envelope?.message === undefined ? `HTTP ${response.status}` : serverText(envelope.message, redactor);
-    const after = retryAfterMs(response.headers.get("retry-after"));
+    // Google's front end sends the hint as a google.rpc.RetryInfo detail, some proxies as Retry-After: the longer.
+    const hints = [retryAfterMs(response.headers.get("retry-after")), envelope?.retryDelayMs].filter(
+      (ms): ms is number => ms !== undefined,
+    );
+    const after = hints.length === 0 ? undefined : Math.max(...hints);
     return {
       ok: false,
       retryable: RETRYABLE_STATUS.has(response.status),
@@ -179,6 +183,7 @@ export class Transport {
         response.status,
         status,
         response.status >= 500 || response.status === 408,
+        after === undefined ? undefined : { retryAfterMs: after },
       ),
     };
   }
@@ -272,18 +277,38 @@ async function readCapped(response: Response, maxBytes: number, what: string, si
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function parseEnvelope(text: string): { status?: string; message?: string } | undefined {
+function parseEnvelope(text: string): { status?: string; message?: string; retryDelayMs?: number } | undefined {
   try {
-    const parsed = JSON.parse(text) as { error?: { status?: unknown; message?: unknown } };
+    const parsed = JSON.parse(text) as { error?: { status?: unknown; message?: unknown; details?: unknown } };
     const error = parsed?.error;
     if (typeof error !== "object" || error === null) return undefined;
+    const retryDelayMs = retryInfoDelayMs(error.details);
     return {
       ...(typeof error.status === "string" ? { status: error.status } : {}),
       ...(typeof error.message === "string" ? { message: error.message } : {}),
+      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
     };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The `retryDelay` of a google.rpc.RetryInfo detail (a proto3 JSON Duration, "12s" or "1.500s"), capped like
+ * Retry-After: a broken or hostile server must not park us for days.
+ */
+function retryInfoDelayMs(details: unknown, capMs = 60_000): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    if (typeof detail !== "object" || detail === null) continue;
+    const { "@type": type, retryDelay } = detail as { "@type"?: unknown; retryDelay?: unknown };
+    if (type !== "type.googleapis.com/google.rpc.RetryInfo" || typeof retryDelay !== "string") continue;
+    const match = /^(\d{1,12})(?:\.(\d{1,9}))?s$/.exec(retryDelay);
+    if (!match) continue;
+    const ms = Number(match[1]) * 1000 + Math.floor(Number(`0.${match[2] ?? "0"}`) * 1000);
+    return Math.min(capMs, ms);
+  }
+  return undefined;
 }
 
 /** The first error code in the cause chain (an AggregateError, from trying each address, counts its first). */

@@ -1,15 +1,18 @@
+import { delayFor, RETRY_BACKOFF, sleep } from "../../provider/backoff";
 import { Deadline } from "../../provider/deadline";
-import { parseDuration } from "../../provider/durations";
+import { formatDuration, parseDuration } from "../../provider/durations";
 import { CancelUnimplementedError, InvalidInputError, isApiRequestError } from "../../provider/errors";
 import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
 import type { OperationView } from "../../provider/operation-view";
 import { type Cancellation, cancellationOutcome } from "../../provider/outputs";
+import { isQuotaRefusal } from "../../provider/quota-gate";
 import { waitError } from "../../provider/wait";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
 import { formatError, shortId } from "../format";
 import { endedText } from "../operation-text";
+import type { ProgressStream } from "../progress-printer";
 import { reportError } from "../report-error";
 import { writeResources } from "../resource-output";
 import type { Session } from "../session";
@@ -60,7 +63,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
 
   const sent: Sent[] = [];
   for (const name of names) {
-    const result = await attempt(() => bounded(name, sendCancel(session, name, deadline.signal)));
+    const result = await attempt(() => bounded(name, sendCancel(session, name, deadline.signal, stderr)));
     if (result) sent.push(result);
   }
   for (const target of sent) {
@@ -107,11 +110,11 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
 }
 
 /** Reads the operation, and sends the cancel unless it is over already (or ends before the cancel lands). */
-async function sendCancel(session: Session, name: string, signal: AbortSignal): Promise<Sent> {
+async function sendCancel(session: Session, name: string, signal: AbortSignal, stderr: ProgressStream): Promise<Sent> {
   let { view, json } = await session.api.get(name, { signal });
   if (view.done) return { name, view, json, cancelSent: false };
   try {
-    await session.client.cancel(name, { signal });
+    await cancelWithinQuota(session, name, signal, stderr);
   } catch (error) {
     if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
       throw new CancelUnimplementedError(
@@ -125,6 +128,41 @@ async function sendCancel(session: Session, name: string, signal: AbortSignal): 
     return { name, view, json, cancelSent: false };
   }
   return { name, view, json, cancelSent: true };
+}
+
+/** The longest a cancel waits for quota without --wait (whose --timeout bounds it otherwise): the delete default. */
+const QUOTA_PATIENCE_MS = parseDuration(DEFAULT_TIMEOUTS.delete, "timeouts.delete");
+
+/**
+ * A cancel the server refused for quota (429 RESOURCE_EXHAUSTED, after the transport's own retries) did
+ * nothing: wait as long as the server asks (Retry-After or RetryInfo, else a backoff) and send it again, with
+ * one line each time, within the command's deadline.
+ */
+async function cancelWithinQuota(
+  session: Session,
+  name: string,
+  signal: AbortSignal,
+  stderr: ProgressStream,
+): Promise<void> {
+  const patience = Deadline.after(QUOTA_PATIENCE_MS, "quota patience", signal);
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await session.client.cancel(name, { signal });
+        return;
+      } catch (error) {
+        if (!isQuotaRefusal(error)) throw error;
+        const waitMs = error.retryAfterMs ?? delayFor(RETRY_BACKOFF, attempt);
+        if (waitMs >= patience.remaining()) throw error;
+        stderr.write(
+          `Waiting for Firestore's quota to cancel ${shortId(name)}: refused (${error.status ?? error.httpStatus}), next try in ${formatDuration(Math.max(1000, waitMs))}.\n`,
+        );
+        await sleep(waitMs, signal);
+      }
+    }
+  } finally {
+    patience.dispose();
+  }
 }
 
 function outcomeText(view: OperationView, outcome: Cancellation): string {

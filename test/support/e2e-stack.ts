@@ -26,7 +26,9 @@ export interface E2eStack {
   admin(method: string, pathname: string, body?: unknown): Promise<any>;
   // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
   control(method: string, pathname: string, body?: unknown): Promise<any>;
-  requests(): Promise<{ seq: number; endpoint?: string; status: number; operation?: string; method: string }[]>;
+  requests(): Promise<
+    { seq: number; timeMs: number; endpoint?: string; status: number; operation?: string; method: string }[]
+  >;
   /** The credentials folder (holds key material: the secret scan looks for it in state). */
   credentialsDir: string;
   dispose(): Promise<void>;

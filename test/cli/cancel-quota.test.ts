@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { withEmulator } from "../support/emulator-client";
+import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target } from "./cli-harness";
+
+describe("firestore-ops cancel against a quota", () => {
+  test("a cancel refused with 429 beyond the transport's retries waits as told and is sent again", async () => {
+    await withEmulator(
+      { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 200 } },
+      async (emu) => {
+        const name = await startExport(emu, "gs://bkt/q");
+        // Every cancel refused (429, Retry-After and RetryInfo of 1 s) until the quota frees up, 5 s on.
+        await setBehaviour(emu, {
+          faults: { rate: 1, kinds: ["429"], endpoints: ["operations.cancel"], retryAfterSeconds: 1 },
+        });
+        const freed = new Promise<void>((resolve) =>
+          setTimeout(() => setBehaviour(emu, { faults: { rate: 0 } }).then(resolve), 5_000),
+        );
+        const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+        await freed;
+        assert.equal(result.code, 0, result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `Waiting for Firestore's quota to cancel ${shortId(name)}: refused \\(RESOURCE_EXHAUSTED\\), next try in 1s\\.`,
+          ),
+        );
+        const cancels = (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel") as {
+          status?: number;
+        }[];
+        assert.ok(cancels.filter((r) => r.status === 429).length > 4, "refused more often than the transport retries");
+        assert.equal(cancels.at(-1)?.status, 200);
+        assert.equal((await operation(emu, name)).metadata.operationState, "CANCELLED");
+      },
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { beforeEach, describe, test } from "node:test";
+import { DEV_TOKEN } from "../../emulator/index";
+import { forgetQuotaGates } from "../../provider/quota-gate";
+import { DB, waitFor } from "../support/emulator-client";
+import { type Harness, withProvider } from "../support/provider-harness";
+
+const URN = (name: string) => `urn:pulumi:dev::proj::firestore-operations:index:FirestoreExport::${name}`;
+
+/**
+ * The emulator's clock runs `offset` ahead of ours: pushed 58 s on, the starts the test made fill the
+ * per-minute window for 2 more seconds, so a refusal's hint is 2 s instead of a minute.
+ */
+function shiftedClock(): { now: () => number; shift: (ms: number) => void } {
+  let offset = 0;
+  return { now: () => Date.now() + offset, shift: (ms) => (offset += ms) };
+}
+
+async function fillTheMinute(h: Harness, clock: { shift: (ms: number) => void }, starts = 2): Promise<void> {
+  for (let i = 0; i < starts; i++) {
+    const started = await h.admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: `gs://bkt/fill${i}` });
+    assert.equal(started.status, 200);
+  }
+  clock.shift(58_000);
+}
+
+const posts = async (h: Harness) => (await h.log()).filter((r) => r.endpoint === "exportDocuments");
+
+describe("quota-aware starts", () => {
+  // Each test has its own emulator: what one taught the process about the quota is not the next one's.
+  beforeEach(forgetQuotaGates);
+  for (const hints of ["both", "retry-info", "retry-after"] as const) {
+    test(`a start refused with 429 waits as the server says (${hints}) and sends again: one operation`, async () => {
+      const clock = shiftedClock();
+      const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints } };
+      await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+        await fillTheMinute(h, clock);
+        const before = (await posts(h)).length;
+        const started = Date.now();
+        const { id } = await h.up("export", { outputUriPrefix: "gs://bkt/q", resourceUrn: URN("q") });
+        const mine = (await posts(h)).slice(before);
+        assert.deepEqual(
+          mine.map((r) => r.status),
+          [429, 200],
+          "refused once (the setup took effect), then accepted",
+        );
+        assert.equal(mine[1]?.operation, id);
+        assert.ok(Date.now() - started >= 1_900, `waited the 2 s the server named (${Date.now() - started} ms)`);
+        const line = h.messages.find((m) => m.text.includes("waiting for Firestore's export quota"));
+        assert.match(
+          line?.text ?? "",
+          /q: waiting for Firestore's export quota: 2 requests a minute per project; 0 ahead; next try in 2s/,
+        );
+        const ops = (await h.admin("GET", `/v1/${DB}/operations?filter=done%3Dfalse`)).json.operations;
+        assert.equal(ops.filter((op: { name: string }) => op.name === id).length, 1);
+        assert.equal(h.journal.read(URN("q"))?.operationName, id, "the journal names the one operation started");
+      });
+    });
+  }
+
+  test("without Retry-After or RetryInfo (Google's usual quota error shape) it backs off and sends again", async () => {
+    const clock = shiftedClock();
+    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints: "none" as const } };
+    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+      await fillTheMinute(h, clock);
+      const before = (await posts(h)).length;
+      const refused = await h.emu.call(
+        "POST",
+        `/v1/${DB}:exportDocuments`,
+        { outputUriPrefix: "gs://bkt/x" },
+        { authorization: `Bearer ${DEV_TOKEN}` },
+      );
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get("retry-after"), null, "no Retry-After header");
+      assert.equal(
+        refused.json.error.details.some((d: { "@type": string }) => d["@type"].endsWith("RetryInfo")),
+        false,
+        "no RetryInfo",
+      );
+      const { id } = await h.up("export", { outputUriPrefix: "gs://bkt/n", resourceUrn: URN("n") });
+      const mine = (await posts(h)).slice(before + 1);
+      assert.equal(mine.at(-1)?.status, 200);
+      assert.equal(mine.at(-1)?.operation, id);
+      assert.ok(mine.filter((r) => r.status === 429).length >= 1);
+    });
+  });
+
+  test("resources of one process share what a refusal taught: the others queue instead of each sending", async () => {
+    const clock = shiftedClock();
+    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 4, hints: "both" as const } };
+    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+      await fillTheMinute(h, clock, 4);
+      const before = (await posts(h)).length;
+      const first = h.up("export", { outputUriPrefix: "gs://bkt/s1", resourceUrn: URN("s1") });
+      // The others come once the first learned of the quota: they must not send into the refusal.
+      await waitFor(
+        async () => h.messages.some((m) => m.text.startsWith("s1: waiting for Firestore's export quota")),
+        (seen) => seen,
+      );
+      const others = ["s2", "s3"].map((name) =>
+        h.up("export", { outputUriPrefix: `gs://bkt/${name}`, resourceUrn: URN(name) }),
+      );
+      const ids = await Promise.all([first, ...others].map(async (p) => (await p).id));
+      assert.equal(new Set(ids).size, 3, "three operations, one per resource");
+      const mine = (await posts(h)).slice(before);
+      assert.equal(mine.filter((r) => r.status === 429).length, 1, "one refusal: the others waited for it");
+      assert.equal(mine.filter((r) => r.status === 200).length, 3);
+      assert.ok(
+        h.messages.some((m) =>
+          /^s[23]: waiting for Firestore's export quota: 4 requests a minute per project; [01] ahead/.test(m.text),
+        ),
+        h.messages.map((m) => m.text).join("\n"),
+      );
+    });
+  });
+
+  test("a quota wait beyond timeouts.create fails at once, says nothing started, and leaves no journal entry", async () => {
+    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, concurrent: 1 } };
+    await withProvider({ behaviour }, {}, async (h) => {
+      await h.admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/running" });
+      const started = Date.now();
+      await assert.rejects(
+        h.up("export", { outputUriPrefix: "gs://bkt/t", resourceUrn: URN("t"), timeouts: { create: "10s" } }),
+        /429 RESOURCE_EXHAUSTED: Too many concurrent .*Nothing was started: Firestore's export quota \(1 exports and imports at once per project\) would not allow a start for 30s/,
+      );
+      assert.ok(Date.now() - started < 5_000, "no pointless wait");
+      assert.equal(h.journal.read(URN("t")), undefined, "a refusal is no evidence of a start");
+    });
+  });
+});
