@@ -114,6 +114,37 @@ describe("quota-aware starts", () => {
     });
   });
 
+  test("a queued start still goes after the one ahead of it failed ambiguously (the gate is released)", async () => {
+    const clock = shiftedClock();
+    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints: "both" as const } };
+    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+      await fillTheMinute(h, clock);
+      await h.up("export", { outputUriPrefix: "gs://bkt/a", resourceUrn: URN("a") });
+      const before = (await posts(h)).length;
+      assert.equal((await posts(h)).filter((r) => r.status === 429).length, 1, "refused once: starts now queue");
+      // The next start's POST fails in a way that may have started something, and nothing is found after it.
+      await h.emu.control("PATCH", "behaviour", {
+        faults: { rate: 1, kinds: ["500"], endpoints: ["exportDocuments"] },
+      });
+      await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/b", resourceUrn: URN("b") }), {
+        name: "AmbiguousStartError",
+      });
+      await h.emu.control("PATCH", "behaviour", { faults: { rate: 0 } });
+      const { id } = await h.up("export", {
+        outputUriPrefix: "gs://bkt/c",
+        resourceUrn: URN("c"),
+        timeouts: { create: "20s" },
+      });
+      const mine = (await posts(h)).slice(before);
+      assert.deepEqual(
+        mine.map((r) => r.status),
+        [500, 200],
+        "b's POST failed (the setup took effect), then c's was sent",
+      );
+      assert.equal(mine[1]?.operation, id);
+    });
+  });
+
   test("a quota wait beyond timeouts.create fails at once, says nothing started, and leaves no journal entry", async () => {
     const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, concurrent: 1 } };
     await withProvider({ behaviour }, {}, async (h) => {
