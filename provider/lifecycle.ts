@@ -6,6 +6,7 @@ import { type CheckFailure, checkInputs } from "./check";
 import { Deadline } from "./deadline";
 import { parseDuration } from "./durations";
 import { ApiRequestError, CancelLostError, CancelUnimplementedError, fieldOf, isApiRequestError } from "./errors";
+import { withDiagnosis } from "./failure-diagnosis";
 import {
   DEFAULT_TIMEOUTS,
   KIND_INPUTS,
@@ -130,7 +131,9 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         inputs.database,
         request,
         label,
-      );
+      ).catch((error: unknown) => {
+        throw withStartDiagnosis(error, this.kind, inputs);
+      });
       reporter.info(`${label}: started ${view.name} (${view.metadataType})`);
     }
     // Returns at once: the id is in the stack's state before anything waits (waitFor "done" is the job of the
@@ -262,6 +265,22 @@ function sameInput(key: string, a: unknown, b: unknown): boolean {
   if (!(LIST_INPUTS as readonly string[]).includes(key) || !Array.isArray(a) || !Array.isArray(b))
     return sameValue(a, b);
   return sameValue([...a].sort(), [...b].sort());
+}
+
+/**
+ * A start that Google refused because the service agent cannot use the bucket (how the sources show those
+ * errors arrive): the same error, with what to do about it (provider/failure-diagnosis.ts).
+ */
+function withStartDiagnosis(error: unknown, kind: ResourceKind, inputs: ProviderInputs): unknown {
+  if (!isApiRequestError(error) || error.ambiguous || (kind !== "export" && kind !== "import")) return error;
+  const uri = kind === "export" ? inputs.outputUriPrefix : inputs.inputUriPrefix;
+  const message = withDiagnosis(error.message, error, {
+    direction: kind,
+    ...(uri ? { uri } : {}),
+    database: inputs.database,
+  });
+  if (message === error.message) return error;
+  return new ApiRequestError(message, error.httpStatus, error.status, false, { cause: error });
 }
 
 function isNotFound(error: unknown): boolean {

@@ -1,9 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDuration } from "./durations";
 import { isApiRequestError } from "./errors";
+import { diagnoseOperation, diagnosisText } from "./failure-diagnosis";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { shortOperationId as short } from "./names";
+import type { OperationView } from "./operation-view";
 import { describeProgress, liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 import { waitUntilDone } from "./wait";
@@ -88,13 +90,19 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     }
     const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
     if (view.state !== "SUCCESSFUL") {
-      throw new InitializationFailure(name, finished, [
-        `${name} ended ${view.state}${view.error ? ` (code ${view.error.code}: ${view.error.message})` : ""}; the next "pulumi up" starts it again.`,
-      ]);
+      throw new InitializationFailure(name, finished, [failedLine(view)]);
     }
     reporter.info(`${label}: ${short(name)} finished: ${describeProgress(view)}`);
     return finished;
   }
+}
+
+/** An operation that ended FAILED or CANCELLED, with the fix when the bucket was the problem. */
+function failedLine(view: OperationView): string {
+  const diagnosis = diagnoseOperation(view);
+  const error = view.error ? ` (code ${view.error.code}: ${view.error.message})` : "";
+  const line = `${view.name} ended ${view.state}${error}; the next "pulumi up" starts it again.`;
+  return diagnosis ? `${line} ${diagnosisText(diagnosis)}` : line;
 }
 
 function waitInputsOf(props: ResourceOutputs): ResourceOutputs {
