@@ -7,6 +7,7 @@ import { InitializationFailure, type LifecycleContext, type ResourceOutputs, ref
 import { shortOperationId as short } from "./names";
 import type { OperationView } from "./operation-view";
 import { describeProgress, liveOutputs } from "./outputs";
+import { estimateText, ProgressEstimator } from "./progress-estimate";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 import { waitUntilDone } from "./wait";
 
@@ -66,6 +67,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     const limit = inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create;
     const outs = { ...known, ...inputs } as ResourceOutputs;
     const status = progressStatus(reporter);
+    const estimator = new ProgressEstimator();
     let announced = false;
     let view: Awaited<ReturnType<typeof waitUntilDone>>;
     try {
@@ -79,7 +81,9 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
               `${label}: waiting for ${short(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
             );
           }
-          status(v.state, `${label}: ${describeProgress(v)}; ${CTRL_C_HINT}`);
+          estimator.add(v);
+          const estimate = v.done ? "" : `; ${estimateText(estimator.estimate())}`;
+          status(v.state, `${label}: ${describeProgress(v)}${estimate}; ${CTRL_C_HINT}`);
         },
       });
     } catch (error) {
