@@ -1,3 +1,4 @@
+import { diagnoseOperation, diagnosisText } from "../provider/failure-diagnosis";
 import { cancelEffects, METADATA_TYPE } from "../provider/kinds";
 import type { OperationView } from "../provider/operation-view";
 import { describeProgress } from "../provider/outputs";
@@ -34,6 +35,11 @@ export function operationText(view: OperationView): string {
   if (view.request.snapshotTime) rows.push(["Snapshot time", view.request.snapshotTime]);
   const error = formatError(view);
   if (error) rows.push(["Error", error]);
+  const diagnosis = diagnoseOperation(view);
+  if (diagnosis) {
+    rows.push(["Fix", diagnosis.fix]);
+    rows.push(["Docs", diagnosis.docs]);
+  }
   if (view.state === "CANCELLED" || view.state === "CANCELLING") {
     rows.push(["Note", cancelEffects(view.metadataType, view.outputUriPrefix)]);
   }
@@ -52,5 +58,7 @@ export function endedText(view: OperationView): string {
   if (progress) text += `: ${progress}`;
   if (error) text += ` (${error})`;
   if (view.state === "CANCELLED") text += `. ${cancelEffects(view.metadataType, view.outputUriPrefix)}`;
+  const diagnosis = view.state === "FAILED" ? diagnoseOperation(view) : undefined;
+  if (diagnosis) text += `. ${diagnosisText(diagnosis)}`;
   return text;
 }

@@ -1,5 +1,6 @@
 import type { OperationView } from "../provider/operation-view";
 import { describeProgress } from "../provider/outputs";
+import { estimateText, ProgressEstimator } from "../provider/progress-estimate";
 import { progressBar, shortId } from "./format";
 
 /** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */
@@ -21,18 +22,26 @@ export class ProgressPrinter {
   private lineShown = false;
   private lastState = "";
   private lastLogMs = Number.NEGATIVE_INFINITY;
+  private readonly estimator: ProgressEstimator;
 
   constructor(
     private readonly stream: ProgressStream,
     private readonly now: () => number = Date.now,
   ) {
     this.tty = stream.isTTY === true;
+    this.estimator = new ProgressEstimator(now);
+  }
+
+  /** The progress, then throughput and the estimated end (or why there is none yet). */
+  private progress(view: OperationView): string {
+    return view.done ? describeProgress(view) : `${describeProgress(view)}; ${estimateText(this.estimator.estimate())}`;
   }
 
   update(view: OperationView): void {
+    this.estimator.add(view);
     if (this.tty) {
       // The command line already says which operation: the width goes to the progress.
-      const line = [progressBar(view), describeProgress(view)].filter(Boolean).join(" ");
+      const line = [progressBar(view), this.progress(view)].filter(Boolean).join(" ");
       // One column short of the width: writing the last column wraps some terminals onto a new line.
       const width = Math.max(20, (this.stream.columns || 80) - 1);
       const fitted = line.length > width ? `${line.slice(0, width - 3)}...` : line;
@@ -44,9 +53,7 @@ export class ProgressPrinter {
     if (view.state === this.lastState && now - this.lastLogMs < LOG_INTERVAL_MS) return;
     this.lastState = view.state;
     this.lastLogMs = now;
-    this.stream.write(
-      `${new Date(now).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${describeProgress(view)}\n`,
-    );
+    this.stream.write(`${new Date(now).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${this.progress(view)}\n`);
   }
 
   /** Erases the status line, so that what follows starts at column 0. */

@@ -1,4 +1,6 @@
 import { RETRY_HINTS, type RetryHints } from "./api-error";
+import { type BucketProblemSpec, parseBucketProblems } from "./bucket-problems";
+
 /**
  * Behaviour knobs. Where the real service's behaviour is unverified (see README, "Emulator"), the default
  * is our documented choice and a knob plays the other behaviour.
@@ -89,6 +91,8 @@ export interface Behaviour {
    * (completed overtakes them), drawn per operation from the seed. `tidy` keeps the idealised timeline.
    */
   profile: "tidy" | "messy";
+  /** Buckets the Firestore service agent cannot use, and how Google reports it (emulator/bucket-problems.ts). */
+  buckets: Record<string, BucketProblemSpec>;
 }
 
 export const DEFAULT_BEHAVIOUR: Behaviour = {
@@ -111,9 +115,11 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
     slowMs: 1_500,
   },
   profile: "tidy",
+  buckets: {},
 };
 
-export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults">> & {
+export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults" | "buckets">> & {
+  buckets?: Record<string, Partial<BucketProblemSpec> & Pick<BucketProblemSpec, "problem">>;
   limits?: Partial<Behaviour["limits"]>;
   faults?: Partial<FaultSettings>;
 };
@@ -154,6 +160,10 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
         break;
       case "faults":
         next.faults = mergeFaults(next.faults, value);
+        break;
+      case "buckets":
+        // Replaces the whole map: `{}` clears every bucket problem.
+        next.buckets = parseBucketProblems(value);
         break;
       default:
         throw new TypeError(`unknown behaviour knob "${key}"`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import type { BehaviourPatch, Endpoint, FaultKind } from "./behaviour";
+import { parseBucketProblemFlag } from "./bucket-problems";
 import { writeEmulatorCredentials } from "./credentials";
 import { parseCollectionsSpec } from "./dataset";
 import { startEmulator } from "./index";
@@ -33,6 +34,8 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --fault-rate P           probability of a transient fault per request  [0]
   --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
+  --bucket-problem B=P[@run]  bucket B cannot be used: no-access | missing | wrong-location | requester-pays;
+                           refused at the start POST, or (@run) the operation ends FAILED (repeatable)
   --write-credentials DIR  write a service-account key and an external-account file for this emulator
   --help`;
 
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       "fault-rate": { type: "string" },
       "fault-kinds": { type: "string" },
       "fault-endpoints": { type: "string" },
+      "bucket-problem": { type: "string", multiple: true },
       "write-credentials": { type: "string" },
       help: { type: "boolean" },
     },
@@ -94,6 +98,9 @@ async function main(): Promise<void> {
     // The messy profile is everything that makes the emulator harder to pass at once, limits included.
     limits: values.limits || values.profile === "messy" ? { enabled: true } : undefined,
     profile: values.profile,
+    buckets: values["bucket-problem"]
+      ? Object.fromEntries(values["bucket-problem"].map(parseBucketProblemFlag))
+      : undefined,
     faults: {
       rate: number("fault-rate", values["fault-rate"]),
       kinds: values["fault-kinds"]?.split(",") as FaultKind[] | undefined,

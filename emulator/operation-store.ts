@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ApiError, invalidArgument } from "./api-error";
 import type { Behaviour } from "./behaviour";
+import { bucketApiError, bucketFailure, bucketRpcStatus } from "./bucket-problems";
 import type { CollectionStats, DatabaseRecord } from "./dataset";
 import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
 import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
@@ -132,6 +133,7 @@ export class OperationStore {
       : `gs://${target.bucket}/${generatedExportFolder(now, this.options.random.int(0, 99_999))}`;
     const totals = this.selectCollections(this.documentCounts(db.name), request.collectionIds, request.namespaceIds);
     checkExportObjectNames(location(outputUriPrefix).path, Object.keys(totals));
+    const bucketProblem = this.bucketProblem(db.name, target.bucket, target.path);
     this.checkTransferLimits(db.name);
     return this.insert({
       database: db.name,
@@ -143,15 +145,16 @@ export class OperationStore {
         ...(request.snapshotTime ? { snapshotTime: request.snapshotTime } : {}),
       },
       totals,
-      outcome: this.plannedOutcome(),
+      outcome: bucketProblem ?? this.plannedOutcome(),
     });
   }
 
   startImport(databaseName: string, request: ImportRequest): OperationRecord {
     const db = this.database(databaseName);
-    this.checkTransferLimits(db.name);
     const source = location(request.inputUriPrefix);
     const metadataName = exportObjectNames(source.path, "").overall;
+    const bucketProblem = this.bucketProblem(db.name, source.bucket, metadataName);
+    this.checkTransferLimits(db.name);
     const metadata = this.readExportMetadata(source.bucket, metadataName);
     let totals: Record<string, CollectionStats> = {};
     let outcome: OperationRecord["outcome"] = this.plannedOutcome();
@@ -177,7 +180,7 @@ export class OperationStore {
         inputUriPrefix: request.inputUriPrefix,
       },
       totals,
-      outcome,
+      outcome: bucketProblem ?? outcome,
     });
   }
 
@@ -419,6 +422,18 @@ export class OperationStore {
       );
     }
     this.recentTransfers.push(now);
+  }
+
+  /**
+   * A bucket the behaviour says the service agent cannot use: refuses the start (throws), or returns the failure
+   * the operation ends with soon after it started (`at: "run"`).
+   */
+  private bucketProblem(database: string, bucket: string, object: string): OperationRecord["outcome"] | undefined {
+    const spec = this.behaviour.buckets[bucket];
+    if (!spec) return undefined;
+    const failure = bucketFailure(spec, database.split("/")[1] as string, bucket, object);
+    if (spec.at === "start") throw bucketApiError(failure);
+    return { kind: "failure", atFraction: 0.05, error: bucketRpcStatus(failure) };
   }
 
   private plannedOutcome(): OperationRecord["outcome"] {

@@ -6,6 +6,8 @@ import { type CheckFailure, checkInputs } from "./check";
 import { Deadline } from "./deadline";
 import { parseDuration } from "./durations";
 import { ApiRequestError, CancelLostError, CancelUnimplementedError, fieldOf, isApiRequestError } from "./errors";
+import { withDiagnosis } from "./failure-diagnosis";
+import { irreversibleWarning } from "./irreversible";
 import {
   DEFAULT_TIMEOUTS,
   KIND_INPUTS,
@@ -90,6 +92,8 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       return { inputs: news, failures: [{ property: field ?? "(provider configuration)", reason }] };
     }
     const result = checkInputs(this.kind, news, project);
+    // No old inputs: a planned create. Nothing is started here; preview says what the create cannot undo.
+    if (result.failures.length === 0 && Object.keys(_olds ?? {}).length === 0) this.warnIrreversible(result.inputs);
     return { inputs: result.inputs, failures: [...failures, ...result.failures] };
   }
 
@@ -99,6 +103,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const replaces: string[] = KIND_INPUTS[this.kind].filter((key) => !sameInput(key, olds[key], news[key]));
     // A waited-for operation that ended badly is started again on the next update.
     if (news.waitFor === "done" && (await this.endedBadly(id, olds))) replaces.push("waitFor");
+    if (replaces.length > 0) this.warnIrreversible(news);
     const updates = SETTING_INPUTS.filter((key) => !sameValue(olds[key], news[key]));
     return {
       changes: replaces.length > 0 || updates.length > 0,
@@ -106,6 +111,13 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       // The old operation must be cancelled and over before its replacement starts.
       deleteBeforeReplace: true,
     };
+  }
+
+  /** Import and bulk delete cannot be undone: a warning for each planned one (provider/irreversible.ts). */
+  private warnIrreversible(inputs: Record<string, unknown>): void {
+    const resourceUrn = typeof inputs.resourceUrn === "string" ? inputs.resourceUrn : undefined;
+    const warning = irreversibleWarning(this.kind, inputs, resourceLabel(resourceUrn));
+    if (warning) this.context().reporter.warn(warning, resourceUrn);
   }
 
   async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<ResourceOutputs>> {
@@ -130,7 +142,9 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
         inputs.database,
         request,
         label,
-      );
+      ).catch((error: unknown) => {
+        throw withStartDiagnosis(error, this.kind, inputs);
+      });
       reporter.info(`${label}: started ${view.name} (${view.metadataType})`);
     }
     // Returns at once: the id is in the stack's state before anything waits (waitFor "done" is the job of the
@@ -263,6 +277,22 @@ function sameInput(key: string, a: unknown, b: unknown): boolean {
   if (!(LIST_INPUTS as readonly string[]).includes(key) || !Array.isArray(a) || !Array.isArray(b))
     return sameValue(a, b);
   return sameValue([...a].sort(), [...b].sort());
+}
+
+/**
+ * A start that Google refused because the service agent cannot use the bucket (how the sources show those
+ * errors arrive): the same error, with what to do about it (provider/failure-diagnosis.ts).
+ */
+function withStartDiagnosis(error: unknown, kind: ResourceKind, inputs: ProviderInputs): unknown {
+  if (!isApiRequestError(error) || error.ambiguous || (kind !== "export" && kind !== "import")) return error;
+  const uri = kind === "export" ? inputs.outputUriPrefix : inputs.inputUriPrefix;
+  const message = withDiagnosis(error.message, error, {
+    direction: kind,
+    ...(uri ? { uri } : {}),
+    database: inputs.database,
+  });
+  if (message === error.message) return error;
+  return new ApiRequestError(message, error.httpStatus, error.status, false, { cause: error });
 }
 
 function isNotFound(error: unknown): boolean {

@@ -4,7 +4,8 @@ import { scrubPatterns } from "./redaction";
 /** Messages a lifecycle step shows the user while it works. */
 export interface Reporter {
   info(message: string): void;
-  warn(message: string): void;
+  /** `urn`: the resource the warning is about (the engine shows it under that resource). */
+  warn(message: string, urn?: string): void;
   /** A status line that replaces the previous one (ephemeral in the Pulumi CLI): progress, not history. */
   status(message: string): void;
 }
@@ -38,7 +39,7 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
       client = undefined;
     }
   }
-  const send = (severity: number, text: string, ephemeral: boolean): void => {
+  const send = (severity: number, text: string, ephemeral: boolean, urn?: string): void => {
     // Messages quote servers (an operation's error, a refused request): nothing that looks like a secret passes.
     const message = scrubPatterns(text);
     if (!client || !proto) {
@@ -49,11 +50,12 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
     request.setSeverity?.(severity);
     request.setMessage?.(message);
     request.setEphemeral?.(ephemeral);
+    if (urn) request.setUrn?.(urn);
     client.log(request, () => {});
   };
   return {
     info: (message) => send(1, message, false),
-    warn: (message) => send(2, message, false),
+    warn: (message, urn) => send(2, message, false, urn),
     status: (message) => send(1, message, true),
   };
 }

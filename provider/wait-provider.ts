@@ -1,10 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDuration } from "./durations";
 import { isApiRequestError } from "./errors";
+import { diagnoseOperation, diagnosisText } from "./failure-diagnosis";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { shortOperationId as short } from "./names";
+import type { OperationView } from "./operation-view";
 import { describeProgress, liveOutputs } from "./outputs";
+import { estimateText, ProgressEstimator } from "./progress-estimate";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 import { waitUntilDone } from "./wait";
 
@@ -64,6 +67,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     const limit = inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create;
     const outs = { ...known, ...inputs } as ResourceOutputs;
     const status = progressStatus(reporter);
+    const estimator = new ProgressEstimator();
     let announced = false;
     let view: Awaited<ReturnType<typeof waitUntilDone>>;
     try {
@@ -77,7 +81,9 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
               `${label}: waiting for ${short(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
             );
           }
-          status(v.state, `${label}: ${describeProgress(v)}; ${CTRL_C_HINT}`);
+          estimator.add(v);
+          const estimate = v.done ? "" : `; ${estimateText(estimator.estimate())}`;
+          status(v.state, `${label}: ${describeProgress(v)}${estimate}; ${CTRL_C_HINT}`);
         },
       });
     } catch (error) {
@@ -88,13 +94,19 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     }
     const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
     if (view.state !== "SUCCESSFUL") {
-      throw new InitializationFailure(name, finished, [
-        `${name} ended ${view.state}${view.error ? ` (code ${view.error.code}: ${view.error.message})` : ""}; the next "pulumi up" starts it again.`,
-      ]);
+      throw new InitializationFailure(name, finished, [failedLine(view)]);
     }
     reporter.info(`${label}: ${short(name)} finished: ${describeProgress(view)}`);
     return finished;
   }
+}
+
+/** An operation that ended FAILED or CANCELLED, with the fix when the bucket was the problem. */
+function failedLine(view: OperationView): string {
+  const diagnosis = diagnoseOperation(view);
+  const error = view.error ? ` (code ${view.error.code}: ${view.error.message})` : "";
+  const line = `${view.name} ended ${view.state}${error}; the next "pulumi up" starts it again.`;
+  return diagnosis ? `${line} ${diagnosisText(diagnosis)}` : line;
 }
 
 function waitInputsOf(props: ResourceOutputs): ResourceOutputs {

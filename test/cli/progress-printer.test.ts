@@ -31,14 +31,25 @@ function view(state: string, completed: number): OperationView {
 
 describe("progress output", () => {
   test("on a TTY: one line rewritten in place, fitted to the width, erased at the end", () => {
-    const tty = recorder(true, 80);
-    const printer = new ProgressPrinter(tty);
-    for (let done = 0; done <= 1_000; done += 100) printer.update(view("PROCESSING", done));
+    const tty = recorder(true, 120);
+    let now = Date.parse("2026-01-01T12:00:00Z");
+    const printer = new ProgressPrinter(tty, () => now);
+    for (let done = 0; done <= 1_000; done += 100) {
+      printer.update(view("PROCESSING", done));
+      now += 1_000;
+    }
     printer.clear();
     assert.ok(!tty.text.includes("\n"), "never a new line");
     const frames = tty.text.split("\r").filter(Boolean);
     assert.equal(frames.length, 12, "eleven redraws and the final erase");
-    assert.equal(frames[5], "[##########----------] PROCESSING 500/1,000 documents (50.0%)\x1b[K");
+    assert.equal(
+      frames[0],
+      "[--------------------] PROCESSING 0/1,000 documents (0.0%); no estimate yet: one reading so far\x1b[K",
+    );
+    assert.equal(
+      frames[5],
+      "[##########----------] PROCESSING 500/1,000 documents (50.0%); 100 documents/s, about 5s left (ends about 12:00:10Z)\x1b[K",
+    );
     assert.equal(frames.at(-1), "\x1b[K");
 
     const narrow = recorder(true, 40);
@@ -62,9 +73,9 @@ describe("progress output", () => {
     assert.deepEqual(
       lines.map((line) => line.replace(/^\d\d:\d\d:\d\dZ ASabc: /, "")),
       [
-        "PROCESSING 0/1,000 documents (0.0%)",
-        "PROCESSING 600/1,000 documents (60.0%)",
-        "CANCELLING 610/1,000 documents (61.0%)",
+        "PROCESSING 0/1,000 documents (0.0%); no estimate yet: one reading so far",
+        "PROCESSING 600/1,000 documents (60.0%); 30 documents/s, about 13s left (ends about 00:00:28Z)",
+        "CANCELLING 610/1,000 documents (61.0%); no estimate while CANCELLING",
       ],
     );
   });
