@@ -21,7 +21,10 @@ export interface LiveOutputs {
   documentsEstimated: number;
   bytesCompleted: number;
   bytesEstimated: number;
-  /** Percent of estimated documents done (0-100), when the server gave an estimate. */
+  /**
+   * Percent done (0-100): of the estimated documents, or a restore's or clone's own progressPercentage; absent
+   * when the server gave no estimate.
+   */
   progressPercent?: number;
   startTime?: string;
   endTime?: string;
@@ -45,8 +48,9 @@ export function liveOutputs(view: OperationView): LiveOutputs {
     bytesEstimated: view.bytes?.estimated ?? 0,
     cancelEffects: cancelEffects(view.metadataType, view.outputUriPrefix),
   };
-  if (view.documents?.estimated) {
-    out.progressPercent = Math.min(100, Math.floor((view.documents.completed / view.documents.estimated) * 1000) / 10);
+  const basis = view.documents?.estimated ? view.documents : view.percentage;
+  if (basis?.estimated) {
+    out.progressPercent = Math.min(100, Math.floor((basis.completed / basis.estimated) * 1000) / 10);
   }
   if (view.startTime) out.startTime = view.startTime;
   if (view.endTime) out.endTime = view.endTime;
@@ -74,8 +78,15 @@ export function withoutRetiredOutputs<T extends object>(outs: T): T {
 }
 
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
-export function describeProgress(view: Pick<OperationView, "state" | "documents" | "bytes">): string {
+export function describeProgress(
+  view: Pick<OperationView, "state" | "documents" | "bytes"> & Pick<Partial<OperationView>, "percentage">,
+): string {
   const parts: string[] = [];
+  // Restore and clone report only a percentage (of the estimated time, per operation.proto).
+  if (view.percentage?.estimated && !view.documents?.estimated) {
+    const pct = Math.min(100, (view.percentage.completed / view.percentage.estimated) * 100);
+    parts.push(`${pct.toFixed(0)}% done`);
+  }
   if (view.documents?.estimated) {
     const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
     parts.push(
