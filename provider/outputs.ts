@@ -87,13 +87,22 @@ export function describeProgress(
     const pct = Math.min(100, (view.percentage.completed / view.percentage.estimated) * 100);
     parts.push(`${pct.toFixed(0)}% done`);
   }
-  if (view.documents?.estimated) {
-    const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
+  const docs = view.documents;
+  if (docs?.estimated && docs.completed > docs.estimated) {
+    // The server's estimates can be low (completed overtakes them): say so rather than print 122.7%.
     parts.push(
-      `${view.documents.completed.toLocaleString("en-US")}/${view.documents.estimated.toLocaleString("en-US")} documents (${pct}%)`,
+      `${docs.completed.toLocaleString("en-US")} documents (over the estimate of ${docs.estimated.toLocaleString("en-US")})`,
+    );
+  } else if (docs?.estimated) {
+    const pct = ((docs.completed / docs.estimated) * 100).toFixed(1);
+    parts.push(
+      `${docs.completed.toLocaleString("en-US")}/${docs.estimated.toLocaleString("en-US")} documents (${pct}%)`,
     );
   }
-  if (view.bytes?.estimated) parts.push(`${formatBytes(view.bytes.completed)}/${formatBytes(view.bytes.estimated)}`);
+  const bytes = view.bytes;
+  if (bytes?.estimated && bytes.completed > bytes.estimated) {
+    parts.push(`${formatBytes(bytes.completed)} (over the estimate of ${formatBytes(bytes.estimated)})`);
+  } else if (bytes?.estimated) parts.push(`${formatBytes(bytes.completed)}/${formatBytes(bytes.estimated)}`);
   return parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
 }
 
