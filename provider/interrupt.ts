@@ -41,6 +41,6 @@ function onInterrupt(): void {
     return;
   }
   const grace = new Promise((resolve) => setTimeout(resolve, GRACE_MS));
-  // The journal is written synchronously as each answer is handled, before these promises settle.
+  // Each of these promises settles only once its answer is in the journal.
   void Promise.race([Promise.all([...inFlight]), grace]).then(exit);
 }

@@ -95,7 +95,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   }
 
   async diff(id: string, olds: ResourceOutputs, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-    this.confirmRecorded(olds);
+    await this.confirmRecorded(olds);
     // Only this kind's inputs: olds are outputs, where e.g. an export's operationName is an output.
     const replaces: string[] = KIND_INPUTS[this.kind].filter((key) => !sameInput(key, olds[key], news[key]));
     // A waited-for operation that ended badly is started again on the next update.
@@ -141,7 +141,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 
   async read(id: string, props?: ResourceOutputs): Promise<pulumi.dynamic.ReadResult<ResourceOutputs>> {
     const { reporter } = this.context();
-    if (props) this.confirmRecorded(props);
+    if (props) await this.confirmRecorded(props);
     const refreshed = await refreshOutputs(this.context(), id, props);
     reporter.info(`${resourceLabel(props?.resourceUrn)}: ${refreshLine(props, refreshed)}`);
     return { id, props: refreshed, ...(props ? { inputs: inputsOf(this.kind, props) } : {}) };
@@ -160,7 +160,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const { client, reporter, journal } = this.context();
     const name = id;
     const label = resourceLabel(props.resourceUrn);
-    if (props.resourceUrn) journal?.remove(props.resourceUrn, name);
+    if (props.resourceUrn) await journal?.remove(props.resourceUrn, name);
     // Done is final: an operation the state saw end needs no request at all.
     if (props.done === true) {
       reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
@@ -284,8 +284,9 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   }
 
   /** A later step saw the operation in the stack's state: the journal entry of its start has done its job. */
-  private confirmRecorded(outs: ResourceOutputs): void {
-    if (outs.resourceUrn && outs.operationName) this.context().journal?.remove(outs.resourceUrn, outs.operationName);
+  private async confirmRecorded(outs: ResourceOutputs): Promise<void> {
+    if (outs.resourceUrn && outs.operationName)
+      await this.context().journal?.remove(outs.resourceUrn, outs.operationName);
   }
 
   /**

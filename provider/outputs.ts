@@ -77,6 +77,9 @@ export function withoutRetiredOutputs<T extends object>(outs: T): T {
   return copy as T;
 }
 
+/** toLocaleString builds a formatter on every call, which a refresh or destroy of many resources feels. */
+const COUNT = new Intl.NumberFormat("en-US");
+
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
 export function describeProgress(
   view: Pick<OperationView, "state" | "documents" | "bytes"> & Pick<Partial<OperationView>, "percentage">,
@@ -90,14 +93,10 @@ export function describeProgress(
   const docs = view.documents;
   if (docs?.estimated && docs.completed > docs.estimated) {
     // The server's estimates can be low (completed overtakes them): say so rather than print 122.7%.
-    parts.push(
-      `${docs.completed.toLocaleString("en-US")} documents (over the estimate of ${docs.estimated.toLocaleString("en-US")})`,
-    );
+    parts.push(`${COUNT.format(docs.completed)} documents (over the estimate of ${COUNT.format(docs.estimated)})`);
   } else if (docs?.estimated) {
     const pct = ((docs.completed / docs.estimated) * 100).toFixed(1);
-    parts.push(
-      `${docs.completed.toLocaleString("en-US")}/${docs.estimated.toLocaleString("en-US")} documents (${pct}%)`,
-    );
+    parts.push(`${COUNT.format(docs.completed)}/${COUNT.format(docs.estimated)} documents (${pct}%)`);
   }
   const bytes = view.bytes;
   if (bytes?.estimated && bytes.completed > bytes.estimated) {

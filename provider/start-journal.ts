@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -23,6 +24,9 @@ export interface StartRecord {
  * reads it first, and the entry is dropped once a later step sees the operation in the stack's state.
  */
 export class StartJournal {
+  /** Names each write's temporary file: two writes of one entry may overlap. */
+  private writes = 0;
+
   constructor(readonly dir: string) {}
 
   /** `$FIRESTORE_OPS_STATE_DIR`, else `$XDG_STATE_HOME/pulumi-firestore-operations`, else ~/.local/state/... */
@@ -48,31 +52,34 @@ export class StartJournal {
     }
   }
 
-  /** Durable before it returns: the POST that follows may be the last thing this process does. */
-  write(record: StartRecord): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  /**
+   * Durable once it resolves: the POST that follows may be the last thing this process does. Asynchronous, so
+   * that the other resources of an update go on while the disk syncs (one provider process serves them all).
+   */
+  async write(record: StartRecord): Promise<void> {
+    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const file = this.file(record.resource);
-    const temp = `${file}.${process.pid}.tmp`;
-    const fd = fs.openSync(temp, "w", 0o600);
+    const temp = `${file}.${process.pid}.${++this.writes}.tmp`;
+    const handle = await fsp.open(temp, "w", 0o600);
     try {
-      fs.writeSync(fd, JSON.stringify(record));
-      fs.fsyncSync(fd);
+      await handle.writeFile(JSON.stringify(record));
+      await handle.sync();
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
-    fs.renameSync(temp, file);
-    const dir = fs.openSync(this.dir, "r");
+    await fsp.rename(temp, file);
+    const dir = await fsp.open(this.dir, "r");
     try {
-      fs.fsyncSync(dir);
+      await dir.sync();
     } finally {
-      fs.closeSync(dir);
+      await dir.close();
     }
   }
 
   /** Drops the resource's entry; with `operationName`, only an entry for that operation. */
-  remove(resource: string, operationName?: string): void {
+  async remove(resource: string, operationName?: string): Promise<void> {
     if (operationName !== undefined && this.read(resource)?.operationName !== operationName) return;
-    fs.rmSync(this.file(resource), { force: true });
+    await fsp.rm(this.file(resource), { force: true });
   }
 
   private file(resource: string): string {

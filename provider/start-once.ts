@@ -52,7 +52,7 @@ export async function startOnce(
   if (earlier && earlier.request === fingerprint) {
     const resumed = await earlierOperation(client, earlier, database, request, deadline);
     if (resumed) {
-      record(journal, reporter, { ...earlier, operationName: resumed.name });
+      await record(journal, reporter, { ...earlier, operationName: resumed.name });
       reporter.info(
         `${label}: resuming ${resumed.name}, which an interrupted run started (${describeProgress(resumed)}); no new operation is started.`,
       );
@@ -64,34 +64,34 @@ export async function startOnce(
   const sentAtMs = Date.now();
   const entry: StartRecord | undefined =
     resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
-  record(journal, reporter, entry);
+  await record(journal, reporter, entry);
   let view: OperationView;
   try {
     view = await finishOnInterrupt(
       client
         .start(request.method, database, request.body, { signal: startDeadline(deadline).signal })
-        .then((started) => {
-          if (entry) record(journal, reporter, { ...entry, operationName: started.name });
+        .then(async (started) => {
+          if (entry) await record(journal, reporter, { ...entry, operationName: started.name });
           return started;
         }),
     );
   } catch (error) {
     if (!isApiRequestError(error) || !error.ambiguous) {
-      if (resource !== undefined) journal?.remove(resource);
+      if (resource !== undefined) await journal?.remove(resource);
       throw error;
     }
     reporter.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
     const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
     const found = await findStartedOperation(client, database, request, window, error.message, undefined, options);
     if (!found) {
-      if (resource !== undefined) journal?.remove(resource);
+      if (resource !== undefined) await journal?.remove(resource);
       throw new AmbiguousStartError(
         `${error.message}. No ${request.method} operation matching this request was found afterwards, so none was started; run the update again.`,
         [],
       );
     }
     reporter.info(`${label}: found the operation the failed request started: ${found.name}`);
-    if (entry) record(journal, reporter, { ...entry, operationName: found.name });
+    if (entry) await record(journal, reporter, { ...entry, operationName: found.name });
     view = found;
   }
   return view;
@@ -153,10 +153,14 @@ async function warnAboutLookalikes(
 }
 
 /** A journal that cannot be written (a read-only home) costs the kill protection, never the update. */
-function record(journal: StartJournal | undefined, reporter: Reporter, entry: StartRecord | undefined): void {
+async function record(
+  journal: StartJournal | undefined,
+  reporter: Reporter,
+  entry: StartRecord | undefined,
+): Promise<void> {
   if (!journal || !entry) return;
   try {
-    journal.write(entry);
+    await journal.write(entry);
   } catch (error) {
     reporter.warn(
       `cannot write the start journal in ${journal.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a run killed during this start could not tell which operation it started. Set FIRESTORE_OPS_STATE_DIR to a writable folder.`,

@@ -109,7 +109,7 @@ describe("start journal", () => {
         // Let this process's copy finish, then put the journal back as the killed run left it.
         const { id } = await inFlight;
         assert.equal(id, post?.operation);
-        h.journal.write(whenKilled);
+        await h.journal.write(whenKilled);
         await h.emu.control("PATCH", "behaviour", { faults: { rate: 0 } });
 
         const rerun = await h.up("export", NEWS);
@@ -128,7 +128,7 @@ describe("start journal", () => {
       const entry = h.journal.read(URN) as StartRecord;
       // A POST of an hour ago that died in flight; the running export started minutes ago is not its.
       const { operationName: _, ...nameless } = entry;
-      h.journal.write({ ...nameless, sentAtMs: entry.sentAtMs - 3_600_000 });
+      await h.journal.write({ ...nameless, sentAtMs: entry.sentAtMs - 3_600_000 });
 
       const rerun = await h.up("export", NEWS);
       assert.notEqual(rerun.id, earlier.id);
@@ -160,18 +160,18 @@ describe("start journal", () => {
 
       await p.diff(id, outs, { ...outs });
       assert.equal(h.journal.read(URN), undefined, "diff saw it in the state");
-      h.journal.write(entry);
+      await h.journal.write(entry);
       await p.read(id, outs);
       assert.equal(h.journal.read(URN), undefined, "read saw it in the state");
 
       // A later start's entry (another operation) survives steps that see the old one.
       const other = `${DB}/operations/ASlaterstart`;
-      h.journal.write({ ...entry, operationName: other });
+      await h.journal.write({ ...entry, operationName: other });
       await p.diff(id, outs, { ...outs });
       await p.read(id, outs);
       assert.equal(h.journal.read(URN)?.operationName, other);
 
-      h.journal.write(entry);
+      await h.journal.write(entry);
       await p.delete(id, outs);
       assert.equal(h.journal.read(URN), undefined, "delete removed it");
     });
