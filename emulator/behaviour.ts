@@ -32,6 +32,10 @@ export type Endpoint =
   | "importDocuments"
   | "bulkDeleteDocuments"
   | "createIndex"
+  | "databases.create"
+  | "databases.restore"
+  | "databases.clone"
+  | "databases.delete"
   | "operations.get"
   | "operations.list"
   | "operations.cancel"
@@ -44,6 +48,10 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "importDocuments",
   "bulkDeleteDocuments",
   "createIndex",
+  "databases.create",
+  "databases.restore",
+  "databases.clone",
+  "databases.delete",
   "operations.get",
   "operations.list",
   "operations.cancel",
@@ -51,6 +59,16 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "databases.get",
   "token",
 ];
+
+export type DatabaseOperationKind = "createDatabase" | "restoreDatabase" | "cloneDatabase" | "deleteDatabase";
+export const DATABASE_OPERATION_KINDS: readonly DatabaseOperationKind[] = [
+  "createDatabase",
+  "restoreDatabase",
+  "cloneDatabase",
+  "deleteDatabase",
+];
+export type DatabaseCancelBehaviour = "refuse" | "ignore" | "cancel";
+const DATABASE_CANCEL_BEHAVIOURS: readonly DatabaseCancelBehaviour[] = ["refuse", "ignore", "cancel"];
 
 export interface FaultSettings {
   /** Probability in [0, 1] that a request to a listed endpoint gets a fault. */
@@ -71,6 +89,18 @@ export interface Behaviour {
   cancelLoseRate: number;
   /** Cancel answers 501 UNIMPLEMENTED (the seed API allows it). */
   cancelUnimplemented: boolean;
+  /**
+   * How long CANCELLING lasts: exactly cancelLatencyMs ("fixed"), or drawn from the seed per cancel, a log-normal
+   * around cancelLatencyMs clamped to [0.25x, 8x] ("seeded"). The real durations are unverified.
+   */
+  cancelLatencyDistribution: "fixed" | "seeded";
+  /**
+   * What operations.cancel does to each database operation. "refuse": 400 FAILED_PRECONDITION; "ignore": 200 and
+   * the operation runs on; "cancel": as any operation (CANCELLING, then CANCELLED). Restore defaults to "refuse"
+   * (documented: "Once a restore operation begins, you cannot cancel the operation"; the answer itself is
+   * unverified); the others are unverified and default to the generic LRO contract.
+   */
+  databaseCancel: Record<DatabaseOperationKind, DatabaseCancelBehaviour>;
   /** Cancelled operations stay in CANCELLING until released through the control API. */
   cancelStuck: boolean;
   /** Cancel on a finished operation: a 200 no-op (default) or 400 FAILED_PRECONDITION. Unverified. */
@@ -99,6 +129,13 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   operationDurationMs: 60_000,
   cancelLatencyMs: 2_000,
   cancelLoseRate: 0,
+  cancelLatencyDistribution: "fixed",
+  databaseCancel: {
+    createDatabase: "cancel",
+    restoreDatabase: "refuse",
+    cloneDatabase: "cancel",
+    deleteDatabase: "cancel",
+  },
   cancelUnimplemented: false,
   cancelStuck: false,
   cancelDoneBehaviour: "ok",
@@ -118,9 +155,10 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   buckets: {},
 };
 
-export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults" | "buckets">> & {
+export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults" | "buckets" | "databaseCancel">> & {
   buckets?: Record<string, Partial<BucketProblemSpec> & Pick<BucketProblemSpec, "problem">>;
   limits?: Partial<Behaviour["limits"]>;
+  databaseCancel?: Partial<Behaviour["databaseCancel"]>;
   faults?: Partial<FaultSettings>;
 };
 
@@ -155,6 +193,15 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
       case "profile":
         next[key] = oneOf(key, value, ["tidy", "messy"] as const);
         break;
+      case "cancelLatencyDistribution":
+        next[key] = oneOf(key, value, ["fixed", "seeded"] as const);
+        break;
+      case "databaseCancel":
+        for (const [kind, v] of Object.entries(record(key, value))) {
+          const k = oneOf("databaseCancel key", kind, DATABASE_OPERATION_KINDS);
+          next.databaseCancel[k] = oneOf(`databaseCancel.${k}`, v, DATABASE_CANCEL_BEHAVIOURS);
+        }
+        break;
       case "limits":
         next.limits = mergeLimits(next.limits, value);
         break;
@@ -171,6 +218,17 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
   }
   return next;
 }
+
+/**
+ * What `--profile messy` turns on besides the profile itself: limits, seeded CANCELLING durations and cancels that
+ * sometimes lose the race (the operation ends SUCCESSFUL after the cancel was accepted).
+ */
+export const MESSY_PROFILE_PATCH: BehaviourPatch = {
+  profile: "messy",
+  limits: { enabled: true },
+  cancelLatencyDistribution: "seeded",
+  cancelLoseRate: 0.15,
+};
 
 function mergeLimits(base: Behaviour["limits"], value: unknown): Behaviour["limits"] {
   const out = { ...base };

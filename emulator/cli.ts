@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import type { BehaviourPatch, Endpoint, FaultKind } from "./behaviour";
+import { type BehaviourPatch, type Endpoint, type FaultKind, MESSY_PROFILE_PATCH } from "./behaviour";
 import { parseBucketProblemFlag } from "./bucket-problems";
 import { writeEmulatorCredentials } from "./credentials";
 import { parseCollectionsSpec } from "./dataset";
@@ -30,7 +30,13 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --retention-ms N         garbage-collect finished operations after N ms [30 days]
   --failure-rate P         probability an operation ends FAILED          [0]
   --limits                 enforce 50 concurrent / 20 per minute export+import limits
-  --profile tidy|messy     messy: INITIALIZING/FINALIZING, late and low estimates, and --limits   [tidy]
+  --profile tidy|messy     messy: INITIALIZING/FINALIZING, late and low estimates, seeded CANCELLING
+                           durations, cancels that sometimes lose the race (15%), and --limits   [tidy]
+  --cancel-latency-distribution fixed|seeded  CANCELLING lasts exactly --cancel-latency-ms, or a seeded draw
+                           around it (messy: seeded)                     [fixed]
+  --database-cancel LIST   what cancel does to database operations, e.g. restoreDatabase=ignore,
+                           cloneDatabase=refuse (refuse | ignore | cancel)
+                           [createDatabase=cancel,restoreDatabase=refuse,cloneDatabase=cancel,deleteDatabase=cancel]
   --fault-rate P           probability of a transient fault per request  [0]
   --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
@@ -64,6 +70,8 @@ async function main(): Promise<void> {
       "failure-rate": { type: "string" },
       limits: { type: "boolean" },
       profile: { type: "string" },
+      "cancel-latency-distribution": { type: "string" },
+      "database-cancel": { type: "string" },
       "fault-rate": { type: "string" },
       "fault-kinds": { type: "string" },
       "fault-endpoints": { type: "string" },
@@ -95,11 +103,14 @@ async function main(): Promise<void> {
     listHidesSuccessful: values["list-all"] ? false : undefined,
     retentionMs: number("retention-ms", values["retention-ms"]),
     failureRate: number("failure-rate", values["failure-rate"]),
-    // The messy profile is everything that makes the emulator harder to pass at once, limits included.
-    limits: values.limits || values.profile === "messy" ? { enabled: true } : undefined,
+    limits: values.limits ? { enabled: true } : undefined,
     profile: values.profile,
     buckets: values["bucket-problem"]
       ? Object.fromEntries(values["bucket-problem"].map(parseBucketProblemFlag))
+      : undefined,
+    cancelLatencyDistribution: values["cancel-latency-distribution"],
+    databaseCancel: values["database-cancel"]
+      ? Object.fromEntries(values["database-cancel"].split(",").map((pair) => pair.split("=", 2)))
       : undefined,
     faults: {
       rate: number("fault-rate", values["fault-rate"]),
@@ -109,7 +120,10 @@ async function main(): Promise<void> {
   };
   const faults = Object.fromEntries(Object.entries(behaviour.faults as object).filter(([, v]) => v !== undefined));
   behaviour.faults = Object.keys(faults).length ? faults : undefined;
-  const patch = Object.fromEntries(Object.entries(behaviour).filter(([, v]) => v !== undefined)) as BehaviourPatch;
+  const given = Object.fromEntries(Object.entries(behaviour).filter(([, v]) => v !== undefined)) as BehaviourPatch;
+  // The messy profile is everything that makes the emulator harder to pass at once, limits included; a flag given
+  // as well still wins.
+  const patch: BehaviourPatch = values.profile === "messy" ? { ...MESSY_PROFILE_PATCH, ...given } : given;
 
   const running = await startEmulator({
     port: number("port", values.port) ?? 8085,

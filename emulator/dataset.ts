@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { SeededRandom } from "./seeded-random";
+import { timestamp } from "./wire-format";
 
 /** One collection group of the synthetic dataset: documents live in the default namespace. */
 export interface CollectionStats {
@@ -13,6 +15,12 @@ export interface DatabaseRecord {
   collections: Record<string, CollectionStats>;
   /** With PITR, snapshotTime may go back 7 days; without, 1 hour. */
   pointInTimeRecovery: boolean;
+  /** Databases made by databases.create/restore/clone: when, and the Database fields the request set. */
+  createdMs?: number;
+  locationId?: string;
+  type?: string;
+  /** Gone: deleted by databases.delete, or never made (its create, restore or clone failed or was cancelled). */
+  deleted?: true;
 }
 
 export const DEFAULT_COLLECTIONS: Record<string, number> = { users: 1_200, orders: 5_000, events: 20_000 };
@@ -55,13 +63,24 @@ export function isDatabaseName(name: string): boolean {
 
 /** The database as projects.databases.get answers (google.firestore.admin.v1.Database, the fields we model). */
 export function renderDatabase(db: DatabaseRecord): Record<string, unknown> {
-  return {
-    name: db.name,
-    locationId: "nam5",
-    type: "FIRESTORE_NATIVE",
+  const out: Record<string, unknown> = { name: db.name };
+  if (db.createdMs !== undefined) out.createTime = timestamp(db.createdMs);
+  Object.assign(out, {
+    locationId: db.locationId ?? "nam5",
+    type: db.type ?? "FIRESTORE_NATIVE",
     concurrencyMode: "PESSIMISTIC",
     pointInTimeRecoveryEnablement: db.pointInTimeRecovery
       ? "POINT_IN_TIME_RECOVERY_ENABLED"
       : "POINT_IN_TIME_RECOVERY_DISABLED",
-  };
+  });
+  out.etag = databaseEtag(db);
+  return out;
+}
+
+/** A stable etag per database (the name and creation time): what databases.delete?etag= is checked against. */
+export function databaseEtag(db: DatabaseRecord): string {
+  return createHash("sha256")
+    .update(`${db.name}@${db.createdMs ?? 0}`)
+    .digest("base64url")
+    .slice(0, 16);
 }

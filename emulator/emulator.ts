@@ -11,7 +11,12 @@ import {
   type Endpoint,
   type FaultKind,
 } from "./behaviour";
-import { DEFAULT_COLLECTIONS, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
+import {
+  parseCloneDatabaseRequest,
+  parseCreateDatabaseRequest,
+  parseRestoreDatabaseRequest,
+} from "./database-requests";
+import { DEFAULT_COLLECTIONS, databaseEtag, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
 import { applyFieldMask, parseFieldMask } from "./field-mask";
@@ -406,6 +411,33 @@ export class Emulator {
       }
       case "databases.get": {
         return { status: 200, body: renderDatabase(this.store.database(route.database)) };
+      }
+      case "databases.create": {
+        const databaseId = url.searchParams.get("databaseId") ?? url.searchParams.get("database_id");
+        const op = this.store.startCreateDatabase(
+          route.project,
+          parseCreateDatabaseRequest(databaseId, parseJsonBody(bodyText)),
+        );
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "databases.restore": {
+        const op = this.store.startRestoreDatabase(
+          route.project,
+          parseRestoreDatabaseRequest(route.project, parseJsonBody(bodyText)),
+          this.options.seed ?? 1,
+        );
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "databases.clone": {
+        const op = this.store.startCloneDatabase(route.project, parseCloneDatabaseRequest(parseJsonBody(bodyText)));
+        return { status: 200, body: render(op), operation: operationName(op) };
+      }
+      case "databases.delete": {
+        // "The request body must be empty."
+        parseEmptyBody(parseJsonBody(bodyText));
+        const db = this.store.database(route.database);
+        const op = this.store.startDeleteDatabase(route.database, url.searchParams.get("etag"), databaseEtag(db));
+        return { status: 200, body: render(op), operation: operationName(op) };
       }
       case "operations.get": {
         const { op } = this.store.get(route.name);

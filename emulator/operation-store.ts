@@ -2,13 +2,21 @@ import { randomBytes } from "node:crypto";
 import { ApiError, invalidArgument } from "./api-error";
 import type { Behaviour } from "./behaviour";
 import { bucketApiError, bucketFailure, bucketRpcStatus } from "./bucket-problems";
-import type { CollectionStats, DatabaseRecord } from "./dataset";
+import {
+  type CloneDatabaseRequest,
+  type CreateDatabaseRequest,
+  cloneSnapshotTime,
+  type RestoreDatabaseRequest,
+} from "./database-requests";
+import { type CollectionStats, type DatabaseRecord, renderDatabase, seedDatabase } from "./dataset";
 import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
 import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
 import { InvalidObjectNameError, type ObjectStore } from "./object-store";
 import {
   distribute,
   evaluate,
+  isDatabaseOperation,
+  metadataTypeUrl,
   type OperationKind,
   type OperationPhase,
   type OperationRecord,
@@ -85,6 +93,20 @@ export class OperationStore {
     op.final = final;
     this.noteFinished(op);
     this.options.onChange({ operation: op });
+    this.databaseOutcome(op, final.state);
+  }
+
+  /**
+   * What a database operation's end does to its database: a deleted one is gone; one whose create, restore or clone
+   * did not succeed never becomes usable, so it is gone too (a failed or cancelled creation leaves no database).
+   */
+  private databaseOutcome(op: OperationRecord, state: TerminalState): void {
+    if (!isDatabaseOperation(op.kind)) return;
+    const gone = op.kind === "deleteDatabase" ? state === "SUCCESSFUL" : state !== "SUCCESSFUL";
+    const db = this.databases.get(op.database);
+    if (!gone || !db || db.deleted) return;
+    db.deleted = true;
+    this.options.onChange({ database: db });
   }
 
   private noteFinished(op: OperationRecord): void {
@@ -99,7 +121,7 @@ export class OperationStore {
 
   database(name: string): DatabaseRecord {
     const db = this.databases.get(name);
-    if (!db) {
+    if (!db || db.deleted) {
       const project = name.split("/")[1];
       throw new ApiError("NOT_FOUND", `The database ${name} does not exist for project ${project}.`, {
         reason: "DATABASE_NOT_FOUND",
@@ -229,6 +251,90 @@ export class OperationStore {
     });
   }
 
+  /** databases.create: the database exists (not yet usable) from the start; its operation lives under it. */
+  startCreateDatabase(project: string, request: CreateDatabaseRequest): OperationRecord {
+    const db = this.newDatabase(project, request.databaseId, {}, request.pointInTimeRecovery);
+    if (request.locationId) db.locationId = request.locationId;
+    if (request.type) db.type = request.type;
+    return this.insertDatabaseOperation("createDatabase", db, {});
+  }
+
+  /**
+   * databases:restore. The emulator keeps no backups: any well-formed backup of the project restores a database
+   * with the default synthetic collections. Its operation lives under the new database (documented for restore).
+   */
+  startRestoreDatabase(project: string, request: RestoreDatabaseRequest, seed: number): OperationRecord {
+    const name = `projects/${project}/databases/${request.databaseId}`;
+    const seeded = seedDatabase(name, { users: 1_200, orders: 5_000, events: 20_000 }, seed, false).collections;
+    const db = this.newDatabase(project, request.databaseId, seeded, false);
+    return this.insertDatabaseOperation("restoreDatabase", db, { backup: request.backup });
+  }
+
+  /** databases:clone: the source must exist; the clone gets its documents as they are now. */
+  startCloneDatabase(project: string, request: CloneDatabaseRequest): OperationRecord {
+    const source = this.database(request.pitrSnapshot.database);
+    const snapshotTime = cloneSnapshotTime(
+      request.pitrSnapshot.snapshotTimeText,
+      this.options.now(),
+      source.pointInTimeRecovery,
+    );
+    const db = this.newDatabase(project, request.databaseId, this.documentCounts(source.name), false);
+    db.type = source.type ?? "FIRESTORE_NATIVE";
+    if (source.locationId) db.locationId = source.locationId;
+    return this.insertDatabaseOperation("cloneDatabase", db, {
+      pitrSnapshot: { database: source.name, snapshotTime },
+    });
+  }
+
+  /** databases.delete: the database is gone once the operation succeeds. */
+  startDeleteDatabase(name: string, etag: string | null, currentEtag: string): OperationRecord {
+    const db = this.database(name);
+    if (etag && etag !== currentEtag) {
+      // firestore_admin.proto DeleteDatabaseRequest.etag: "deletion will be blocked and a FAILED_PRECONDITION".
+      throw new ApiError("FAILED_PRECONDITION", `The etag ${etag} does not match the current etag of ${name}.`, {
+        reason: "ETAG_MISMATCH",
+      });
+    }
+    for (const op of this.running) {
+      if (op.kind === "deleteDatabase" && op.database === name && !this.settle(op).done) {
+        throw new ApiError("FAILED_PRECONDITION", `The database ${name} is already being deleted.`, {
+          reason: "DATABASE_BEING_DELETED",
+        });
+      }
+    }
+    return this.insertDatabaseOperation("deleteDatabase", db, {});
+  }
+
+  private newDatabase(
+    project: string,
+    databaseId: string,
+    collections: Record<string, CollectionStats>,
+    pointInTimeRecovery: boolean,
+  ): DatabaseRecord {
+    const name = `projects/${project}/databases/${databaseId}`;
+    const existing = this.databases.get(name);
+    if (existing && !existing.deleted) {
+      throw new ApiError("ALREADY_EXISTS", `Database ${name} already exists.`, { reason: "ALREADY_EXISTS" });
+    }
+    const db: DatabaseRecord = { name, collections, pointInTimeRecovery, createdMs: this.options.now() };
+    this.addDatabase(db);
+    return db;
+  }
+
+  private insertDatabaseOperation(
+    kind: OperationKind,
+    db: DatabaseRecord,
+    request: Partial<OperationRecord["request"]>,
+  ): OperationRecord {
+    return this.insert({
+      database: db.name,
+      kind,
+      request: { collectionIds: [], namespaceIds: [], ...request, databaseResponse: renderDatabase(db) },
+      totals: {},
+      outcome: this.plannedOutcome(),
+    });
+  }
+
   /** The operation as it is now; deleted and unknown operations are 404, as after garbage collection. */
   get(name: string): { op: OperationRecord; phase: OperationPhase } {
     const op = this.operations.get(name);
@@ -282,12 +388,30 @@ export class OperationStore {
       }
       return;
     }
+    if (isDatabaseOperation(op.kind)) {
+      const mode = behaviour.databaseCancel[op.kind as keyof Behaviour["databaseCancel"]];
+      if (mode === "refuse") {
+        throw new ApiError(
+          "FAILED_PRECONDITION",
+          op.kind === "restoreDatabase"
+            ? `Operation ${name} cannot be cancelled: once a restore operation begins, it cannot be cancelled.`
+            : `Operation ${name} cannot be cancelled.`,
+          { reason: "OPERATION_NOT_CANCELLABLE" },
+        );
+      }
+      if (mode === "ignore") return; // Accepted, as cancel is best effort, and the operation runs on.
+    }
     if (op.cancel) return; // Already cancelling: cancel is idempotent.
     const now = this.options.now();
+    const losesRace = this.options.random.chance(behaviour.cancelLoseRate);
+    const latencyMs =
+      behaviour.cancelLatencyDistribution === "seeded"
+        ? seededLatency(behaviour.cancelLatencyMs, this.options.random)
+        : behaviour.cancelLatencyMs;
     op.cancel = {
       requestedMs: now,
-      completesMs: behaviour.cancelStuck ? null : now + behaviour.cancelLatencyMs,
-      losesRace: this.options.random.chance(behaviour.cancelLoseRate),
+      completesMs: behaviour.cancelStuck ? null : now + latencyMs,
+      losesRace,
     };
     this.options.onChange({ operation: op });
   }
@@ -568,13 +692,18 @@ export class OperationStore {
 }
 
 export function metadataTypeName(kind: OperationKind): string {
-  const names: Record<OperationKind, string> = {
-    export: "ExportDocumentsMetadata",
-    import: "ImportDocumentsMetadata",
-    bulkDelete: "BulkDeleteDocumentsMetadata",
-    index: "IndexOperationMetadata",
-  };
-  return `type.googleapis.com/google.firestore.admin.v1.${names[kind]}`;
+  return metadataTypeUrl(kind);
+}
+
+/**
+ * A CANCELLING duration drawn from the seed: log-normal around `medianMs` (sigma 0.7), clamped to [0.25x, 8x],
+ * so most cancels land near the median and a few take much longer.
+ */
+export function seededLatency(medianMs: number, random: SeededRandom): number {
+  const u1 = 1 - random.fraction(); // (0, 1]
+  const u2 = random.fraction();
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return Math.round(Math.min(8, Math.max(0.25, Math.exp(0.7 * z))) * medianMs);
 }
 
 /** A prefix that the request validation accepted. */

@@ -2,8 +2,23 @@ import type { CollectionStats } from "./dataset";
 import type { IndexRequest } from "./requests";
 import { type OperationState, progress, timestamp } from "./wire-format";
 
-/** What an operation is about; adopted operations of other kinds are modelled by `index`. */
-export type OperationKind = "export" | "import" | "bulkDelete" | "index";
+/** What an operation is about. */
+export type OperationKind =
+  | "export"
+  | "import"
+  | "bulkDelete"
+  | "index"
+  | "createDatabase"
+  | "restoreDatabase"
+  | "cloneDatabase"
+  | "deleteDatabase";
+
+/** Operations on a whole database: their metadata carries no document progress (restore and clone: a percentage). */
+export function isDatabaseOperation(kind: OperationKind): boolean {
+  return (
+    kind === "createDatabase" || kind === "restoreDatabase" || kind === "cloneDatabase" || kind === "deleteDatabase"
+  );
+}
 
 export type TerminalState = "SUCCESSFUL" | "FAILED" | "CANCELLED";
 
@@ -34,6 +49,12 @@ export interface OperationRecord {
     index?: string;
     /** Index operations: the definition, echoed by the finished Index (absent in records of older versions). */
     indexSpec?: IndexRequest;
+    /** Restore: the backup restored from. */
+    backup?: string;
+    /** Clone: the source database and the minute cloned. */
+    pitrSnapshot?: { database: string; snapshotTime: string };
+    /** Database operations: the google.firestore.admin.v1.Database the operation answers with when it succeeds. */
+    databaseResponse?: Record<string, unknown>;
   };
   /** Work to do, per collection group. */
   totals: Record<string, CollectionStats>;
@@ -146,7 +167,15 @@ const METADATA_TYPE: Record<OperationKind, string> = {
   import: `${ADMIN}.ImportDocumentsMetadata`,
   bulkDelete: `${ADMIN}.BulkDeleteDocumentsMetadata`,
   index: `${ADMIN}.IndexOperationMetadata`,
+  createDatabase: `${ADMIN}.CreateDatabaseMetadata`,
+  restoreDatabase: `${ADMIN}.RestoreDatabaseMetadata`,
+  cloneDatabase: `${ADMIN}.CloneDatabaseMetadata`,
+  deleteDatabase: `${ADMIN}.DeleteDatabaseMetadata`,
 };
+
+export function metadataTypeUrl(kind: OperationKind): string {
+  return METADATA_TYPE[kind];
+}
 
 export interface RenderOptions {
   /** `$alt=json;enum-encoding=int`: Google's Node REST transport asks for enums as numbers. */
@@ -173,6 +202,10 @@ export function renderOperation(
 ): Record<string, unknown> {
   const totals = workTotals(op);
   const state = options.enumsAsNumbers ? stateNumbers.indexOf(phase.state) : phase.state;
+  // CreateDatabaseMetadata and DeleteDatabaseMetadata are empty messages (firestore_admin.proto): only the type.
+  if (op.kind === "createDatabase" || op.kind === "deleteDatabase") {
+    return finished({ name: operationName(op), metadata: { "@type": METADATA_TYPE[op.kind] } }, op, phase);
+  }
   const metadata: Record<string, unknown> = { "@type": METADATA_TYPE[op.kind], startTime: timestamp(op.createdMs) };
   if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
   // Messy: no estimate until some work is done, then one too low (real transcripts show completed > estimated).
@@ -183,7 +216,16 @@ export function renderOperation(
   const progressBytes = progress(estimate(totals.bytes), totals.bytes * phase.fraction);
   const r = op.request;
 
-  if (op.kind === "index") {
+  if (op.kind === "restoreDatabase" || op.kind === "cloneDatabase") {
+    // operation.proto: RestoreDatabaseMetadata / CloneDatabaseMetadata, in field order.
+    metadata.operationState = state;
+    metadata.database = op.database;
+    if (op.kind === "restoreDatabase") metadata.backup = r.backup;
+    else metadata.pitrSnapshot = r.pitrSnapshot;
+    // "How far along the restore is as an estimated percentage of remaining time": a Progress out of 100.
+    const percentage = progress(!m || phase.done || phase.fraction >= m.estimateAfter ? 100 : 0, 100 * phase.fraction);
+    if (Object.keys(percentage).length) metadata.progressPercentage = percentage;
+  } else if (op.kind === "index") {
     metadata.index = r.index;
     metadata.state = state;
     metadata.progressDocuments = progressDocuments;
@@ -199,7 +241,10 @@ export function renderOperation(
     if (op.kind !== "import" && r.snapshotTime) metadata.snapshotTime = r.snapshotTime;
   }
 
-  const json: Record<string, unknown> = { name: operationName(op), metadata };
+  return finished({ name: operationName(op), metadata }, op, phase);
+}
+
+function finished(json: Record<string, unknown>, op: OperationRecord, phase: OperationPhase): Record<string, unknown> {
   if (!phase.done) return json;
   json.done = true;
   if (phase.error) {
@@ -220,6 +265,8 @@ function successResponse(op: OperationRecord): Record<string, unknown> {
       return { "@type": `${ADMIN}.BulkDeleteDocumentsResponse` };
     case "index":
       return indexResponse(op.request.index, op.request.indexSpec);
+    default:
+      return { "@type": `${ADMIN}.Database`, ...op.request.databaseResponse };
   }
 }
 

@@ -29,6 +29,10 @@ const SYSTEM_PARAMETERS = new Set([
  * in either JSON name. The other methods bind everything to the path or to `body: "*"` / `body: "index"`.
  */
 const QUERY_FIELDS: Partial<Record<AdminRoute["endpoint"], readonly string[]>> = {
+  // CreateDatabaseRequest: parent in the path, database the body, database_id left for the query.
+  "databases.create": ["databaseId", "database_id"],
+  // DeleteDatabaseRequest: name in the path, etag left for the query.
+  "databases.delete": ["etag"],
   "operations.list": [
     "filter",
     "pageSize",

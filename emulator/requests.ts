@@ -43,7 +43,7 @@ export interface IndexRequest {
 }
 
 /** proto3 JSON parsers accept both the lowerCamelCase and the original proto field names. */
-function normalizeFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+export function normalizeFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body)) {
     throw new ApiError("INVALID_ARGUMENT", "Invalid JSON payload received. Expected an object.");
@@ -141,7 +141,7 @@ export function parseExportRequest(body: unknown, now: number, pointInTimeRecove
 }
 
 /** "must be in the past, rounded to the minute and not older than earliestVersionTime". */
-function parseSnapshotTime(value: unknown, now: number, pointInTimeRecovery: boolean): string {
+export function parseSnapshotTime(value: unknown, now: number, pointInTimeRecovery: boolean): string {
   const parsed = typeof value === "string" ? parseTimestamp(value) : undefined;
   if (!parsed) {
     throw invalidArgument(

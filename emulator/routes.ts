@@ -4,7 +4,8 @@ import type { Endpoint } from "./behaviour";
 export type AdminRoute =
   | { endpoint: "exportDocuments" | "importDocuments" | "bulkDeleteDocuments"; database: string }
   | { endpoint: "operations.list"; database: string }
-  | { endpoint: "databases.get"; database: string }
+  | { endpoint: "databases.get" | "databases.delete"; database: string }
+  | { endpoint: "databases.create" | "databases.restore" | "databases.clone"; project: string }
   | { endpoint: "operations.get" | "operations.delete" | "operations.cancel"; name: string; database: string }
   | { endpoint: "createIndex"; database: string; collectionGroup: string };
 
@@ -27,6 +28,16 @@ function decodeSegment(segment: string): string | undefined {
 /** Matches method and path; `(default)` may arrive raw or percent-encoded, as may the `:` of a verb. */
 export function matchAdminRoute(method: string, pathname: string): AdminRoute | undefined {
   const raw = pathname.split("/");
+  // The project-level methods: POST projects/{p}/databases (create), databases:restore and databases:clone.
+  if (raw.length === 5 && raw[0] === "" && raw[1] === "v1" && raw[2] === "projects" && method === "POST") {
+    const project = decodeSegment(raw[3] as string);
+    const collection = decodeSegment(raw[4] as string);
+    if (project === undefined) return undefined;
+    if (collection === "databases") return { endpoint: "databases.create", project };
+    if (collection === "databases:restore") return { endpoint: "databases.restore", project };
+    if (collection === "databases:clone") return { endpoint: "databases.clone", project };
+    return undefined;
+  }
   if (raw[0] !== "" || raw[1] !== "v1" || raw[2] !== "projects" || raw[4] !== "databases") return undefined;
   const segments = raw.slice(3).map(decodeSegment);
   if (segments.some((s) => s === undefined)) return undefined;
@@ -38,7 +49,10 @@ export function matchAdminRoute(method: string, pathname: string): AdminRoute | 
   const database = `projects/${project}/databases/${databaseId}`;
 
   if (rest.length === 0) {
-    if (verb === undefined) return method === "GET" ? { endpoint: "databases.get", database } : undefined;
+    if (verb === undefined) {
+      if (method === "GET") return { endpoint: "databases.get", database };
+      return method === "DELETE" ? { endpoint: "databases.delete", database } : undefined;
+    }
     const endpoint = DATABASE_VERBS[verb];
     if (method === "POST" && endpoint) return { endpoint, database } as AdminRoute;
     return undefined;

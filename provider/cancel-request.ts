@@ -8,6 +8,8 @@ export type CancelRequest =
   | { result: "ended-before"; view: OperationView }
   /** The server cannot cancel this operation; `view` is its state, if it could be read. */
   | { result: "unimplemented"; view?: OperationView }
+  /** The server refused to cancel a running operation (FAILED_PRECONDITION): it runs on, not cancelled. */
+  | { result: "refused"; view: OperationView; message: string }
   /** The cancel was accepted; `view` was read right after it, and may already be done. */
   | { result: "sent"; view: OperationView };
 
@@ -48,9 +50,9 @@ export async function requestCancel(
       };
     }
     if (error.status !== "FAILED_PRECONDITION") throw error;
-    // Refused because it is over already (or for a reason we cannot act on, if it is still running).
+    // Refused because it is over already, or because it cannot be cancelled (a database restore): it runs on.
     const view = await client.get(name, options);
-    if (!view.done) throw error;
+    if (!view.done) return { result: "refused", view, message: error.message };
     return { result: "ended-before", view };
   }
   const view = await client.get(name, options);

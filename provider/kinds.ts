@@ -89,6 +89,20 @@ export const METADATA_TYPE: Record<StartMethod, string> = {
   bulkDeleteDocuments: "BulkDeleteDocumentsMetadata",
 };
 
+/**
+ * Operation types that cannot be cancelled, with the source that says so: destroy sends them no cancel, says so,
+ * and waits until they are over. A restore: "Once a restore operation begins, you cannot cancel the operation"
+ * (https://cloud.google.com/firestore/docs/backups).
+ */
+const NOT_CANCELLABLE: Record<string, string> = {
+  RestoreDatabaseMetadata: "a database restore cannot be cancelled once it has begun",
+};
+
+/** Why an operation of this metadata type cannot be cancelled; undefined when it can (or may) be. */
+export function notCancellable(metadataType: string): string | undefined {
+  return NOT_CANCELLABLE[metadataType];
+}
+
 /** Cancel is not rollback: what a cancelled operation of each type leaves behind. */
 export function cancelEffects(metadataType: string, resolvedOutputUriPrefix?: string): string {
   switch (metadataType) {
@@ -98,6 +112,13 @@ export function cancelEffects(metadataType: string, resolvedOutputUriPrefix?: st
       return "Cancelling does not roll back: documents already imported stay written (existing documents with the same names were overwritten).";
     case "BulkDeleteDocumentsMetadata":
       return "Cancelling does not roll back: documents already deleted stay deleted (recover them with point-in-time recovery from the operation's snapshotTime).";
+    case "RestoreDatabaseMetadata":
+      return "A database restore cannot be cancelled: it runs until it ends, and the restored database then exists (delete it to undo the restore).";
+    case "CloneDatabaseMetadata":
+    case "CreateDatabaseMetadata":
+      return "Cancelling does not roll back: if the operation ends despite the cancel, the new database exists (delete it to undo).";
+    case "DeleteDatabaseMetadata":
+      return "Cancelling does not roll back: if the delete ends despite the cancel, the database is gone (restore it from a backup or, within its retention, clone it).";
     default:
       return "Cancelling does not roll back: whatever the operation already did stays done.";
   }

@@ -12,6 +12,7 @@ import {
   DEFAULT_TIMEOUTS,
   KIND_INPUTS,
   LIST_INPUTS,
+  notCancellable,
   type ProviderInputs,
   type ResourceKind,
   SETTING_INPUTS,
@@ -182,6 +183,54 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     // timeouts.delete bounds the cancel, the read after it and the wait.
     const timeoutMs = parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete");
     const deadline = Deadline.after(timeoutMs, "timeouts.delete");
+    const timeoutText = props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete;
+    const rerun = '"pulumi destroy" (or the same "pulumi up")';
+    const status = progressStatus(reporter);
+    /** One we were asked to cancel is waited for: the resource leaves the stack only once its operation is over. */
+    const waitOver = (purpose: string, note: string, initial?: OperationView) =>
+      waitUntilDone(
+        client,
+        name,
+        {
+          deadline,
+          purpose,
+          onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (${note}); ${CTRL_C_HINT}`),
+        },
+        initial,
+      );
+
+    // Known not to be cancellable (a database restore): no cancel is sent, and nothing claims one was.
+    const notCancellableReason = notCancellable(props.operationType ?? "");
+    if (notCancellableReason) {
+      let view: OperationView;
+      try {
+        view = await client.get(name, { signal: deadline.signal });
+      } catch (error) {
+        if (await provesGone(client, name, error)) {
+          reporter.info(`${label}: ${name} no longer exists; nothing to wait for.`);
+          return;
+        }
+        if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
+        throw error;
+      }
+      if (view.done) {
+        reporter.info(`${label}: ${short(name)} already ended ${view.state}; nothing to cancel.`);
+        return;
+      }
+      reporter.info(
+        `${label}: ${short(name)} is not cancelled: ${notCancellableReason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(rerun)}`,
+      );
+      const ended = await waitOver(
+        `the ${props.operationType === "RestoreDatabaseMetadata" ? "restore" : "operation"}, which cannot be cancelled, to end (the resource stays in the stack; run the same command again to keep waiting, or set retainOnDelete: true to leave it running)`,
+        "not cancellable, waiting",
+        view,
+      );
+      reporter.info(
+        `${label}: ${short(name)} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (${notCancellableReason}). ${liveOutputs(ended).cancelEffects}`,
+      );
+      return;
+    }
+
     let request: CancelRequest;
     try {
       request = await requestCancel(client, name, { signal: deadline.signal });
@@ -202,22 +251,34 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
       reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
       return;
     }
+    if (request.result === "refused") {
+      // The server said no (FAILED_PRECONDITION) while it runs: it is not being cancelled, and we say so.
+      reporter.warn(
+        `${label}: the server refused to cancel ${short(name)} (${request.message}): it is not cancelled and runs on. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true.`,
+      );
+      const ended = await waitOver(
+        "the operation the server refused to cancel to end (the resource stays in the stack; run the same command again to keep waiting)",
+        "cancel refused, waiting",
+        request.view,
+      );
+      const message = `${label}: ${name} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (the server refused the cancel).`;
+      if (props.onCancelLost === "fail") {
+        throw new CancelLostError(
+          `${message} onCancelLost is "fail": the resource stays in the stack; run the command again to remove it.`,
+        );
+      }
+      reporter.warn(message);
+      return;
+    }
     if (!request.view.done) {
       reporter.info(
-        `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete}). ${ctrlCDuringWait('"pulumi destroy" (or the same "pulumi up")')}`,
+        `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(rerun)}`,
       );
     }
-    const status = progressStatus(reporter);
     // Starts from the view read right after the cancel: that read was the first poll.
-    const ended = await waitUntilDone(
-      client,
-      name,
-      {
-        deadline,
-        purpose:
-          "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-        onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (cancelling); ${CTRL_C_HINT}`),
-      },
+    const ended = await waitOver(
+      "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
+      "cancelling",
       request.view,
     );
     const outcome = cancellationOutcome(ended);

@@ -30,6 +30,8 @@ export interface OperationView {
   state: string;
   documents?: Progress;
   bytes?: Progress;
+  /** Restore and clone: `progressPercentage`, a Progress out of 100 (they report no documents or bytes). */
+  percentage?: Progress;
   startTime?: string;
   endTime?: string;
   outputUriPrefix?: string;
@@ -104,8 +106,10 @@ export function parseOperation(json: unknown, expectedName?: string): OperationV
   };
   const documents = progress(metadata.progressDocuments, "progressDocuments");
   const bytes = progress(metadata.progressBytes, "progressBytes");
+  const percentage = progress(metadata.progressPercentage, "progressPercentage");
   if (documents) view.documents = documents;
   if (bytes) view.bytes = bytes;
+  if (percentage) view.percentage = percentage;
   if (typeof metadata.startTime === "string") view.startTime = cap(metadata.startTime);
   if (typeof metadata.endTime === "string") view.endTime = cap(metadata.endTime);
   const responsePrefix = isRecord(op.response) ? op.response.outputUriPrefix : undefined;

@@ -21,7 +21,10 @@ export interface LiveOutputs {
   documentsEstimated: number;
   bytesCompleted: number;
   bytesEstimated: number;
-  /** Percent of estimated documents done (0-100), when the server gave an estimate. */
+  /**
+   * Percent done (0-100): of the estimated documents, or a restore's or clone's own progressPercentage; absent
+   * when the server gave no estimate.
+   */
   progressPercent?: number;
   startTime?: string;
   endTime?: string;
@@ -45,8 +48,9 @@ export function liveOutputs(view: OperationView): LiveOutputs {
     bytesEstimated: view.bytes?.estimated ?? 0,
     cancelEffects: cancelEffects(view.metadataType, view.outputUriPrefix),
   };
-  if (view.documents?.estimated) {
-    out.progressPercent = Math.min(100, Math.floor((view.documents.completed / view.documents.estimated) * 1000) / 10);
+  const basis = view.documents?.estimated ? view.documents : view.percentage;
+  if (basis?.estimated) {
+    out.progressPercent = Math.min(100, Math.floor((basis.completed / basis.estimated) * 1000) / 10);
   }
   if (view.startTime) out.startTime = view.startTime;
   if (view.endTime) out.endTime = view.endTime;
@@ -77,15 +81,27 @@ export function withoutRetiredOutputs<T extends object>(outs: T): T {
 const COUNT = new Intl.NumberFormat("en-US");
 
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
-export function describeProgress(view: Pick<OperationView, "state" | "documents" | "bytes">): string {
+export function describeProgress(
+  view: Pick<OperationView, "state" | "documents" | "bytes"> & Pick<Partial<OperationView>, "percentage">,
+): string {
   const parts: string[] = [];
-  if (view.documents?.estimated) {
-    const pct = ((view.documents.completed / view.documents.estimated) * 100).toFixed(1);
-    parts.push(
-      `${COUNT.format(view.documents.completed)}/${COUNT.format(view.documents.estimated)} documents (${pct}%)`,
-    );
+  // Restore and clone report only a percentage (of the estimated time, per operation.proto).
+  if (view.percentage?.estimated && !view.documents?.estimated) {
+    const pct = Math.min(100, (view.percentage.completed / view.percentage.estimated) * 100);
+    parts.push(`${pct.toFixed(0)}% done`);
   }
-  if (view.bytes?.estimated) parts.push(`${formatBytes(view.bytes.completed)}/${formatBytes(view.bytes.estimated)}`);
+  const docs = view.documents;
+  if (docs?.estimated && docs.completed > docs.estimated) {
+    // The server's estimates can be low (completed overtakes them): say so rather than print 122.7%.
+    parts.push(`${COUNT.format(docs.completed)} documents (over the estimate of ${COUNT.format(docs.estimated)})`);
+  } else if (docs?.estimated) {
+    const pct = ((docs.completed / docs.estimated) * 100).toFixed(1);
+    parts.push(`${COUNT.format(docs.completed)}/${COUNT.format(docs.estimated)} documents (${pct}%)`);
+  }
+  const bytes = view.bytes;
+  if (bytes?.estimated && bytes.completed > bytes.estimated) {
+    parts.push(`${formatBytes(bytes.completed)} (over the estimate of ${formatBytes(bytes.estimated)})`);
+  } else if (bytes?.estimated) parts.push(`${formatBytes(bytes.completed)}/${formatBytes(bytes.estimated)}`);
   return parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
 }
 

@@ -2,7 +2,7 @@ import { delayFor, RETRY_BACKOFF, sleep } from "../../provider/backoff";
 import { Deadline } from "../../provider/deadline";
 import { formatDuration, parseDuration } from "../../provider/durations";
 import { CancelUnimplementedError, InvalidInputError, isApiRequestError } from "../../provider/errors";
-import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
+import { DEFAULT_TIMEOUTS, notCancellable } from "../../provider/kinds";
 import type { OperationView } from "../../provider/operation-view";
 import { type Cancellation, cancellationOutcome } from "../../provider/outputs";
 import { isQuotaRefusal } from "../../provider/quota-gate";
@@ -11,7 +11,7 @@ import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
 import { formatError, shortId } from "../format";
-import { endedText } from "../operation-text";
+import { endedText, progressText } from "../operation-text";
 import type { ProgressStream } from "../progress-printer";
 import { reportError } from "../report-error";
 import { writeResources } from "../resource-output";
@@ -24,6 +24,8 @@ interface Sent {
   view: OperationView;
   json: unknown;
   cancelSent: boolean;
+  /** Not cancelled, and why: the type cannot be cancelled (nothing was sent), or the server refused the cancel. */
+  notCancelled?: string;
 }
 
 /**
@@ -82,8 +84,14 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
     view,
     json,
     cancelSent,
+    notCancelled,
   }: Sent): Promise<{ code: ExitCode; text: string; json: unknown }> {
     const id = shortId(name);
+    if (notCancelled) {
+      const progress = progressText(view);
+      const text = `${id} is not cancelled: ${notCancelled}. It runs on (${view.state}${progress ? ` ${progress}` : ""}); "firestore-ops watch" follows it to the end.`;
+      return { code: EXIT.UNWANTED_OUTCOME, text, json };
+    }
     // The API's resource as it stands now, for --format json|yaml (one GET more, only then).
     const current = async () =>
       format === "table" ? undefined : (await bounded(name, session.api.get(name, { signal: deadline.signal }))).json;
@@ -113,6 +121,8 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
 async function sendCancel(session: Session, name: string, signal: AbortSignal, stderr: ProgressStream): Promise<Sent> {
   let { view, json } = await session.api.get(name, { signal });
   if (view.done) return { name, view, json, cancelSent: false };
+  const reason = notCancellable(view.metadataType);
+  if (reason) return { name, view, json, cancelSent: false, notCancelled: `${reason}, so no cancel was sent` };
   try {
     await cancelWithinQuota(session, name, signal, stderr);
   } catch (error) {
@@ -124,7 +134,9 @@ async function sendCancel(session: Session, name: string, signal: AbortSignal, s
     // Finished between our look and the cancel: report it as already over.
     if (!(isApiRequestError(error) && error.status === "FAILED_PRECONDITION")) throw error;
     ({ view, json } = await session.api.get(name, { signal }));
-    if (!view.done) throw error;
+    if (!view.done) {
+      return { name, view, json, cancelSent: false, notCancelled: `the server refused the cancel (${error.message})` };
+    }
     return { name, view, json, cancelSent: false };
   }
   return { name, view, json, cancelSent: true };

@@ -45,7 +45,8 @@ describe("firestore-ops cancel", () => {
       assert.equal(text.code, 3);
       assert.match(text.stdout, /completed despite the cancel \(SUCCESSFUL\)/);
 
-      await setBehaviour(emu, { cancelLoseRate: 0, failureRate: 1 });
+      // Fails at half its duration: long enough for the CLI to start on a loaded machine.
+      await setBehaviour(emu, { cancelLoseRate: 0, failureRate: 1, operationDurationMs: 5_000 });
       const failing = await startExport(emu, "gs://bkt/z");
       const failed = await runCli(["cancel", failing, "--wait", ...target(emu)]);
       assert.equal(failed.code, 3);

@@ -24,7 +24,8 @@ describe("firestore-ops watch", () => {
   });
 
   test("an operation that ends FAILED: exit 3 with its error; --json keeps stdout for the result", async () => {
-    await withEmulator({ auth: "oauth", behaviour: { operationDurationMs: 1_000, failureRate: 1 } }, async (emu) => {
+    // Fails at half its duration: long enough for the CLI to start and poll once on a loaded machine.
+    await withEmulator({ auth: "oauth", behaviour: { operationDurationMs: 4_000, failureRate: 1 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/x");
       const result = await runCli(["watch", name, "--json", ...target(emu)]);
       assert.equal(result.code, 3, result.stderr);

@@ -77,4 +77,56 @@ describe("conformance: @google-cloud/firestore v1.FirestoreAdminClient (REST)", 
       },
     );
   });
+  test("restoreDatabase, createDatabase, deleteDatabase: promise() resolves to the Database; restore's metadata decodes", async () => {
+    await withEmulator(
+      { auth: "oauth", pointInTimeRecovery: true, behaviour: { operationDurationMs: 600 } },
+      async (emu) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conf-gax-db-"));
+        const creds = await writeEmulatorCredentials(emu.url, dir);
+        const { port, hostname } = new URL(emu.url);
+        const client = new v1.FirestoreAdminClient({
+          fallback: true,
+          apiEndpoint: hostname,
+          port: Number(port),
+          protocol: "http",
+          auth: new GoogleAuth({
+            keyFile: creds.externalAccountFile,
+            scopes: ["https://www.googleapis.com/auth/datastore"],
+          }),
+        } as unknown as ConstructorParameters<typeof v1.FirestoreAdminClient>[0]);
+        try {
+          const parent = "projects/demo-project";
+          const [restore] = await client.restoreDatabase({
+            parent,
+            databaseId: "restored-db",
+            backup: `${parent}/locations/nam5/backups/b1`,
+          });
+          assert.match(restore.name ?? "", /^projects\/demo-project\/databases\/restored-db\/operations\//);
+          const metadata = restore.metadata as { database?: string; backup?: string };
+          assert.equal(metadata.database, `${parent}/databases/restored-db`);
+          assert.equal(metadata.backup, `${parent}/locations/nam5/backups/b1`);
+          const [restored] = await restore.promise();
+          assert.equal((restored as { name?: string }).name, `${parent}/databases/restored-db`);
+
+          // This @google-cloud/firestore has no cloneDatabase; the emulator tests cover its shape.
+          const [create] = await client.createDatabase({ parent, databaseId: "fresh-db", database: {} });
+          const [created] = await create.promise();
+          assert.equal((created as { name?: string }).name, `${parent}/databases/fresh-db`);
+          const [remove] = await client.deleteDatabase({ name: `${parent}/databases/fresh-db` });
+          await remove.promise();
+          assert.equal(
+            (
+              await emu.call("GET", `/v1/${parent}/databases/fresh-db`, undefined, {
+                authorization: "Bearer firestore-emulator-dev-token",
+              })
+            ).status,
+            404,
+          );
+        } finally {
+          await client.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
 });

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
+import { createE2eStack, type E2eStack, MESSY, operationResources } from "../support/e2e-stack";
 
 const DB = "projects/demo-project/databases/(default)";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Running states: the messy profile starts in INITIALIZING and ends its work in FINALIZING. */
+const RUNNING = MESSY ? ["INITIALIZING", "PROCESSING", "FINALIZING"] : ["PROCESSING"];
+/** How a cancelled operation may end: in the messy profile a cancel can lose the race (and destroy says so). */
+const CANCEL_ENDS = MESSY ? ["CANCELLED", "SUCCESSFUL"] : ["CANCELLED"];
+const CANCEL_REPORT = MESSY ? /CANCELLED after|completed despite the cancel/ : /CANCELLED after/;
 
 describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy", () => {
   let e: E2eStack;
@@ -30,7 +35,7 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     const [resource] = operationResources(await e.exportState());
     assert.equal(resource.type, "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport");
     assert.match(resource.id, new RegExp(`^${DB.replace(/[()]/g, "\\$&")}/operations/AS`));
-    assert.equal(resource.outputs.state, "PROCESSING");
+    assert.ok(RUNNING.includes(resource.outputs.state), resource.outputs.state);
     assert.equal(resource.outputs.operationName, resource.id);
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
     const again = await e.pulumi(["up", "--yes", "--non-interactive"]);
@@ -44,22 +49,28 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     await sleep(1_500);
     const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
     const [resource] = operationResources(await e.exportState());
-    assert.ok(resource.outputs.documentsCompleted > before, `${resource.outputs.documentsCompleted} > ${before}`);
+    // Messy: no work is done while INITIALIZING, which may outlast the wait.
+    if (MESSY) assert.ok(resource.outputs.documentsCompleted >= before);
+    else assert.ok(resource.outputs.documentsCompleted > before, `${resource.outputs.documentsCompleted} > ${before}`);
     const id = resource.id.slice(resource.id.lastIndexOf("/") + 1);
     // The provider's messages, as the summary lists them (the progress display shows the same line as it runs).
     const diagnostics = refresh.stdout.slice(
       refresh.stdout.indexOf("Diagnostics:"),
       refresh.stdout.indexOf("Outputs:"),
     );
-    const lines = diagnostics.split("\n").filter((line) => line.includes(`backup: ${id}: PROCESSING`));
+    const lines = diagnostics.split("\n").filter((line) => line.includes(`backup: ${id}: ${resource.outputs.state}`));
     assert.equal(lines.length, 1, `one refresh line for the operation:\n${refresh.stdout}`);
-    assert.match(
-      lines[0] ?? "",
-      new RegExp(
-        `PROCESSING ${resource.outputs.documentsCompleted.toLocaleString("en-US")}/1,200 documents .*\\(was PROCESSING`,
-      ),
-      "state, progress, and what changed since the last refresh",
-    );
+    if (MESSY) {
+      // Estimates may be missing (no "/N documents"), yet the line says the state and what changed.
+      assert.match(lines[0] ?? "", /\((was [A-Z]+|unchanged)/);
+    } else
+      assert.match(
+        lines[0] ?? "",
+        new RegExp(
+          `PROCESSING ${resource.outputs.documentsCompleted.toLocaleString("en-US")}/1,200 documents .*\\(was PROCESSING`,
+        ),
+        "state, progress, and what changed since the last refresh",
+      );
     const preview = await e.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
     assert.match(preview.stdout, /3 unchanged/);
   });
@@ -79,7 +90,8 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     assert.ok(cancel && post && cancel.seq < post.seq, "cancel of the old before the new POST");
     const oldOp = await e.admin("GET", `/v1/${old}`);
     const newOp = await e.admin("GET", `/v1/${resource.id}`);
-    assert.equal(oldOp.metadata.operationState, "CANCELLED");
+    assert.ok(CANCEL_ENDS.includes(oldOp.metadata.operationState), oldOp.metadata.operationState);
+    if (oldOp.metadata.operationState !== "CANCELLED") assert.match(up.stdout, /completed despite the cancel/);
     assert.ok(
       Date.parse(oldOp.metadata.endTime) <= Date.parse(newOp.metadata.startTime),
       "the old one was over before the new one started",
@@ -92,8 +104,14 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     await sleep(2_000);
     await e.pulumi(["refresh", "--yes", "--non-interactive"]);
     const [refreshed] = operationResources(await e.exportState());
-    assert.equal(refreshed.outputs.state, "CANCELLED");
-    assert.equal(refreshed.outputs.errorCode, 1);
+    if (MESSY) {
+      // A seeded CANCELLING can outlast the 2 s (up to 8x the latency), or lose the race and stay CANCELLING.
+      assert.ok(["CANCELLING", "CANCELLED"].includes(refreshed.outputs.state), refreshed.outputs.state);
+      if (refreshed.outputs.state === "CANCELLED") assert.equal(refreshed.outputs.errorCode, 1);
+    } else {
+      assert.equal(refreshed.outputs.state, "CANCELLED");
+      assert.equal(refreshed.outputs.errorCode, 1);
+    }
   });
 
   test("destroy of an operation already over sends no cancel; of a running one cancels and waits", async () => {
@@ -106,25 +124,33 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     const second = resources.find((r) => r.urn.endsWith("::second"));
     const cancelsBefore = (await e.requests()).filter((r) => r.endpoint === "operations.cancel").length;
     const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
-    assert.match(destroy.stdout, /CANCELLED after/);
-    assert.match(destroy.stdout, /already ended CANCELLED; nothing to cancel/);
-    assert.match(destroy.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/second/);
+    assert.match(destroy.stdout, CANCEL_REPORT);
+    // Messy: the one cancelled outside Pulumi may still be CANCELLING, and is then cancelled (again) and awaited.
+    if (!MESSY) assert.match(destroy.stdout, /already ended CANCELLED; nothing to cancel/);
+    const secondEnd = (await e.admin("GET", `/v1/${second.id}`)).metadata.operationState;
+    if (secondEnd === "CANCELLED") {
+      assert.match(destroy.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/second/);
+    } else {
+      assert.match(destroy.stdout, /completed despite the cancel/);
+    }
     const cancels = (await e.requests()).filter((r) => r.endpoint === "operations.cancel");
-    assert.deepEqual(
-      cancels.slice(cancelsBefore).map((r) => r.operation),
-      [second.id],
-      "one cancel, for the running one",
-    );
-    assert.equal(
-      (await e.admin("GET", `/v1/${second.id}`)).metadata.operationState,
-      "CANCELLED",
-      "over when destroy returned",
-    );
+    if (MESSY) assert.ok(cancels.slice(cancelsBefore).some((r) => r.operation === second.id));
+    else
+      assert.deepEqual(
+        cancels.slice(cancelsBefore).map((r) => r.operation),
+        [second.id],
+        "one cancel, for the running one",
+      );
+    assert.ok(CANCEL_ENDS.includes(secondEnd), `over when destroy returned: ${secondEnd}`);
     assert.equal(operationResources(await e.exportState()).length, 0);
     const objects = (await e.control("GET", "storage/bkt?prefix=second/")).objects;
-    assert.ok(
-      objects.length > 0 && !objects.some((o: { name: string }) => o.name.endsWith(".overall_export_metadata")),
-      "partial files, no metadata",
-    );
+    if (secondEnd === "CANCELLED") {
+      assert.ok(
+        !objects.some((o: { name: string }) => o.name.endsWith(".overall_export_metadata")),
+        "a cancelled export writes no metadata",
+      );
+      // Messy: a cancel during INITIALIZING lands before any file is written.
+      if (!MESSY) assert.ok(objects.length > 0, "partial files");
+    }
   });
 });

@@ -37,11 +37,21 @@ export interface E2eStack {
 const FIXTURE = path.join(repoRoot(), "test/e2e/fixtures/operations-stack");
 
 /**
+ * The emulator profile the end-to-end stacks run against: `FIRESTORE_OPS_E2E_PROFILE=messy` (scripts/test.sh runs a
+ * part of the suite so) starts each emulator with `--profile messy --seed FIRESTORE_OPS_E2E_SEED` (default 1);
+ * tests whose assertions depend on the timeline ask `MESSY` which one they face.
+ */
+export const E2E_PROFILE: "tidy" | "messy" = process.env.FIRESTORE_OPS_E2E_PROFILE === "messy" ? "messy" : "tidy";
+export const MESSY = E2E_PROFILE === "messy";
+const PROFILE_ARGS = MESSY ? ["--profile", "messy", "--seed", process.env.FIRESTORE_OPS_E2E_SEED ?? "1"] : [];
+
+/**
  * A temporary stack of the fixture program against an emulator in its own process (OAuth on, credentials
  * from its token endpoint), through the installed Pulumi CLI. Fails loudly when the CLI is missing.
  */
 export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eStack> {
-  const emulator = await spawnEmulator(["--auth", "oauth", ...emulatorArgs]);
+  // The test's own flags come after the profile's: a flag given wins over the profile (emulator/cli.ts).
+  const emulator = await spawnEmulator(["--auth", "oauth", ...PROFILE_ARGS, ...emulatorArgs]);
   const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-creds-"));
   let stack: TempStack | undefined;
   try {
