@@ -1,5 +1,6 @@
 import { cancelEffects } from "./kinds";
 import type { OperationView } from "./operation-view";
+import { formatBytes, formatCount } from "./quantities";
 
 /** How a cancel ended ("none": nothing was sent): what destroy, replace and `firestore-ops cancel` report. */
 export type Cancellation = "none" | "requested" | "cancelled" | "completed-despite-cancel" | "failed-despite-cancel";
@@ -77,9 +78,6 @@ export function withoutRetiredOutputs<T extends object>(outs: T): T {
   return copy as T;
 }
 
-/** toLocaleString builds a formatter on every call, which a refresh or destroy of many resources feels. */
-const COUNT = new Intl.NumberFormat("en-US");
-
 /** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
 export function describeProgress(
   view: Pick<OperationView, "state" | "documents" | "bytes"> & Pick<Partial<OperationView>, "percentage">,
@@ -93,25 +91,14 @@ export function describeProgress(
   const docs = view.documents;
   if (docs?.estimated && docs.completed > docs.estimated) {
     // The server's estimates can be low (completed overtakes them): say so rather than print 122.7%.
-    parts.push(`${COUNT.format(docs.completed)} documents (over the estimate of ${COUNT.format(docs.estimated)})`);
+    parts.push(`${formatCount(docs.completed)} documents (over the estimate of ${formatCount(docs.estimated)})`);
   } else if (docs?.estimated) {
     const pct = ((docs.completed / docs.estimated) * 100).toFixed(1);
-    parts.push(`${COUNT.format(docs.completed)}/${COUNT.format(docs.estimated)} documents (${pct}%)`);
+    parts.push(`${formatCount(docs.completed)}/${formatCount(docs.estimated)} documents (${pct}%)`);
   }
   const bytes = view.bytes;
   if (bytes?.estimated && bytes.completed > bytes.estimated) {
     parts.push(`${formatBytes(bytes.completed)} (over the estimate of ${formatBytes(bytes.estimated)})`);
   } else if (bytes?.estimated) parts.push(`${formatBytes(bytes.completed)}/${formatBytes(bytes.estimated)}`);
   return parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from "./durations";
 import type { OperationView, Progress } from "./operation-view";
+import { formatBytes, formatCount } from "./quantities";
 
 /**
  * Throughput and an estimated end time from the last samples of an operation's progress, for the provider's
@@ -125,20 +126,9 @@ export function estimateText(estimate: Estimate): string {
   if (!estimate.meaningful) return estimate.reason;
   const rates: string[] = [];
   if (estimate.documentsPerSecond !== undefined) {
-    rates.push(`${Math.round(estimate.documentsPerSecond).toLocaleString("en-US")} documents/s`);
+    rates.push(`${formatCount(Math.round(estimate.documentsPerSecond))} documents/s`);
   }
-  if (estimate.bytesPerSecond !== undefined) rates.push(`${formatRate(estimate.bytesPerSecond)}/s`);
+  if (estimate.bytesPerSecond !== undefined) rates.push(`${formatBytes(estimate.bytesPerSecond)}/s`);
   const ends = new Date(estimate.endsAtMs).toISOString().slice(11, 19);
   return `${rates.join(", ")}, about ${formatDuration(estimate.remainingMs)} left (ends about ${ends}Z)`;
-}
-
-function formatRate(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
