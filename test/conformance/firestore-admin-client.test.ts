@@ -8,26 +8,35 @@ import { GoogleAuth } from "google-auth-library";
 import { writeEmulatorCredentials } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
 
+/** Google's client over its REST transport, pointed at the emulator, with credentials the emulator issued. */
+async function restClientFor(
+  url: string,
+  dirPrefix: string,
+): Promise<{ client: InstanceType<typeof v1.FirestoreAdminClient>; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
+  const creds = await writeEmulatorCredentials(url, dir);
+  const { port, hostname } = new URL(url);
+  const client = new v1.FirestoreAdminClient({
+    fallback: true,
+    apiEndpoint: hostname,
+    port: Number(port),
+    protocol: "http",
+    auth: new GoogleAuth({
+      keyFile: creds.externalAccountFile,
+      scopes: ["https://www.googleapis.com/auth/datastore"],
+    }),
+    // gax bundles its own google-auth-library copy; the object is the same API, the types are not.
+  } as unknown as ConstructorParameters<typeof v1.FirestoreAdminClient>[0]);
+  return { client, dir };
+}
+
 /** `@google-cloud/firestore`'s generated FirestoreAdminClient over its REST transport (gax fallback). */
 describe("conformance: @google-cloud/firestore v1.FirestoreAdminClient (REST)", () => {
   test("exportDocuments -> cancel() -> promise() rejects with code 1; checkExportDocumentsProgress", async () => {
     await withEmulator(
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 300 } },
       async (emu) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conf-gax-"));
-        const creds = await writeEmulatorCredentials(emu.url, dir);
-        const { port, hostname } = new URL(emu.url);
-        const client = new v1.FirestoreAdminClient({
-          fallback: true,
-          apiEndpoint: hostname,
-          port: Number(port),
-          protocol: "http",
-          auth: new GoogleAuth({
-            keyFile: creds.externalAccountFile,
-            scopes: ["https://www.googleapis.com/auth/datastore"],
-          }),
-          // gax bundles its own google-auth-library copy; the object is the same API, the types are not.
-        } as unknown as ConstructorParameters<typeof v1.FirestoreAdminClient>[0]);
+        const { client, dir } = await restClientFor(emu.url, "conf-gax-");
         try {
           const [operation] = await client.exportDocuments({
             name: DB,
@@ -81,19 +90,7 @@ describe("conformance: @google-cloud/firestore v1.FirestoreAdminClient (REST)", 
     await withEmulator(
       { auth: "oauth", pointInTimeRecovery: true, behaviour: { operationDurationMs: 600 } },
       async (emu) => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "conf-gax-db-"));
-        const creds = await writeEmulatorCredentials(emu.url, dir);
-        const { port, hostname } = new URL(emu.url);
-        const client = new v1.FirestoreAdminClient({
-          fallback: true,
-          apiEndpoint: hostname,
-          port: Number(port),
-          protocol: "http",
-          auth: new GoogleAuth({
-            keyFile: creds.externalAccountFile,
-            scopes: ["https://www.googleapis.com/auth/datastore"],
-          }),
-        } as unknown as ConstructorParameters<typeof v1.FirestoreAdminClient>[0]);
+        const { client, dir } = await restClientFor(emu.url, "conf-gax-db-");
         try {
           const parent = "projects/demo-project";
           const [restore] = await client.restoreDatabase({
