@@ -5,11 +5,11 @@
  */
 import { v1 } from "@google-cloud/firestore";
 import { GoogleAuth } from "google-auth-library";
+import type { PollSchedule } from "../client/backoff";
+import { waitUntilDone } from "../client/wait";
 import { DEV_TOKEN } from "../emulator/index";
-import type { PollSchedule } from "../provider/backoff";
 import { createContext, settingsFromPulumiConfig } from "../provider/lifecycle";
 import { providerFor } from "../provider/runtime";
-import { waitUntilDone } from "../provider/wait";
 import { DATABASE, type OperationJson } from "./emulator-admin";
 
 export interface StartedOperation {

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { POLL_SCHEDULE, type PollSchedule } from "../client/backoff";
 import { writeEmulatorCredentials } from "../emulator/index";
-import { POLL_SCHEDULE, type PollSchedule } from "../provider/backoff";
 import { spawnEmulator } from "../test/support/emulator-process";
 import type { Benchmark } from "./benchmark";
 import {

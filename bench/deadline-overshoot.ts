@@ -1,8 +1,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { settingsFrom } from "../client/settings";
+import { waitUntilDone } from "../client/wait";
 import { createContext, OperationsProvider } from "../provider/lifecycle";
-import { settingsFrom } from "../provider/settings";
-import { waitUntilDone } from "../provider/wait";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 import { formatMs, median } from "./stats";

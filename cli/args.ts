@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../provider/errors";
+import { InvalidInputError } from "../client/errors";
 
 export const COMMANDS = ["list", "describe", "cancel", "watch", "delete"] as const;
 export type Command = (typeof COMMANDS)[number];

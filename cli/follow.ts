@@ -1,7 +1,7 @@
-import type { FirestoreAdminClient } from "../provider/admin-client";
-import type { Deadline } from "../provider/deadline";
-import type { OperationView } from "../provider/operation-view";
-import { waitUntilDone } from "../provider/wait";
+import type { FirestoreAdminClient } from "../client/admin-client";
+import type { Deadline } from "../client/deadline";
+import type { OperationView } from "../client/operation-view";
+import { waitUntilDone } from "../client/wait";
 import { onInterrupt } from "./interrupt";
 import { ProgressPrinter, type ProgressStream } from "./progress-printer";
 

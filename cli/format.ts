@@ -1,8 +1,8 @@
-import { formatDuration } from "../provider/durations";
-import type { OperationView } from "../provider/operation-view";
+import { formatDuration } from "../client/durations";
+import type { OperationView } from "../client/operation-view";
 import { liveOutputs } from "../provider/outputs";
 
-export { shortOperationId as shortId } from "../provider/names";
+export { shortOperationId as shortId } from "../client/names";
 
 /** `ExportDocumentsMetadata` → `ExportDocuments`; the suffix is the same on every type. */
 export function shortType(view: OperationView): string {

@@ -1,6 +1,6 @@
-import { diagnoseOperation, diagnosisText } from "../provider/failure-diagnosis";
+import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
+import type { OperationView } from "../client/operation-view";
 import { cancelEffects, METADATA_TYPE } from "../provider/kinds";
-import type { OperationView } from "../provider/operation-view";
 import { describeProgress } from "../provider/outputs";
 import { elapsed, formatError, formatTime, shortId, shortType } from "./format";
 

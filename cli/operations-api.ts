@@ -1,8 +1,8 @@
-import type { CallOptions } from "../provider/admin-client";
-import { databaseUrl, operationUrl } from "../provider/admin-urls";
-import { MalformedResponseError } from "../provider/errors";
-import { type OperationView, parseOperation } from "../provider/operation-view";
-import type { Transport } from "../provider/transport";
+import type { CallOptions } from "../client/admin-client";
+import { databaseUrl, operationUrl } from "../client/admin-urls";
+import { MalformedResponseError } from "../client/errors";
+import { type OperationView, parseOperation } from "../client/operation-view";
+import type { Transport } from "../client/transport";
 
 /** An Operation as the API sent it (what `--format json|yaml` prints, as gcloud does) and as we read it. */
 export interface RawOperation {

@@ -1,6 +1,6 @@
-import type { OperationView } from "../provider/operation-view";
+import type { OperationView } from "../client/operation-view";
+import { estimateText, ProgressEstimator } from "../client/progress-estimate";
 import { describeProgress } from "../provider/outputs";
-import { estimateText, ProgressEstimator } from "../provider/progress-estimate";
 import { progressBar, shortId } from "./format";
 
 /** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */

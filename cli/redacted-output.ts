@@ -1,4 +1,4 @@
-import { Redactor } from "../provider/redaction";
+import { Redactor } from "../client/redaction";
 import type { GlobalFlags } from "./args";
 import type { ProgressStream } from "./progress-printer";
 

@@ -1,5 +1,5 @@
-import type { InvalidInputError } from "../provider/errors";
-import { isFirestoreOperationsError } from "../provider/errors";
+import type { InvalidInputError } from "../client/errors";
+import { isFirestoreOperationsError } from "../client/errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
 import { inCliTerms, type Vocabulary } from "./vocabulary";

@@ -1,8 +1,8 @@
-import { FirestoreAdminClient } from "../provider/admin-client";
-import { createAuthHeaders } from "../provider/auth-headers";
-import { checkProjectId } from "../provider/names";
-import { type ProviderSettings, settingsFrom } from "../provider/settings";
-import { Transport } from "../provider/transport";
+import { FirestoreAdminClient } from "../client/admin-client";
+import { createAuthHeaders } from "../client/auth-headers";
+import { checkProjectId } from "../client/names";
+import { type ProviderSettings, settingsFrom } from "../client/settings";
+import { Transport } from "../client/transport";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
 import { OperationsApi } from "./operations-api";

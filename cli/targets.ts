@@ -1,5 +1,5 @@
-import { InvalidInputError } from "../provider/errors";
-import { parseOperationName, resolveDatabase, resolveOperationName } from "../provider/names";
+import { InvalidInputError } from "../client/errors";
+import { parseOperationName, resolveDatabase, resolveOperationName } from "../client/names";
 import type { GlobalFlags } from "./args";
 
 /**

@@ -1,5 +1,5 @@
+import { DEFAULT_ENDPOINT } from "../client/settings";
 import { DEFAULT_TIMEOUTS } from "../provider/kinds";
-import { DEFAULT_ENDPOINT } from "../provider/settings";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
 
 export const USAGE = `Usage: firestore-ops COMMAND [NAME...] [flags]

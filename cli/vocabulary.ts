@@ -1,4 +1,4 @@
-import { InvalidInputError } from "../provider/errors";
+import { InvalidInputError } from "../client/errors";
 import type { GlobalFlags } from "./args";
 
 /**

@@ -1,9 +1,9 @@
-import type { CallOptions, FirestoreAdminClient, ListScan } from "./admin-client";
-import { sleep } from "./backoff";
-import { CLOCK_SKEW_ALLOWANCE_MS } from "./cancel-request";
-import { AmbiguousStartError } from "./errors";
+import type { CallOptions, FirestoreAdminClient, ListScan } from "../client/admin-client";
+import { sleep } from "../client/backoff";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "../client/cancel-request";
+import { AmbiguousStartError } from "../client/errors";
+import type { OperationView } from "../client/operation-view";
 import { METADATA_TYPE, type StartRequest } from "./kinds";
-import type { OperationView } from "./operation-view";
 
 /** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];

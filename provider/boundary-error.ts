@@ -1,5 +1,5 @@
-import type { Redactor } from "./redaction";
-import { scrubPatterns } from "./redaction";
+import type { Redactor } from "../client/redaction";
+import { scrubPatterns } from "../client/redaction";
 
 /** Fields the dynamic provider host reads from an initialization failure (the resource then stays in state). */
 const HOST_FIELDS = new Set(["id", "properties", "reasons"]);

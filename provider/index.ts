@@ -11,7 +11,7 @@ export {
   isFirestoreOperationsError,
   MalformedResponseError,
   OperationTimeoutError,
-} from "./errors";
+} from "../client/errors";
 export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
 export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";

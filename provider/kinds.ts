@@ -1,4 +1,4 @@
-import type { BulkDeleteBody, ExportBody, ImportBody, StartMethod } from "./admin-client";
+import type { BulkDeleteBody, ExportBody, ImportBody, StartMethod } from "../client/admin-client";
 
 /** The four resources share one provider; the kind says which operation a resource starts (or adopts). */
 export type ResourceKind = "export" | "import" | "bulkDelete" | "adopted";

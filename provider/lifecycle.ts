@@ -1,12 +1,25 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { FirestoreAdminClient } from "./admin-client";
-import { createAuthHeaders } from "./auth-headers";
-import { type CancelRequest, requestCancel } from "./cancel-request";
+import { FirestoreAdminClient } from "../client/admin-client";
+import { createAuthHeaders } from "../client/auth-headers";
+import { type CancelRequest, requestCancel } from "../client/cancel-request";
+import { Deadline } from "../client/deadline";
+import { parseDuration } from "../client/durations";
+import {
+  ApiRequestError,
+  CancelLostError,
+  CancelUnimplementedError,
+  fieldOf,
+  isApiRequestError,
+} from "../client/errors";
+import { withDiagnosis } from "../client/failure-diagnosis";
+import { shortOperationId as short } from "../client/names";
+import { provesGone, unprovenNotFound } from "../client/operation-gone";
+import type { OperationView } from "../client/operation-view";
+import { redactorFor } from "../client/redaction";
+import { type ProviderSettings, settingsFrom } from "../client/settings";
+import { Transport, type TransportOptions } from "../client/transport";
+import { waitUntilDone } from "../client/wait";
 import { type CheckFailure, checkInputs } from "./check";
-import { Deadline } from "./deadline";
-import { parseDuration } from "./durations";
-import { ApiRequestError, CancelLostError, CancelUnimplementedError, fieldOf, isApiRequestError } from "./errors";
-import { withDiagnosis } from "./failure-diagnosis";
 import { irreversibleWarning } from "./irreversible";
 import {
   DEFAULT_TIMEOUTS,
@@ -18,17 +31,10 @@ import {
   SETTING_INPUTS,
   startRequest,
 } from "./kinds";
-import { shortOperationId as short } from "./names";
-import { provesGone, unprovenNotFound } from "./operation-gone";
-import type { OperationView } from "./operation-view";
 import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
-import { redactorFor } from "./redaction";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
-import { type ProviderSettings, settingsFrom } from "./settings";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
-import { Transport, type TransportOptions } from "./transport";
-import { waitUntilDone } from "./wait";
 
 export type ResourceOutputs = ProviderInputs & LiveOutputs;
 

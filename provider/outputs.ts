@@ -1,6 +1,6 @@
+import type { OperationView } from "../client/operation-view";
+import { formatBytes, formatCount } from "../client/quantities";
 import { cancelEffects } from "./kinds";
-import type { OperationView } from "./operation-view";
-import { formatBytes, formatCount } from "./quantities";
 
 /** How a cancel ended ("none": nothing was sent): what destroy, replace and `firestore-ops cancel` report. */
 export type Cancellation = "none" | "requested" | "cancelled" | "completed-despite-cancel" | "failed-despite-cancel";

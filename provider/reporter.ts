@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { scrubPatterns } from "./redaction";
+import { scrubPatterns } from "../client/redaction";
 
 /** Messages a lifecycle step shows the user while it works. */
 export interface Reporter {

@@ -3,12 +3,12 @@
  * resources created by older versions, and state holds only the shim.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { redactorFor } from "../client/redaction";
+import type { ProviderSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
 import { createContext, type LifecycleContext, OperationsProvider, settingsFromPulumiConfig } from "./lifecycle";
-import { redactorFor } from "./redaction";
 import { engineReporter } from "./reporter";
-import type { ProviderSettings } from "./settings";
 import { WaitProvider } from "./wait-provider";
 
 let settings: ProviderSettings | undefined;

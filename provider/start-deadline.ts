@@ -1,4 +1,4 @@
-import type { Deadline } from "./deadline";
+import type { Deadline } from "../client/deadline";
 
 /** The most a start request leaves for the lookup after it: two list rounds and the pauses between them. */
 const LOOKUP_RESERVE_MS = 30_000;

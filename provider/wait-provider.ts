@@ -1,15 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { parseDuration } from "./durations";
-import { isApiRequestError } from "./errors";
-import { diagnoseOperation, diagnosisText } from "./failure-diagnosis";
+import { parseDuration } from "../client/durations";
+import { isApiRequestError } from "../client/errors";
+import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
+import { shortOperationId as short } from "../client/names";
+import type { OperationView } from "../client/operation-view";
+import { estimateText, ProgressEstimator } from "../client/progress-estimate";
+import { waitUntilDone } from "../client/wait";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
-import { shortOperationId as short } from "./names";
-import type { OperationView } from "./operation-view";
 import { describeProgress, liveOutputs } from "./outputs";
-import { estimateText, ProgressEstimator } from "./progress-estimate";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
-import { waitUntilDone } from "./wait";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */
 export interface WaitInputs {

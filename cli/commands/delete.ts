@@ -1,4 +1,4 @@
-import { isApiRequestError } from "../../provider/errors";
+import { isApiRequestError } from "../../client/errors";
 import type { CommandContext } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { shortId } from "../format";

@@ -1,6 +1,6 @@
-import { Deadline } from "../../provider/deadline";
-import { parseDuration } from "../../provider/durations";
-import { waitError } from "../../provider/wait";
+import { Deadline } from "../../client/deadline";
+import { parseDuration } from "../../client/durations";
+import { waitError } from "../../client/wait";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";

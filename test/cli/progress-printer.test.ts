@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { LOG_INTERVAL_MS, ProgressPrinter } from "../../cli/progress-printer";
-import type { OperationView } from "../../provider/operation-view";
+import type { OperationView } from "../../client/operation-view";
 
 /** A terminal cannot be spawned portably, so the printer is driven directly with a recording stream. */
 function recorder(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseOperation } from "../../provider/operation-view";
+import { parseOperation } from "../../client/operation-view";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 
 const DURATION = 100_000;

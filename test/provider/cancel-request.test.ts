@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { CLOCK_SKEW_ALLOWANCE_MS, requestCancel } from "../../provider/cancel-request";
-import { Transport } from "../../provider/transport";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { CLOCK_SKEW_ALLOWANCE_MS, requestCancel } from "../../client/cancel-request";
+import { Transport } from "../../client/transport";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS0123`;

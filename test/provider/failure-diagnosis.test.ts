@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { DOCS, diagnoseBucketFailure, SERVICE_AGENT_ROLE } from "../../client/failure-diagnosis";
 import { serviceAgent } from "../../emulator/bucket-problems";
-import { DOCS, diagnoseBucketFailure, SERVICE_AGENT_ROLE } from "../../provider/failure-diagnosis";
 import { InitializationFailure } from "../../provider/lifecycle";
 import { withProvider } from "../support/provider-harness";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { POLL_SCHEDULE, pollDelay } from "../../provider/backoff";
+import { POLL_SCHEDULE, pollDelay } from "../../client/backoff";
 
 const noJitter = () => 0.5;
 

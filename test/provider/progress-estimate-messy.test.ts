@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { parseOperation } from "../../client/operation-view";
+import { estimateText, ProgressEstimator } from "../../client/progress-estimate";
 import type { MessyTimeline } from "../../emulator/operation";
-import { parseOperation } from "../../provider/operation-view";
-import { estimateText, ProgressEstimator } from "../../provider/progress-estimate";
 import { DB, withEmulator } from "../support/emulator-client";
 
 const DURATION = 100_000;

@@ -1,7 +1,7 @@
 /** Throughput and an estimated end time from the last samples, and the reasons there is none. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { estimateText, ProgressEstimator } from "../../provider/progress-estimate";
+import { estimateText, ProgressEstimator } from "../../client/progress-estimate";
 import { withProvider } from "../support/provider-harness";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::eta";

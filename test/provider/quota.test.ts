@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
+import { forgetQuotaGates } from "../../client/quota-gate";
 import { DEV_TOKEN } from "../../emulator/index";
-import { forgetQuotaGates } from "../../provider/quota-gate";
 import { DB, waitFor } from "../support/emulator-client";
 import { type Harness, withProvider } from "../support/provider-harness";
 

@@ -10,11 +10,11 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { createAuthHeaders } from "../../provider/auth-headers";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { createAuthHeaders } from "../../client/auth-headers";
+import { settingsFrom } from "../../client/settings";
+import { Transport } from "../../client/transport";
 import { createContext, OperationsProvider } from "../../provider/lifecycle";
-import { settingsFrom } from "../../provider/settings";
-import { Transport } from "../../provider/transport";
 
 const DB = "projects/demo-project/databases/(default)";
 

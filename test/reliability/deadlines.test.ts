@@ -12,12 +12,12 @@ import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { Deadline } from "../../provider/deadline";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { Deadline } from "../../client/deadline";
+import { settingsFrom } from "../../client/settings";
+import { Transport } from "../../client/transport";
+import { waitUntilDone } from "../../client/wait";
 import { createContext, OperationsProvider } from "../../provider/lifecycle";
-import { settingsFrom } from "../../provider/settings";
-import { Transport } from "../../provider/transport";
-import { waitUntilDone } from "../../provider/wait";
 import { WaitProvider } from "../../provider/wait-provider";
 import { runCli } from "../cli/cli-harness";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { checkEndpoint, settingsFrom } from "../../provider/settings";
+import { checkEndpoint, settingsFrom } from "../../client/settings";
 import { repoRoot } from "../support/repo";
 
 const ENDPOINT_KEY = "gcp:firestoreCustomEndpoint";
@@ -248,9 +248,9 @@ describe("TLS verification is never turned off", () => {
     assert.deepEqual(scan("rejectUnauthorized: true"), []);
   });
 
-  test("no source file under provider/, emulator/ or cli/ disables TLS verification", (t) => {
+  test("no source file under client/, provider/, emulator/ or cli/ disables TLS verification", (t) => {
     const root = repoRoot();
-    const files = ["provider", "emulator", "cli"].flatMap((dir) => sourceFiles(path.join(root, dir)));
+    const files = ["client", "provider", "emulator", "cli"].flatMap((dir) => sourceFiles(path.join(root, dir)));
     assert.ok(
       files.some((f) => f.includes(`${path.sep}provider${path.sep}`)),
       "provider sources were found",
@@ -272,7 +272,7 @@ describe("TLS verification is never turned off", () => {
 
   test("the compiled package does not either (what npm publishes)", (t) => {
     const root = repoRoot();
-    const files = ["provider", "emulator", "cli"].flatMap((dir) => sourceFiles(path.join(root, "dist", dir)));
+    const files = ["client", "provider", "emulator", "cli"].flatMap((dir) => sourceFiles(path.join(root, "dist", dir)));
     const hits = files.flatMap((file) =>
       scan(fs.readFileSync(file, "utf8")).map((what) => `${path.relative(root, file)}: ${what}`),
     );

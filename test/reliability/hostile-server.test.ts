@@ -9,12 +9,12 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import fc from "fast-check";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { retryAfterMs } from "../../client/backoff";
+import { isFirestoreOperationsError } from "../../client/errors";
+import { type OperationView, parseOperation } from "../../client/operation-view";
+import { Transport } from "../../client/transport";
 import { OPERATION_STATES } from "../../emulator/wire-format";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { retryAfterMs } from "../../provider/backoff";
-import { isFirestoreOperationsError } from "../../provider/errors";
-import { type OperationView, parseOperation } from "../../provider/operation-view";
-import { Transport } from "../../provider/transport";
 import { hostileString, hostileValue } from "./arbitraries";
 
 const DB = "projects/demo-project/databases/(default)";

@@ -10,9 +10,9 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { parseDatabaseName, parseOperationName, resolveOperationName } from "../../provider/names";
-import { type Request, Transport } from "../../provider/transport";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { parseDatabaseName, parseOperationName, resolveOperationName } from "../../client/names";
+import { type Request, Transport } from "../../client/transport";
 import { databaseId, HOSTILE_FRAGMENTS, operationId, projectId } from "./arbitraries";
 
 const OPERATION_PATH = /^\/v1\/projects\/[^/]+\/databases\/[^/]+\/operations\/[^/]+(:cancel)?$/;

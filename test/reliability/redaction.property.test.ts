@@ -13,11 +13,11 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import * as util from "node:util";
 import fc from "fast-check";
-import { FirestoreAdminClient } from "../../provider/admin-client";
-import { createAuthHeaders } from "../../provider/auth-headers";
+import { FirestoreAdminClient } from "../../client/admin-client";
+import { createAuthHeaders } from "../../client/auth-headers";
+import { settingsFrom } from "../../client/settings";
+import { Transport } from "../../client/transport";
 import { providerFor } from "../../provider/runtime";
-import { settingsFrom } from "../../provider/settings";
-import { Transport } from "../../provider/transport";
 import { runCli } from "../cli/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
