@@ -1,6 +1,6 @@
 import { formatDuration } from "../client/durations";
 import type { OperationView } from "../client/operation-view";
-import { liveOutputs } from "../provider/outputs";
+import { percentDone } from "../client/progress-text";
 
 export { shortOperationId as shortId } from "../client/names";
 
@@ -22,11 +22,6 @@ export function elapsed(view: OperationView, now = Date.now()): string | undefin
   const end = view.endTime ? Date.parse(view.endTime) : now;
   if (Number.isNaN(start) || Number.isNaN(end) || end < start) return undefined;
   return formatDuration(end - start);
-}
-
-/** Percent of estimated documents done, as the resource outputs report it; undefined without an estimate. */
-export function percentDone(view: OperationView): number | undefined {
-  return liveOutputs(view).progressPercent;
 }
 
 const BAR_WIDTH = 20;

@@ -1,10 +1,8 @@
 import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
+import { cancelEffects, DOCUMENT_OPERATION_TYPES } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
-import { cancelEffects, METADATA_TYPE } from "../provider/kinds";
-import { describeProgress } from "../provider/outputs";
+import { describeProgress } from "../client/progress-text";
 import { elapsed, formatError, formatTime, shortId, shortType } from "./format";
-
-const DOCUMENT_TYPES: readonly string[] = Object.values(METADATA_TYPE);
 
 /** The progress part of describeProgress, without the state it starts with. */
 export function progressText(view: OperationView): string {
@@ -25,7 +23,7 @@ export function operationText(view: OperationView): string {
   ];
   const took = elapsed(view);
   if (took) rows.push([view.done ? "Took" : "Running for", took]);
-  if (DOCUMENT_TYPES.includes(view.metadataType)) {
+  if (DOCUMENT_OPERATION_TYPES.includes(view.metadataType)) {
     rows.push(["Collections", view.request.collectionIds.join(", ") || "all"]);
     rows.push(["Namespaces", view.request.namespaceIds.map((id) => id || "(default)").join(", ") || "all"]);
   }

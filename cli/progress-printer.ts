@@ -1,6 +1,6 @@
 import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
-import { describeProgress } from "../provider/outputs";
+import { describeProgress } from "../client/progress-text";
 import { progressBar, shortId } from "./format";
 
 /** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */

@@ -110,6 +110,7 @@ export class MalformedResponseError extends FirestoreOperationsError {
   override name = "MalformedResponseError";
 }
 
+/** Whether `error` is one of this package's errors (by brand, not `instanceof`: it may come from another copy). */
 export function isFirestoreOperationsError(error: unknown): error is FirestoreOperationsError {
   return (
     typeof error === "object" &&
@@ -118,6 +119,7 @@ export function isFirestoreOperationsError(error: unknown): error is FirestoreOp
   );
 }
 
+/** Whether `error` is an {@link ApiRequestError} (by its name, which survives serialization). */
 export function isApiRequestError(error: unknown): error is ApiRequestError {
   return error instanceof Error && error.name === "ApiRequestError";
 }

@@ -2,8 +2,9 @@ import type { CallOptions, FirestoreAdminClient, ListScan } from "../client/admi
 import { sleep } from "../client/backoff";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "../client/cancel-request";
 import { AmbiguousStartError } from "../client/errors";
+import { METADATA_TYPE } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
-import { METADATA_TYPE, type StartRequest } from "./kinds";
+import type { StartRequest } from "./kinds";
 
 /** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];

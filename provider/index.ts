@@ -1,5 +1,6 @@
 /** pulumi-firestore-operations: Firestore admin long-running operations as Pulumi resources. */
 
+export type { Cancellation } from "../client/cancellation";
 export {
   AmbiguousStartError,
   ApiRequestError,
@@ -17,5 +18,4 @@ export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";
 export { FirestoreOperation, type FirestoreOperationArgs } from "./firestore-operation";
 export { FirestoreOperationResource } from "./operation-resource";
-export type { Cancellation } from "./outputs";
 export type { DatabaseReference, OperationOutputs, OperationSettingsArgs } from "./resource-args";

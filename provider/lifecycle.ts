@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { FirestoreAdminClient } from "../client/admin-client";
 import { createAuthHeaders } from "../client/auth-headers";
 import { type CancelRequest, requestCancel } from "../client/cancel-request";
+import { cancellationOutcome } from "../client/cancellation";
 import { Deadline } from "../client/deadline";
 import { parseDuration } from "../client/durations";
 import {
@@ -14,7 +15,9 @@ import {
 import { withDiagnosis } from "../client/failure-diagnosis";
 import { shortOperationId as short } from "../client/names";
 import { provesGone, unprovenNotFound } from "../client/operation-gone";
+import { notCancellable } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
+import { describeProgress } from "../client/progress-text";
 import { redactorFor } from "../client/redaction";
 import { type ProviderSettings, settingsFrom } from "../client/settings";
 import { Transport, type TransportOptions } from "../client/transport";
@@ -25,13 +28,12 @@ import {
   DEFAULT_TIMEOUTS,
   KIND_INPUTS,
   LIST_INPUTS,
-  notCancellable,
   type ProviderInputs,
   type ResourceKind,
   SETTING_INPUTS,
   startRequest,
 } from "./kinds";
-import { cancellationOutcome, describeProgress, type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
+import { type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";

@@ -5,10 +5,11 @@ import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
 import { shortOperationId as short } from "../client/names";
 import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
+import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
 import { DEFAULT_TIMEOUTS } from "./kinds";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
-import { describeProgress, liveOutputs } from "./outputs";
+import { liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */

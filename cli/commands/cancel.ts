@@ -1,12 +1,13 @@
 import { delayFor, RETRY_BACKOFF, sleep } from "../../client/backoff";
+import { type Cancellation, cancellationOutcome } from "../../client/cancellation";
 import { Deadline } from "../../client/deadline";
 import { formatDuration, parseDuration } from "../../client/durations";
 import { CancelUnimplementedError, InvalidInputError, isApiRequestError } from "../../client/errors";
+import { notCancellable } from "../../client/operation-types";
 import type { OperationView } from "../../client/operation-view";
 import { isQuotaRefusal } from "../../client/quota-gate";
 import { waitError } from "../../client/wait";
-import { DEFAULT_TIMEOUTS, notCancellable } from "../../provider/kinds";
-import { type Cancellation, cancellationOutcome } from "../../provider/outputs";
+import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";

@@ -4,8 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { isTerminalState, parseOperation } from "../../client/operation-view";
+import { describeProgress } from "../../client/progress-text";
 import type { MessyTimeline } from "../../emulator/operation";
-import { describeProgress, liveOutputs } from "../../provider/outputs";
+import { liveOutputs } from "../../provider/outputs";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
 
