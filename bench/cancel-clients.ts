@@ -6,9 +6,10 @@
 import { v1 } from "@google-cloud/firestore";
 import { GoogleAuth } from "google-auth-library";
 import type { PollSchedule } from "../client/backoff";
+import { createAdminClient } from "../client/create-client";
+import { settingsFrom } from "../client/settings";
 import { waitUntilDone } from "../client/wait";
 import { DEV_TOKEN } from "../emulator/index";
-import { createContext, settingsFromPulumiConfig } from "../provider/lifecycle";
 import { providerFor } from "../provider/runtime";
 import { DATABASE, type OperationJson } from "./emulator-admin";
 
@@ -60,7 +61,7 @@ export async function oursClient(config: Record<string, string>): Promise<Cancel
  * after the cancel.
  */
 export function candidateClient(label: string, config: Record<string, string>, schedule: PollSchedule): CancelClient {
-  const { client } = createContext(settingsFromPulumiConfig({ get: (key) => config[key] }));
+  const { client } = createAdminClient(settingsFrom((key) => config[key]));
   return {
     label,
     async start(outputUriPrefix) {

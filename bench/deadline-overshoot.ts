@@ -1,8 +1,9 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createAdminClient } from "../client/create-client";
 import { settingsFrom } from "../client/settings";
 import { waitUntilDone } from "../client/wait";
-import { createContext, OperationsProvider } from "../provider/lifecycle";
+import { providerFor } from "../provider/runtime";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 import { formatMs, median } from "./stats";
@@ -38,13 +39,19 @@ type Path = "wait" | "create";
 
 async function timeToFail(path: Path, endpoint: string, deadlineMs: number): Promise<number> {
   const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
-  const context = createContext(settings);
   const started = performance.now();
   try {
     if (path === "wait") {
-      await waitUntilDone(context.client, NAME, { timeoutMs: deadlineMs, purpose: "the benchmark" });
+      await waitUntilDone(createAdminClient(settings).client, NAME, {
+        timeoutMs: deadlineMs,
+        purpose: "the benchmark",
+      });
     } else {
-      const provider = new OperationsProvider("export", () => context);
+      // The provider as its host drives it: its create is what bounds a start POST and the lookup after it.
+      const provider = providerFor("export");
+      await provider.configure?.({
+        config: { get: (key: string) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined) },
+      } as never);
       const seconds = `${deadlineMs / 1000}s`;
       await provider.create({ database: DB, outputUriPrefix: "gs://bkt/x", timeouts: { create: seconds } });
     }

@@ -1,6 +1,7 @@
 import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
 import { describeProgress } from "../client/progress-text";
+import { PROGRESS_INTERVAL_MS, ProgressThrottle } from "../client/progress-throttle";
 import { progressBar, shortId } from "./format";
 
 /** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */
@@ -10,18 +11,15 @@ export interface ProgressStream {
   columns?: number;
 }
 
-/** Without a terminal, a line for every poll would flood CI logs: only state changes and a heartbeat. */
-export const LOG_INTERVAL_MS = 10_000;
-
 /**
  * Live progress of one operation while something waits for it. On a TTY a single status line is
- * rewritten; otherwise one timestamped line per state change, and at most one per LOG_INTERVAL_MS between.
+ * rewritten; otherwise one timestamped line per state change, and at most one per PROGRESS_INTERVAL_MS between
+ * (a line for every poll would flood CI logs).
  */
 export class ProgressPrinter {
   private readonly tty: boolean;
   private lineShown = false;
-  private lastState = "";
-  private lastLogMs = Number.NEGATIVE_INFINITY;
+  private readonly throttle: ProgressThrottle;
   private readonly estimator: ProgressEstimator;
 
   constructor(
@@ -30,6 +28,7 @@ export class ProgressPrinter {
   ) {
     this.tty = stream.isTTY === true;
     this.estimator = new ProgressEstimator(now);
+    this.throttle = new ProgressThrottle(PROGRESS_INTERVAL_MS, now);
   }
 
   /** The progress, then throughput and the estimated end (or why there is none yet). */
@@ -49,11 +48,10 @@ export class ProgressPrinter {
       this.lineShown = true;
       return;
     }
-    const now = this.now();
-    if (view.state === this.lastState && now - this.lastLogMs < LOG_INTERVAL_MS) return;
-    this.lastState = view.state;
-    this.lastLogMs = now;
-    this.stream.write(`${new Date(now).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${this.progress(view)}\n`);
+    if (!this.throttle.due(view.state)) return;
+    this.stream.write(
+      `${new Date(this.now()).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${this.progress(view)}\n`,
+    );
   }
 
   /** Erases the status line, so that what follows starts at column 0. */

@@ -1,8 +1,7 @@
-import { FirestoreAdminClient } from "../client/admin-client";
-import { createAuthHeaders } from "../client/auth-headers";
+import type { FirestoreAdminClient } from "../client/admin-client";
+import { createAdminClient } from "../client/create-client";
 import { checkProjectId } from "../client/names";
 import { type ProviderSettings, settingsFrom } from "../client/settings";
-import { Transport } from "../client/transport";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
 import { OperationsApi } from "./operations-api";
@@ -41,16 +40,14 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     const project = gcloudProject(env);
     if (project !== undefined) settings.project = checkProjectId(project, "project (gcloud config)");
   }
-  const transport = new Transport({
-    auth: createAuthHeaders(settings),
-    ...(settings.userProject ? { userProject: settings.userProject } : {}),
+  const { client, transport } = createAdminClient(settings, {
     maxAttempts: CLI_MAX_ATTEMPTS,
     onRetry: ({ method, path, attempt, maxAttempts, reason }) =>
       stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${maxAttempts}): ${reason}\n`),
   });
   return {
     settings,
-    client: new FirestoreAdminClient(transport, settings.endpoint),
+    client,
     api: new OperationsApi(transport, settings.endpoint),
   };
 }

@@ -1,5 +1,5 @@
+import { DEFAULT_CANCEL_TIMEOUT } from "../client/cancel-timeout";
 import { DEFAULT_ENDPOINT } from "../client/settings";
-import { DEFAULT_TIMEOUTS } from "../provider/kinds";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
 
 export const USAGE = `Usage: firestore-ops COMMAND [NAME...] [flags]
@@ -17,7 +17,7 @@ Commands:
   describe NAME     one operation: state, progress, times, request, error
   cancel NAME...    ask the server to cancel each (cancel is not rollback: work already done stays)
     --wait          wait until each operation is over and say how it ended
-    --timeout D     how long --wait waits: 90s, 20m, 1h30m                       [${DEFAULT_TIMEOUTS.delete}]
+    --timeout D     how long --wait waits: 90s, 20m, 1h30m                       [${DEFAULT_CANCEL_TIMEOUT}]
   watch NAME        live progress until the operation is done
     --timeout D     how long to watch                                            [${WATCH_TIMEOUT_DEFAULT}]
   delete NAME       forget a finished operation (a running one is refused: deleting does not cancel)

@@ -1,17 +1,40 @@
 import type { CallOptions, FirestoreAdminClient } from "./admin-client";
-import { isApiRequestError } from "./errors";
+import { delayFor, RETRY_BACKOFF, sleep } from "./backoff";
+import { type ApiRequestError, isApiRequestError } from "./errors";
+import { notCancellable } from "./operation-types";
 import type { OperationView } from "./operation-view";
+import { isQuotaRefusal } from "./quota-gate";
 
-/** What sending a cancel found. A 404 (the operation is gone) is thrown, as the transport reports it. */
+/**
+ * What asking for a cancel found: one verdict for the provider's destroy and for `firestore-ops cancel`, which
+ * word it each for their users. A 404 (the operation is gone) is thrown, as the transport reports it.
+ */
 export type CancelRequest =
+  /** Its type cannot be cancelled (a database restore): no cancel was sent; `reason` says why. */
+  | { result: "not-cancellable"; view: OperationView; reason: string }
   /** The operation was over before the server received the cancel: nothing was cancelled. */
   | { result: "ended-before"; view: OperationView }
   /** The server cannot cancel this operation; `view` is its state, if it could be read. */
   | { result: "unimplemented"; view?: OperationView }
   /** The server refused to cancel a running operation (FAILED_PRECONDITION): it runs on, not cancelled. */
   | { result: "refused"; view: OperationView; message: string }
-  /** The cancel was accepted; `view` was read right after it, and may already be done. */
-  | { result: "sent"; view: OperationView };
+  /**
+   * The cancel was accepted; `view` was read right after it, and may already be done. `before`: the read before
+   * the cancel, when there was one.
+   */
+  | { result: "sent"; view: OperationView; before?: OperationView };
+
+export interface CancelOptions extends CallOptions {
+  /**
+   * The operation's metadata type when the caller knows it (the provider's state does): the cancel is then sent
+   * first. Unknown, the operation is read first, so that nothing is sent to one that cannot be cancelled.
+   */
+  metadataType?: string;
+  /** A cancel refused for quota (429) did nothing: told before each wait, it is sent again after it. */
+  onQuotaWait?: (waitMs: number, error: ApiRequestError) => void;
+  /** The longest a cancel waits for quota; beyond it, the refusal is thrown. Default: no waiting. */
+  quotaPatienceMs?: number;
+}
 
 /**
  * How far our clock may be from the server's, when the server sends no `Date` header and we must judge by our
@@ -29,12 +52,23 @@ export const CLOCK_SKEW_ALLOWANCE_MS = 5_000;
 export async function requestCancel(
   client: FirestoreAdminClient,
   name: string,
-  options: CallOptions = {},
+  options: CancelOptions = {},
 ): Promise<CancelRequest> {
+  const { metadataType, onQuotaWait, quotaPatienceMs, ...call } = options;
+  let before: OperationView | undefined;
+  if (metadataType === undefined) {
+    before = await client.get(name, call);
+    if (before.done) return { result: "ended-before", view: before };
+  }
+  const reason = notCancellable(metadataType ?? before?.metadataType ?? "");
+  if (reason) {
+    const view = before ?? (await client.get(name, call));
+    return view.done ? { result: "ended-before", view } : { result: "not-cancellable", view, reason };
+  }
   const sentAt = Date.now();
   let answeredAt: number;
   try {
-    const { serverTimeMs } = await client.cancel(name, options);
+    const { serverTimeMs } = await cancelWithinQuota(client, name, call, quotaPatienceMs ?? 0, onQuotaWait);
     // Date is whole seconds, rounded down: an end within the second before it counts as ending despite the
     // cancel, which errs on the side of reporting a lost cancel.
     answeredAt = serverTimeMs ?? sentAt - CLOCK_SKEW_ALLOWANCE_MS;
@@ -43,7 +77,7 @@ export async function requestCancel(
     if (error.status === "UNIMPLEMENTED") {
       return {
         result: "unimplemented",
-        ...(await client.get(name, options).then(
+        ...(await client.get(name, call).then(
           (view) => ({ view }),
           () => ({}),
         )),
@@ -51,12 +85,38 @@ export async function requestCancel(
     }
     if (error.status !== "FAILED_PRECONDITION") throw error;
     // Refused because it is over already, or because it cannot be cancelled (a database restore): it runs on.
-    const view = await client.get(name, options);
+    const view = await client.get(name, call);
     if (!view.done) return { result: "refused", view, message: error.message };
     return { result: "ended-before", view };
   }
-  const view = await client.get(name, options);
-  return view.done && endedBefore(view, answeredAt) ? { result: "ended-before", view } : { result: "sent", view };
+  const view = await client.get(name, call);
+  if (view.done && endedBefore(view, answeredAt)) return { result: "ended-before", view };
+  return { result: "sent", view, ...(before ? { before } : {}) };
+}
+
+/**
+ * A cancel the server refused for quota (429 RESOURCE_EXHAUSTED, after the transport's own retries) did nothing:
+ * wait as long as the server asks (Retry-After or RetryInfo, else a backoff) and send it again, within patience.
+ */
+async function cancelWithinQuota(
+  client: FirestoreAdminClient,
+  name: string,
+  call: CallOptions,
+  patienceMs: number,
+  onQuotaWait: CancelOptions["onQuotaWait"],
+): Promise<{ serverTimeMs?: number }> {
+  const giveUpAt = Date.now() + patienceMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.cancel(name, call);
+    } catch (error) {
+      if (!isQuotaRefusal(error)) throw error;
+      const waitMs = error.retryAfterMs ?? delayFor(RETRY_BACKOFF, attempt);
+      if (Date.now() + waitMs >= giveUpAt) throw error;
+      onQuotaWait?.(waitMs, error);
+      await sleep(waitMs, call.signal);
+    }
+  }
 }
 
 function endedBefore(view: OperationView, instantMs: number): boolean {

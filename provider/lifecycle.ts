@@ -1,28 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { FirestoreAdminClient } from "../client/admin-client";
-import { createAuthHeaders } from "../client/auth-headers";
-import { type CancelRequest, requestCancel } from "../client/cancel-request";
-import { cancellationOutcome } from "../client/cancellation";
+import type { FirestoreAdminClient } from "../client/admin-client";
+import { createAdminClient } from "../client/create-client";
 import { Deadline } from "../client/deadline";
 import { parseDuration } from "../client/durations";
-import {
-  ApiRequestError,
-  CancelLostError,
-  CancelUnimplementedError,
-  fieldOf,
-  isApiRequestError,
-} from "../client/errors";
+import { ApiRequestError, fieldOf, isApiRequestError } from "../client/errors";
 import { withDiagnosis } from "../client/failure-diagnosis";
 import { shortOperationId as short } from "../client/names";
 import { provesGone, unprovenNotFound } from "../client/operation-gone";
-import { notCancellable } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
-import { redactorFor } from "../client/redaction";
 import { type ProviderSettings, settingsFrom } from "../client/settings";
-import { Transport, type TransportOptions } from "../client/transport";
-import { waitUntilDone } from "../client/wait";
+import type { TransportOptions } from "../client/transport";
 import { type CheckFailure, checkInputs } from "./check";
+import { cancelAndWait } from "./delete-step";
 import { irreversibleWarning } from "./irreversible";
 import {
   DEFAULT_TIMEOUTS,
@@ -34,7 +24,7 @@ import {
   startRequest,
 } from "./kinds";
 import { type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
-import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, type Reporter, resourceLabel, SILENT } from "./reporter";
+import { type Reporter, resourceLabel, SILENT } from "./reporter";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
 
@@ -54,15 +44,9 @@ export function createContext(
   transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
   journal: StartJournal | undefined = StartJournal.fromEnvironment(),
 ): LifecycleContext {
-  const transport = new Transport({
-    auth: createAuthHeaders(settings),
-    redactor: redactorFor(settings),
-    ...(settings.userProject ? { userProject: settings.userProject } : {}),
-    ...transportOptions,
-  });
   return {
     settings,
-    client: new FirestoreAdminClient(transport, settings.endpoint),
+    client: createAdminClient(settings, transportOptions).client,
     reporter,
     ...(journal ? { journal } : {}),
   };
@@ -179,130 +163,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   }
 
   async delete(id: string, props: ResourceOutputs): Promise<void> {
-    const { client, reporter, journal } = this.context();
-    const name = id;
-    const label = resourceLabel(props.resourceUrn);
-    if (props.resourceUrn) await journal?.remove(props.resourceUrn, name);
-    // Done is final: an operation the state saw end needs no request at all.
-    if (props.done === true) {
-      reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
-      return;
-    }
-    // timeouts.delete bounds the cancel, the read after it and the wait.
-    const timeoutMs = parseDuration(props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete, "timeouts.delete");
-    const deadline = Deadline.after(timeoutMs, "timeouts.delete");
-    const timeoutText = props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete;
-    const rerun = '"pulumi destroy" (or the same "pulumi up")';
-    const status = progressStatus(reporter);
-    /** One we were asked to cancel is waited for: the resource leaves the stack only once its operation is over. */
-    const waitOver = (purpose: string, note: string, initial?: OperationView) =>
-      waitUntilDone(
-        client,
-        name,
-        {
-          deadline,
-          purpose,
-          onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (${note}); ${CTRL_C_HINT}`),
-        },
-        initial,
-      );
-
-    // Known not to be cancellable (a database restore): no cancel is sent, and nothing claims one was.
-    const notCancellableReason = notCancellable(props.operationType ?? "");
-    if (notCancellableReason) {
-      let view: OperationView;
-      try {
-        view = await client.get(name, { signal: deadline.signal });
-      } catch (error) {
-        if (await provesGone(client, name, error)) {
-          reporter.info(`${label}: ${name} no longer exists; nothing to wait for.`);
-          return;
-        }
-        if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
-        throw error;
-      }
-      if (view.done) {
-        reporter.info(`${label}: ${short(name)} already ended ${view.state}; nothing to cancel.`);
-        return;
-      }
-      reporter.info(
-        `${label}: ${short(name)} is not cancelled: ${notCancellableReason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(rerun)}`,
-      );
-      const ended = await waitOver(
-        `the ${props.operationType === "RestoreDatabaseMetadata" ? "restore" : "operation"}, which cannot be cancelled, to end (the resource stays in the stack; run the same command again to keep waiting, or set retainOnDelete: true to leave it running)`,
-        "not cancellable, waiting",
-        view,
-      );
-      reporter.info(
-        `${label}: ${short(name)} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (${notCancellableReason}). ${liveOutputs(ended).cancelEffects}`,
-      );
-      return;
-    }
-
-    let request: CancelRequest;
-    try {
-      request = await requestCancel(client, name, { signal: deadline.signal });
-    } catch (error) {
-      if (await provesGone(client, name, error)) {
-        reporter.info(`${label}: ${name} no longer exists; nothing to cancel.`);
-        return;
-      }
-      if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
-      throw error;
-    }
-    if (request.result === "unimplemented") {
-      throw new CancelUnimplementedError(
-        `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${request.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
-      );
-    }
-    if (request.result === "ended-before") {
-      reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
-      return;
-    }
-    if (request.result === "refused") {
-      // The server said no (FAILED_PRECONDITION) while it runs: it is not being cancelled, and we say so.
-      reporter.warn(
-        `${label}: the server refused to cancel ${short(name)} (${request.message}): it is not cancelled and runs on. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true.`,
-      );
-      const ended = await waitOver(
-        "the operation the server refused to cancel to end (the resource stays in the stack; run the same command again to keep waiting)",
-        "cancel refused, waiting",
-        request.view,
-      );
-      const message = `${label}: ${name} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (the server refused the cancel).`;
-      if (props.onCancelLost === "fail") {
-        throw new CancelLostError(
-          `${message} onCancelLost is "fail": the resource stays in the stack; run the command again to remove it.`,
-        );
-      }
-      reporter.warn(message);
-      return;
-    }
-    if (!request.view.done) {
-      reporter.info(
-        `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(rerun)}`,
-      );
-    }
-    // Starts from the view read right after the cancel: that read was the first poll.
-    const ended = await waitOver(
-      "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
-      "cancelling",
-      request.view,
-    );
-    const outcome = cancellationOutcome(ended);
-    if (outcome === "cancelled") {
-      reporter.info(
-        `${label}: ${short(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
-      );
-      return;
-    }
-    const message = `${label}: ${name} ${ended.state === "SUCCESSFUL" ? "completed" : "failed"} despite the cancel (${ended.state}${ended.error ? `: ${ended.error.message}` : ""}).`;
-    if (props.onCancelLost === "fail") {
-      throw new CancelLostError(
-        `${message} onCancelLost is "fail": the resource stays in the stack; run the command again to remove it.`,
-      );
-    }
-    reporter.warn(message);
+    await cancelAndWait(this.context(), id, props);
   }
 
   /** A later step saw the operation in the stack's state: the journal entry of its start has done its job. */

@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { ProgressThrottle } from "../client/progress-throttle";
 import { scrubPatterns } from "../client/redaction";
 
 /** Messages a lifecycle step shows the user while it works. */
@@ -60,19 +61,13 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
   };
 }
 
-/**
- * Progress lines without flooding: a state change is shown at once, mere progress at most every `intervalMs`
- * (non-interactive CLIs print every status line).
- */
-export function progressStatus(reporter: Reporter, intervalMs = 5_000): (state: string, line: string) => void {
-  let lastState = "";
-  let lastAt = 0;
+/** Progress lines through the reporter, throttled (client/progress-throttle.ts). */
+export function progressStatus(
+  reporter: Reporter,
+  throttle: ProgressThrottle = new ProgressThrottle(),
+): (state: string, line: string) => void {
   return (state, line) => {
-    const now = Date.now();
-    if (state === lastState && now - lastAt < intervalMs) return;
-    lastState = state;
-    lastAt = now;
-    reporter.status(line);
+    if (throttle.due(state)) reporter.status(line);
   };
 }
 

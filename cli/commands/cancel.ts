@@ -1,13 +1,11 @@
-import { delayFor, RETRY_BACKOFF, sleep } from "../../client/backoff";
+import { requestCancel } from "../../client/cancel-request";
+import { DEFAULT_CANCEL_TIMEOUT } from "../../client/cancel-timeout";
 import { type Cancellation, cancellationOutcome } from "../../client/cancellation";
 import { Deadline } from "../../client/deadline";
 import { formatDuration, parseDuration } from "../../client/durations";
-import { CancelUnimplementedError, InvalidInputError, isApiRequestError } from "../../client/errors";
-import { notCancellable } from "../../client/operation-types";
+import { CancelUnimplementedError, InvalidInputError } from "../../client/errors";
 import type { OperationView } from "../../client/operation-view";
-import { isQuotaRefusal } from "../../client/quota-gate";
 import { waitError } from "../../client/wait";
-import { DEFAULT_TIMEOUTS } from "../../provider/kinds";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
@@ -23,8 +21,9 @@ import { targetOperation } from "../targets";
 interface Sent {
   name: string;
   view: OperationView;
-  json: unknown;
   cancelSent: boolean;
+  /** Read right after the cancel: where a wait starts. */
+  afterCancel?: OperationView;
   /** Not cancelled, and why: the type cannot be cancelled (nothing was sent), or the server refused the cancel. */
   notCancelled?: string;
 }
@@ -40,7 +39,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
   if (invocation.timeout !== undefined && !invocation.wait) {
     throw new InvalidInputError("--timeout", "applies only with --wait");
   }
-  const timeoutMs = parseDuration(invocation.timeout ?? DEFAULT_TIMEOUTS.delete, "--timeout");
+  const timeoutMs = parseDuration(invocation.timeout ?? DEFAULT_CANCEL_TIMEOUT, "--timeout");
   // With --wait, --timeout bounds the whole command: the reads and cancels before the waits included.
   const deadline = invocation.wait ? Deadline.after(timeoutMs, "--timeout") : Deadline.unbounded();
   const purpose =
@@ -66,7 +65,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
 
   const sent: Sent[] = [];
   for (const name of names) {
-    const result = await attempt(() => bounded(name, sendCancel(session, name, deadline.signal, stderr)));
+    const result = await attempt(() => bounded(name, sendCancel(session, name, deadline, stderr)));
     if (result) sent.push(result);
   }
   for (const target of sent) {
@@ -83,22 +82,22 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
   async function finish({
     name,
     view,
-    json,
+    afterCancel,
     cancelSent,
     notCancelled,
   }: Sent): Promise<{ code: ExitCode; text: string; json: unknown }> {
     const id = shortId(name);
-    if (notCancelled) {
-      const progress = progressText(view);
-      const text = `${id} is not cancelled: ${notCancelled}. It runs on (${view.state}${progress ? ` ${progress}` : ""}); "firestore-ops watch" follows it to the end.`;
-      return { code: EXIT.UNWANTED_OUTCOME, text, json };
-    }
     // The API's resource as it stands now, for --format json|yaml (one GET more, only then).
     const current = async () =>
       format === "table" ? undefined : (await bounded(name, session.api.get(name, { signal: deadline.signal }))).json;
+    if (notCancelled) {
+      const progress = progressText(view);
+      const text = `${id} is not cancelled: ${notCancelled}. It runs on (${view.state}${progress ? ` ${progress}` : ""}); "firestore-ops watch" follows it to the end.`;
+      return { code: EXIT.UNWANTED_OUTCOME, text, json: await current() };
+    }
     if (!cancelSent) {
       const code = view.state === "CANCELLED" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
-      return { code, text: `Nothing to cancel: ${endedText(view)}`, json };
+      return { code, text: `Nothing to cancel: ${endedText(view)}`, json: await current() };
     }
     if (!invocation.wait) {
       const text = `Cancel requested for ${id} (was ${view.state}). It ends asynchronously: "firestore-ops cancel --wait" or "firestore-ops watch" waits for it.`;
@@ -111,6 +110,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
       progress: stderr,
       stderr,
       interrupted: `Stopped waiting. The cancel was sent; ${id} ends on its own ("firestore-ops watch" follows it).`,
+      ...(afterCancel ? { initial: afterCancel } : {}),
     });
     const outcome = cancellationOutcome(ended);
     const code = outcome === "cancelled" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
@@ -118,65 +118,43 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
   }
 }
 
-/** Reads the operation, and sends the cancel unless it is over already (or ends before the cancel lands). */
-async function sendCancel(session: Session, name: string, signal: AbortSignal, stderr: ProgressStream): Promise<Sent> {
-  let { view, json } = await session.api.get(name, { signal });
-  if (view.done) return { name, view, json, cancelSent: false };
-  const reason = notCancellable(view.metadataType);
-  if (reason) return { name, view, json, cancelSent: false, notCancelled: `${reason}, so no cancel was sent` };
-  try {
-    await cancelWithinQuota(session, name, signal, stderr);
-  } catch (error) {
-    if (isApiRequestError(error) && error.status === "UNIMPLEMENTED") {
-      throw new CancelUnimplementedError(
-        `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${view.state} now; "firestore-ops watch" follows it to the end.`,
-      );
-    }
-    // Finished between our look and the cancel: report it as already over.
-    if (!(isApiRequestError(error) && error.status === "FAILED_PRECONDITION")) throw error;
-    ({ view, json } = await session.api.get(name, { signal }));
-    if (!view.done) {
-      return { name, view, json, cancelSent: false, notCancelled: `the server refused the cancel (${error.message})` };
-    }
-    return { name, view, json, cancelSent: false };
-  }
-  return { name, view, json, cancelSent: true };
-}
-
-/** The longest a cancel waits for quota without --wait (whose --timeout bounds it otherwise): the delete default. */
-const QUOTA_PATIENCE_MS = parseDuration(DEFAULT_TIMEOUTS.delete, "timeouts.delete");
-
 /**
- * A cancel the server refused for quota (429 RESOURCE_EXHAUSTED, after the transport's own retries) did
- * nothing: wait as long as the server asks (Retry-After or RetryInfo, else a backoff) and send it again, with
- * one line each time, within the command's deadline.
+ * The client's verdict (client/cancel-request.ts): the operation is read first, so that nothing is sent to one that
+ * is over or cannot be cancelled; a cancel refused for quota is sent again, with a line each time.
  */
-async function cancelWithinQuota(
-  session: Session,
-  name: string,
-  signal: AbortSignal,
-  stderr: ProgressStream,
-): Promise<void> {
-  const patience = Deadline.after(QUOTA_PATIENCE_MS, "quota patience", signal);
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await session.client.cancel(name, { signal });
-        return;
-      } catch (error) {
-        if (!isQuotaRefusal(error)) throw error;
-        const waitMs = error.retryAfterMs ?? delayFor(RETRY_BACKOFF, attempt);
-        if (waitMs >= patience.remaining()) throw error;
-        stderr.write(
-          `Waiting for Firestore's quota to cancel ${shortId(name)}: refused (${error.status ?? error.httpStatus}), next try in ${formatDuration(Math.max(1000, waitMs))}.\n`,
-        );
-        await sleep(waitMs, signal);
-      }
-    }
-  } finally {
-    patience.dispose();
+async function sendCancel(session: Session, name: string, deadline: Deadline, stderr: ProgressStream): Promise<Sent> {
+  const request = await requestCancel(session.client, name, {
+    signal: deadline.signal,
+    quotaPatienceMs: Math.min(QUOTA_PATIENCE_MS, deadline.remaining()),
+    onQuotaWait: (waitMs, error) =>
+      stderr.write(
+        `Waiting for Firestore's quota to cancel ${shortId(name)}: refused (${error.status ?? error.httpStatus}), next try in ${formatDuration(Math.max(1000, waitMs))}.\n`,
+      ),
+  });
+  switch (request.result) {
+    case "unimplemented":
+      throw new CancelUnimplementedError(
+        `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${request.view?.state ?? "still running"} now; "firestore-ops watch" follows it to the end.`,
+      );
+    case "not-cancellable":
+      return { name, view: request.view, cancelSent: false, notCancelled: `${request.reason}, so no cancel was sent` };
+    case "refused":
+      return {
+        name,
+        view: request.view,
+        cancelSent: false,
+        notCancelled: `the server refused the cancel (${request.message})`,
+      };
+    case "ended-before":
+      return { name, view: request.view, cancelSent: false };
+    case "sent":
+      // "was PROCESSING": the state the cancel found; the read after the cancel is the wait's first poll.
+      return { name, view: request.before ?? request.view, afterCancel: request.view, cancelSent: true };
   }
 }
+
+/** The longest a cancel waits for quota without --wait (whose --timeout bounds it otherwise). */
+const QUOTA_PATIENCE_MS = parseDuration(DEFAULT_CANCEL_TIMEOUT, "timeouts.delete");
 
 function outcomeText(view: OperationView, outcome: Cancellation): string {
   const id = shortId(view.name);

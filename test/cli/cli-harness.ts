@@ -99,8 +99,10 @@ export async function setBehaviour(emu: TestEmulator, patch: Record<string, unkn
 }
 
 /** Admin API requests the emulator saw (control calls are not logged). */
-export async function adminRequests(emu: TestEmulator): Promise<{ endpoint?: string; path: string }[]> {
+export async function adminRequests(
+  emu: TestEmulator,
+): Promise<{ endpoint?: string; path: string; operation?: string }[]> {
   return (await emu.control("GET", "requests")).json.requests;
 }
 
-export const shortId = (name: string): string => name.slice(name.lastIndexOf("/") + 1);
+export { shortOperationId as shortId } from "../../client/names";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { LOG_INTERVAL_MS, ProgressPrinter } from "../../cli/progress-printer";
+import { ProgressPrinter } from "../../cli/progress-printer";
 import type { OperationView } from "../../client/operation-view";
+import { PROGRESS_INTERVAL_MS } from "../../client/progress-throttle";
 
 /** A terminal cannot be spawned portably, so the printer is driven directly with a recording stream. */
 function recorder(
@@ -65,7 +66,7 @@ describe("progress output", () => {
       printer.update(view("PROCESSING", done));
       now += 100;
     }
-    now += LOG_INTERVAL_MS;
+    now += PROGRESS_INTERVAL_MS;
     printer.update(view("PROCESSING", 600));
     printer.update(view("CANCELLING", 610));
     printer.update(view("CANCELLING", 620));
@@ -74,7 +75,7 @@ describe("progress output", () => {
       lines.map((line) => line.replace(/^\d\d:\d\d:\d\dZ ASabc: /, "")),
       [
         "PROCESSING 0/1,000 documents (0.0%); no estimate yet: one reading so far",
-        "PROCESSING 600/1,000 documents (60.0%); 30 documents/s, about 13s left (ends about 00:00:28Z)",
+        "PROCESSING 600/1,000 documents (60.0%); 49 documents/s, about 8s left (ends about 00:00:18Z)",
         "CANCELLING 610/1,000 documents (61.0%); no estimate while CANCELLING",
       ],
     );

@@ -57,7 +57,7 @@ after(() => server.close());
 
 async function judged(date: string | undefined, endTime: Date): Promise<string> {
   script = { date, endTime };
-  return (await requestCancel(client, NAME)).result;
+  return (await requestCancel(client, NAME, { metadataType: "ExportDocumentsMetadata" })).result;
 }
 
 describe("requestCancel: did a finished operation end before the cancel?", () => {

@@ -1,0 +1,141 @@
+import { type CancelRequest, requestCancel } from "../client/cancel-request";
+import { cancellationOutcome } from "../client/cancellation";
+import { Deadline } from "../client/deadline";
+import { formatDuration, parseDuration } from "../client/durations";
+import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
+import { shortOperationId as short } from "../client/names";
+import { provesGone, unprovenNotFound } from "../client/operation-gone";
+import type { OperationView } from "../client/operation-view";
+import { describeProgress } from "../client/progress-text";
+import { waitUntilDone } from "../client/wait";
+import { DEFAULT_TIMEOUTS } from "./kinds";
+import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
+import { liveOutputs } from "./outputs";
+import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+
+const RERUN = '"pulumi destroy" (or the same "pulumi up")';
+
+/**
+ * Destroy and replace: cancel the operation (unless it cannot be cancelled) and wait until it is over, so that
+ * the resource leaves the stack only then. What the server answered is the client's verdict
+ * (client/cancel-request.ts); this words it for a Pulumi user.
+ */
+export async function cancelAndWait(context: LifecycleContext, name: string, props: ResourceOutputs): Promise<void> {
+  const { client, reporter, journal } = context;
+  const label = resourceLabel(props.resourceUrn);
+  if (props.resourceUrn) await journal?.remove(props.resourceUrn, name);
+  // Done is final: an operation the state saw end needs no request at all.
+  if (props.done === true) {
+    reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
+    return;
+  }
+  // timeouts.delete bounds the cancel, the read after it and the wait.
+  const timeoutText = props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete;
+  const deadline = Deadline.after(parseDuration(timeoutText, "timeouts.delete"), "timeouts.delete");
+  const status = progressStatus(reporter);
+  /** One we were asked to cancel is waited for: the resource leaves the stack only once its operation is over. */
+  const waitOver = (purpose: string, note: string, initial: OperationView) =>
+    waitUntilDone(
+      client,
+      name,
+      {
+        deadline,
+        purpose,
+        onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (${note}); ${CTRL_C_HINT}`),
+      },
+      initial,
+    );
+  const lost = (message: string): void => {
+    if (props.onCancelLost === "fail") {
+      throw new CancelLostError(
+        `${message} onCancelLost is "fail": the resource stays in the stack; run the command again to remove it.`,
+      );
+    }
+    reporter.warn(message);
+  };
+
+  let request: CancelRequest;
+  try {
+    request = await requestCancel(client, name, {
+      signal: deadline.signal,
+      // What the state says is enough to cancel first (an empty type is one that can be cancelled).
+      metadataType: props.operationType ?? "",
+      quotaPatienceMs: deadline.remaining(),
+      onQuotaWait: (waitMs) =>
+        reporter.status(
+          `${label}: the cancel of ${short(name)} waits for Firestore's quota (${formatDuration(waitMs)})`,
+        ),
+    });
+  } catch (error) {
+    if (await provesGone(client, name, error)) {
+      reporter.info(`${label}: ${name} no longer exists; nothing to cancel.`);
+      return;
+    }
+    if (isApiRequestError(error) && error.httpStatus === 404) {
+      throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
+    }
+    throw error;
+  }
+  switch (request.result) {
+    case "unimplemented":
+      throw new CancelUnimplementedError(
+        `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${request.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
+      );
+    case "ended-before":
+      reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
+      return;
+    case "not-cancellable": {
+      // Known not to be cancellable (a database restore): no cancel was sent, and nothing claims one was.
+      reporter.info(
+        `${label}: ${short(name)} is not cancelled: ${request.reason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(RERUN)}`,
+      );
+      const what = props.operationType === "RestoreDatabaseMetadata" ? "restore" : "operation";
+      const ended = await waitOver(
+        `the ${what}, which cannot be cancelled, to end (the resource stays in the stack; run the same command again to keep waiting, or set retainOnDelete: true to leave it running)`,
+        "not cancellable, waiting",
+        request.view,
+      );
+      reporter.info(
+        `${label}: ${short(name)} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (${request.reason}). ${liveOutputs(ended).cancelEffects}`,
+      );
+      return;
+    }
+    case "refused": {
+      // The server said no (FAILED_PRECONDITION) while it runs: it is not being cancelled, and we say so.
+      reporter.warn(
+        `${label}: the server refused to cancel ${short(name)} (${request.message}): it is not cancelled and runs on. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true.`,
+      );
+      const ended = await waitOver(
+        "the operation the server refused to cancel to end (the resource stays in the stack; run the same command again to keep waiting)",
+        "cancel refused, waiting",
+        request.view,
+      );
+      lost(
+        `${label}: ${name} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (the server refused the cancel).`,
+      );
+      return;
+    }
+    case "sent": {
+      if (!request.view.done) {
+        reporter.info(
+          `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(RERUN)}`,
+        );
+      }
+      // Starts from the view read right after the cancel: that read was the first poll.
+      const ended = await waitOver(
+        "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
+        "cancelling",
+        request.view,
+      );
+      if (cancellationOutcome(ended) === "cancelled") {
+        reporter.info(
+          `${label}: ${short(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
+        );
+        return;
+      }
+      lost(
+        `${label}: ${name} ${ended.state === "SUCCESSFUL" ? "completed" : "failed"} despite the cancel (${ended.state}${ended.error ? `: ${ended.error.message}` : ""}).`,
+      );
+    }
+  }
+}
