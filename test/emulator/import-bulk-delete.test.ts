@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { DB, withEmulator } from "../support/emulator-client";
 import { patchBehaviour } from "./behaviour-patch";
-import { type SteppedClock, steppedClock } from "./stepped-clock";
-
-/** Steps the clock to the operation's end and reads it: it must be over by then. */
-// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
-async function endOf(emu: TestEmulator, clock: SteppedClock, name: string, durationMs: number): Promise<any> {
-  clock.advance(durationMs);
-  const op = (await emu.call("GET", `/v1/${name}`)).json;
-  assert.equal(op.done, true, `${name} is over after ${durationMs} ms`);
-  return op;
-}
+import { overAfter, steppedClock } from "./stepped-clock";
 
 describe("import and bulk delete", () => {
   test("an import of a path with no finished export starts, then FAILS with a clear error", async () => {
@@ -20,7 +11,7 @@ describe("import and bulk delete", () => {
       const { json } = await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/nothing-here" });
       assert.equal(json.metadata["@type"], "type.googleapis.com/google.firestore.admin.v1.ImportDocumentsMetadata");
       assert.equal(json.metadata.inputUriPrefix, "gs://bkt/nothing-here");
-      const done = await endOf(emu, clock, json.name, 200);
+      const done = await overAfter(emu, clock, json.name, 200);
       assert.equal(done.metadata.operationState, "FAILED");
       assert.equal(done.error.code, 3);
       assert.match(done.error.message, /nothing-here\/nothing-here\.overall_export_metadata/);
@@ -36,12 +27,12 @@ describe("import and bulk delete", () => {
           collectionIds: ["users"],
         })
       ).json;
-      await endOf(emu, clock, exported.name, 150);
+      await overAfter(emu, clock, exported.name, 150);
       const counts = async () => (await emu.control("GET", `${DB}/documents`)).json.collections;
       assert.equal((await counts()).users.documents, 1200);
 
       const imported = (await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/snap" })).json;
-      const importDone = await endOf(emu, clock, imported.name, 150);
+      const importDone = await overAfter(emu, clock, imported.name, 150);
       assert.equal(importDone.metadata.operationState, "SUCCESSFUL");
       assert.deepEqual(importDone.response, { "@type": "type.googleapis.com/google.protobuf.Empty" });
       assert.equal((await counts()).users.documents, 2400, "the import wrote 1200 documents");
@@ -52,7 +43,7 @@ describe("import and bulk delete", () => {
         "type.googleapis.com/google.firestore.admin.v1.BulkDeleteDocumentsMetadata",
       );
       assert.ok(deleted.metadata.snapshotTime, "bulk delete reports the version it reads, for PITR recovery");
-      const deleteDone = await endOf(emu, clock, deleted.name, 150);
+      const deleteDone = await overAfter(emu, clock, deleted.name, 150);
       assert.deepEqual(deleteDone.response, {
         "@type": "type.googleapis.com/google.firestore.admin.v1.BulkDeleteDocumentsResponse",
       });
@@ -65,12 +56,12 @@ describe("import and bulk delete", () => {
     const clock = steppedClock();
     await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 100 } }, async (emu) => {
       const exported = (await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/snap" })).json;
-      await endOf(emu, clock, exported.name, 100);
+      await overAfter(emu, clock, exported.name, 100);
       await patchBehaviour(emu, { operationDurationMs: 2_000, cancelLatencyMs: 0 });
       const imported = (await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/snap" })).json;
       clock.advance(600);
       assert.equal((await emu.call("POST", `/v1/${imported.name}:cancel`)).status, 200);
-      const done = await endOf(emu, clock, imported.name, 0);
+      const done = await overAfter(emu, clock, imported.name, 0);
       assert.equal(done.metadata.operationState, "CANCELLED");
       const written = Number(done.metadata.progressDocuments.completedWork);
       assert.ok(written > 0 && written < 26_200, `partial: ${written}`);

@@ -1,3 +1,6 @@
+import assert from "node:assert/strict";
+import type { TestEmulator } from "../support/emulator-client";
+
 /** The emulator's clock in the test's hands: operations move only when the test moves it. */
 export interface SteppedClock {
   now: () => number;
@@ -13,4 +16,13 @@ export function steppedClock(startMs = Date.parse("2026-06-01T00:00:00Z")): Step
       t += ms;
     },
   };
+}
+
+/** Steps the clock by `ms` and reads the operation, which must be over by then. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire; tests assert on its shape.
+export async function overAfter(emu: TestEmulator, clock: SteppedClock, name: string, ms: number): Promise<any> {
+  clock.advance(ms);
+  const op = (await emu.call("GET", `/v1/${name}`)).json;
+  assert.equal(op.done, true, `${name} is over ${ms} ms later`);
+  return op;
 }
