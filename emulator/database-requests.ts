@@ -1,4 +1,5 @@
 import { ApiError, invalidArgument } from "./api-error";
+import { adminTypeUrl } from "./metadata-types";
 import { normalizeFields, parseSnapshotTime } from "./requests";
 
 /**
@@ -89,7 +90,7 @@ export function parseCreateDatabaseRequest(databaseId: string | null, body: unkn
     if (fields.type !== "FIRESTORE_NATIVE" && fields.type !== "DATASTORE_MODE") {
       throw invalidArgument(
         "database.type",
-        `Invalid value at 'database.type' (type.googleapis.com/google.firestore.admin.v1.Database.DatabaseType), ${JSON.stringify(fields.type)}`,
+        `Invalid value at 'database.type' (${adminTypeUrl("Database.DatabaseType")}), ${JSON.stringify(fields.type)}`,
       );
     }
     request.type = fields.type;

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { ApiError, invalidArgument } from "./api-error";
+import { ApiError } from "./api-error";
 import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
 import {
   applyBehaviourPatch,
@@ -11,6 +11,7 @@ import {
   type Endpoint,
   type FaultKind,
 } from "./behaviour";
+import { CONTROL_PREFIX, handleControl } from "./control-api";
 import {
   parseCloneDatabaseRequest,
   parseCreateDatabaseRequest,
@@ -20,7 +21,6 @@ import { DEFAULT_COLLECTIONS, databaseEtag, isDatabaseName, renderDatabase, seed
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
 import { applyFieldMask, parseFieldMask } from "./field-mask";
-import { bucketNameProblem } from "./gs-uri";
 import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
 import { migrateLegacyStorage } from "./legacy-storage";
 import { parseFilter } from "./list-filter";
@@ -272,9 +272,10 @@ export class Emulator {
     );
     const entry = { timeMs: started, method, path: url.pathname };
 
-    if (url.pathname.startsWith("/emulator/v1/")) {
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      const readJson = (): Promise<unknown> => readBody(req).then(parseJsonBody);
       const reply = this.flushed(
-        await this.control(method, url, req).catch((error: unknown) => this.errorReply(error)),
+        await handleControl(this, method, url, readJson).catch((error: unknown) => this.errorReply(error)),
       );
       sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
       return;
@@ -497,135 +498,6 @@ export class Emulator {
       }
     }
   }
-
-  /** The control API (unauthenticated, loopback only): knobs, logs, storage and test helpers. */
-  private async control(method: string, url: URL, req: http.IncomingMessage): Promise<Reply> {
-    const route = decodeRoute(url.pathname.slice("/emulator/v1/".length));
-    const body = (): Promise<unknown> => readBody(req).then(parseJsonBody);
-    if (route === "health") return { status: 200, body: { ok: true } };
-    if (route === "behaviour") {
-      if (method === "GET") return { status: 200, body: this.behaviourNow };
-      if (method === "PATCH") {
-        const patch = await body();
-        try {
-          return { status: 200, body: this.setBehaviour((patch ?? {}) as BehaviourPatch) };
-        } catch (error) {
-          throw new ApiError("INVALID_ARGUMENT", (error as Error).message);
-        }
-      }
-    }
-    if (route === "faults/seed" && method === "POST") {
-      const { seed } = ((await body()) ?? {}) as { seed?: unknown };
-      if (typeof seed !== "number") throw new ApiError("INVALID_ARGUMENT", "seed must be a number");
-      this.faults.reseed(seed);
-      return { status: 200, body: {} };
-    }
-    if (route === "requests") {
-      if (method === "GET") {
-        const since = Number(url.searchParams.get("since") ?? 0);
-        if (!Number.isSafeInteger(since) || since < 0) {
-          throw invalidArgument("since", "since must be a non-negative integer (a request log sequence number).");
-        }
-        return { status: 200, body: { requests: this.log.since(since) } };
-      }
-      if (method === "DELETE") {
-        this.log.clear();
-        return { status: 200, body: {} };
-      }
-    }
-    if (route === "stats" && method === "GET") {
-      return { status: 200, body: { faultsInjected: this.faults.injected, operations: this.store.operations.size } };
-    }
-    if (route === "operations" && method === "GET") {
-      // Every operation, including deleted ones: what tests use to count orphans and duplicates.
-      const operations = [...this.store.operations.values()].map((op) => {
-        const name = operationName(op);
-        const phase = op.deleted ? undefined : this.store.get(name).phase;
-        return {
-          name,
-          kind: op.kind,
-          createdMs: op.createdMs,
-          state: phase?.state ?? op.final?.state ?? "DELETED",
-          done: phase?.done ?? true,
-          cancelRequested: op.cancel !== undefined,
-          deleted: op.deleted === true,
-          request: op.request,
-          // The messy profile's draw, so tests can step the clock to each stage.
-          ...(op.messy ? { messy: op.messy } : {}),
-        };
-      });
-      return { status: 200, body: { operations } };
-    }
-    if (route === "serviceAccountKeys" && method === "POST") {
-      const { projectId, accountId } = ((await body()) ?? {}) as { projectId?: unknown; accountId?: unknown };
-      if (
-        projectId !== undefined &&
-        (typeof projectId !== "string" || !/^[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(projectId))
-      ) {
-        throw invalidArgument("projectId", "projectId must be a project id: lowercase letters, digits and hyphens.");
-      }
-      if (
-        accountId !== undefined &&
-        (typeof accountId !== "string" || !/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(accountId))
-      ) {
-        throw invalidArgument("accountId", "accountId must be 6-30 lowercase letters, digits and hyphens.");
-      }
-      const key = this.auth.createServiceAccountKey(projectId ?? "demo-project", `${this.baseUrl}/token`, accountId);
-      return { status: 200, body: key };
-    }
-    if (route === "databases" && method === "POST") {
-      const spec = ((await body()) ?? {}) as {
-        name?: string;
-        collections?: Record<string, number>;
-        pointInTimeRecovery?: boolean;
-      };
-      if (typeof spec.name !== "string" || !isDatabaseName(spec.name)) {
-        throw invalidArgument("name", "name must be a database name projects/P/databases/D");
-      }
-      const counts = spec.collections === undefined ? {} : spec.collections;
-      if (
-        typeof counts !== "object" ||
-        counts === null ||
-        Object.entries(counts).some(
-          ([id, n]) => !/^[A-Za-z_][\w-]{0,1499}$/.test(id) || !Number.isSafeInteger(n) || n < 0,
-        )
-      ) {
-        throw invalidArgument(
-          "collections",
-          "collections must map collection ids to document counts (whole numbers >= 0).",
-        );
-      }
-      const db = seedDatabase(
-        spec.name,
-        spec.collections ?? DEFAULT_COLLECTIONS,
-        this.options.seed ?? 1,
-        spec.pointInTimeRecovery,
-      );
-      this.store.addDatabase(db);
-      return { status: 200, body: db };
-    }
-    const documents = /^(projects\/[^/]+\/databases\/[^/]+)\/documents$/.exec(route);
-    if (documents && method === "GET") {
-      return { status: 200, body: { collections: this.store.documentCounts(documents[1] as string) } };
-    }
-    const storage = /^storage\/([^/]+)$/.exec(route);
-    if (storage && method === "GET") {
-      const bucket = storage[1] as string;
-      const problem = bucketNameProblem(bucket);
-      if (problem) throw invalidArgument("bucket", `${problem}.`);
-      return { status: 200, body: { objects: this.objects.list(bucket, url.searchParams.get("prefix") ?? "") } };
-    }
-    const finish = /^(projects\/[^/]+\/databases\/[^/]+\/operations\/[^/:]+):finish$/.exec(route);
-    if (finish && method === "POST") {
-      const spec = ((await body()) ?? {}) as { state?: string; error?: { code: number; message: string } };
-      if (spec.state !== "SUCCESSFUL" && spec.state !== "FAILED" && spec.state !== "CANCELLED") {
-        throw new ApiError("INVALID_ARGUMENT", "state must be SUCCESSFUL, FAILED or CANCELLED");
-      }
-      const phase = this.store.finish(finish[1] as string, spec.state, spec.error);
-      return { status: 200, body: phase };
-    }
-    throw new ApiError("NOT_FOUND", `No control route ${method} /emulator/v1/${route}`);
-  }
 }
 
 function errorReply(error: ApiError): Reply {
@@ -634,17 +506,6 @@ function errorReply(error: ApiError): Reply {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** Percent-decoding of a control route; malformed escapes are the client's error (400), not ours. */
-function decodeRoute(route: string): string {
-  try {
-    return decodeURIComponent(route);
-  } catch {
-    throw new ApiError("INVALID_ARGUMENT", "Invalid percent-encoding in the request path.", {
-      reason: "INVALID_PATH",
-    });
-  }
 }
 
 function transientError(kind: Extract<FaultKind, "429" | "500" | "503">, retryAfterSeconds: number): ApiError {

@@ -11,12 +11,12 @@ import {
 import { type CollectionStats, type DatabaseRecord, renderDatabase, seedDatabase } from "./dataset";
 import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
 import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
+import { metadataTypeUrl } from "./metadata-types";
 import { InvalidObjectNameError, type ObjectStore } from "./object-store";
 import {
   distribute,
   evaluate,
   isDatabaseOperation,
-  metadataTypeUrl,
   type OperationKind,
   type OperationPhase,
   type OperationRecord,
@@ -361,7 +361,7 @@ export class OperationStore {
         done: phase.done,
         state: phase.state,
         collectionIds: op.request.collectionIds,
-        type: metadataTypeName(op.kind),
+        type: metadataTypeUrl(op.kind),
         ...(op.request.outputUriPrefix ? { outputUriPrefix: op.request.outputUriPrefix } : {}),
         ...(op.request.inputUriPrefix ? { inputUriPrefix: op.request.inputUriPrefix } : {}),
       };
@@ -689,10 +689,6 @@ export class OperationStore {
       return undefined;
     }
   }
-}
-
-export function metadataTypeName(kind: OperationKind): string {
-  return metadataTypeUrl(kind);
 }
 
 /**

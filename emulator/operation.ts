@@ -1,4 +1,5 @@
 import type { CollectionStats } from "./dataset";
+import { adminTypeUrl, EMPTY_TYPE_URL, metadataTypeUrl } from "./metadata-types";
 import type { IndexRequest } from "./requests";
 import { type OperationState, progress, timestamp } from "./wire-format";
 
@@ -160,23 +161,6 @@ export function evaluate(op: OperationRecord, now: number): OperationPhase {
   return { state: cancel ? "CANCELLING" : runningState(op, now), done: false, fraction };
 }
 
-const ADMIN = "type.googleapis.com/google.firestore.admin.v1";
-
-const METADATA_TYPE: Record<OperationKind, string> = {
-  export: `${ADMIN}.ExportDocumentsMetadata`,
-  import: `${ADMIN}.ImportDocumentsMetadata`,
-  bulkDelete: `${ADMIN}.BulkDeleteDocumentsMetadata`,
-  index: `${ADMIN}.IndexOperationMetadata`,
-  createDatabase: `${ADMIN}.CreateDatabaseMetadata`,
-  restoreDatabase: `${ADMIN}.RestoreDatabaseMetadata`,
-  cloneDatabase: `${ADMIN}.CloneDatabaseMetadata`,
-  deleteDatabase: `${ADMIN}.DeleteDatabaseMetadata`,
-};
-
-export function metadataTypeUrl(kind: OperationKind): string {
-  return METADATA_TYPE[kind];
-}
-
 export interface RenderOptions {
   /** `$alt=json;enum-encoding=int`: Google's Node REST transport asks for enums as numbers. */
   enumsAsNumbers: boolean;
@@ -204,9 +188,9 @@ export function renderOperation(
   const state = options.enumsAsNumbers ? stateNumbers.indexOf(phase.state) : phase.state;
   // CreateDatabaseMetadata and DeleteDatabaseMetadata are empty messages (firestore_admin.proto): only the type.
   if (op.kind === "createDatabase" || op.kind === "deleteDatabase") {
-    return finished({ name: operationName(op), metadata: { "@type": METADATA_TYPE[op.kind] } }, op, phase);
+    return finished({ name: operationName(op), metadata: { "@type": metadataTypeUrl(op.kind) } }, op, phase);
   }
-  const metadata: Record<string, unknown> = { "@type": METADATA_TYPE[op.kind], startTime: timestamp(op.createdMs) };
+  const metadata: Record<string, unknown> = { "@type": metadataTypeUrl(op.kind), startTime: timestamp(op.createdMs) };
   if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
   // Messy: no estimate until some work is done, then one too low (real transcripts show completed > estimated).
   const m = op.messy;
@@ -258,22 +242,22 @@ function finished(json: Record<string, unknown>, op: OperationRecord, phase: Ope
 function successResponse(op: OperationRecord): Record<string, unknown> {
   switch (op.kind) {
     case "export":
-      return { "@type": `${ADMIN}.ExportDocumentsResponse`, outputUriPrefix: op.request.outputUriPrefix };
+      return { "@type": adminTypeUrl("ExportDocumentsResponse"), outputUriPrefix: op.request.outputUriPrefix };
     case "import":
-      return { "@type": "type.googleapis.com/google.protobuf.Empty" };
+      return { "@type": EMPTY_TYPE_URL };
     case "bulkDelete":
-      return { "@type": `${ADMIN}.BulkDeleteDocumentsResponse` };
+      return { "@type": adminTypeUrl("BulkDeleteDocumentsResponse") };
     case "index":
       return indexResponse(op.request.index, op.request.indexSpec);
     default:
-      return { "@type": `${ADMIN}.Database`, ...op.request.databaseResponse };
+      return { "@type": adminTypeUrl("Database"), ...op.request.databaseResponse };
   }
 }
 
 /** The Index as index.proto shapes it: defaults (ANY_API, unique false) omitted, fields in request order. */
 function indexResponse(name: string | undefined, spec: IndexRequest | undefined): Record<string, unknown> {
   const index: Record<string, unknown> = {
-    "@type": `${ADMIN}.Index`,
+    "@type": adminTypeUrl("Index"),
     name,
     queryScope: spec?.queryScope ?? "COLLECTION",
   };

@@ -1,5 +1,6 @@
 import { ApiError, invalidArgument } from "./api-error";
 import { parseGsUri, quote } from "./gs-uri";
+import { adminTypeUrl } from "./metadata-types";
 import { parseTimestamp, timestamp } from "./wire-format";
 
 /**
@@ -200,7 +201,7 @@ function enumValue(value: unknown, field: string, type: string, allowed: readonl
   return value;
 }
 
-const INDEX_TYPE = "type.googleapis.com/google.firestore.admin.v1.Index";
+const INDEX_TYPE = adminTypeUrl("Index");
 
 function indexField(value: unknown, at: number): IndexField {
   const path = `index.fields[${at}]`;

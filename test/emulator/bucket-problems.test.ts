@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseBucketProblemFlag, projectNumber, serviceAgent } from "../../emulator/bucket-problems";
-import { DB, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, withEmulator } from "../support/emulator-client";
+import { steppedClock } from "./stepped-clock";
 
 const AUTH = { authorization: "Bearer firestore-emulator-dev-token" };
 const AGENT = serviceAgent("demo-project");
@@ -75,9 +76,11 @@ describe("emulator: buckets the service agent cannot use", () => {
     });
 
     test(`${problem} @run: the export starts, then ends FAILED with code ${expected.code} and the same message`, async () => {
+      const clock = steppedClock();
       await withEmulator(
         {
           auth: "oauth",
+          now: clock.now,
           behaviour: { operationDurationMs: 400, buckets: { locked: { problem: problem as "missing", at: "run" } } },
         },
         async (emu) => {
@@ -88,10 +91,9 @@ describe("emulator: buckets the service agent cannot use", () => {
             AUTH,
           );
           assert.equal(reply.status, 200);
-          const done = await waitFor(
-            async () => (await emu.call("GET", `/v1/${reply.json.name}`, undefined, AUTH)).json,
-            (op) => op.done === true,
-          );
+          clock.advance(400);
+          const done = (await emu.call("GET", `/v1/${reply.json.name}`, undefined, AUTH)).json;
+          assert.equal(done.done, true, "over by its end");
           assert.equal(done.metadata.operationState, "FAILED");
           assert.deepEqual(done.error, { code: expected.code, message: expected.message });
         },

@@ -3,17 +3,13 @@ import { describe, test } from "node:test";
 import { MESSY_PROFILE_PATCH } from "../../emulator/behaviour";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
+import { type SteppedClock, steppedClock } from "./stepped-clock";
 
 const DURATION = 1_000_000;
 const LATENCY = 2_000;
 
-function steppedClock(): { now: () => number; advance: (ms: number) => void } {
-  let t = Date.parse("2026-06-01T00:00:00Z");
-  return { now: () => t, advance: (ms) => (t += ms) };
-}
-
 /** Starts `count` exports, cancels each at once, steps the clock until all are done: how each cancel ended. */
-async function cancelAll(emu: TestEmulator, clock: ReturnType<typeof steppedClock>, count: number) {
+async function cancelAll(emu: TestEmulator, clock: SteppedClock, count: number) {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     const reply = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: `gs://bkt/c${i}` });

@@ -55,4 +55,63 @@ describe("control API: bad input is the client's error", () => {
       assert.equal(db.json.error.details[1].fieldViolations[0].field, "collections");
     });
   });
+
+  test("an unknown route, or a known one with another method, is 404 naming the decoded route", async () => {
+    await withEmulator({}, async (emu) => {
+      for (const [method, route, shown] of [
+        ["GET", "nothing/here", "nothing/here"],
+        ["POST", "behaviour", "behaviour"],
+        ["GET", "faults/seed", "faults/seed"],
+        ["POST", "stats", "stats"],
+        ["DELETE", "storage/bkt", "storage/bkt"],
+        ["GET", "storage/a%2Fb", "storage/a/b"],
+        ["GET", `${DB}/operations/x:finish`, `${DB}/operations/x:finish`],
+      ] as const) {
+        const reply = await emu.control(method, route);
+        assert.equal(reply.status, 404, `${method} ${route}`);
+        assert.equal(reply.json.error.status, "NOT_FOUND");
+        assert.equal(reply.json.error.message, `No control route ${method} /emulator/v1/${shown}`);
+      }
+    });
+  });
+
+  test("health answers any method; stats counts operations and injected faults", async () => {
+    await withEmulator({}, async (emu) => {
+      for (const method of ["GET", "POST", "PUT", "DELETE"]) {
+        const reply = await emu.control(method, "health");
+        assert.equal(reply.status, 200, method);
+        assert.deepEqual(reply.json, { ok: true });
+      }
+      assert.deepEqual((await emu.control("GET", "stats")).json, { faultsInjected: 0, operations: 0 });
+      assert.equal(
+        (await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/s" })).status,
+        200,
+      );
+      assert.deepEqual((await emu.control("GET", "stats")).json, { faultsInjected: 0, operations: 1 });
+    });
+  });
+
+  test("faults/seed takes a number; requests?since a non-negative integer; behaviour a JSON patch", async () => {
+    await withEmulator({}, async (emu) => {
+      const seeded = await emu.control("POST", "faults/seed", { seed: 9 });
+      assert.equal(seeded.status, 200);
+      assert.deepEqual(seeded.json, {});
+      for (const body of [{ seed: "9" }, undefined]) {
+        const refused = await emu.control("POST", "faults/seed", body);
+        assert.equal(refused.status, 400);
+        assert.equal(refused.json.error.message, "seed must be a number");
+      }
+      for (const since of ["-1", "abc", "1.5"]) {
+        const refused = await emu.control("GET", `requests?since=${since}`);
+        assert.equal(refused.status, 400, since);
+        assert.equal(refused.json.error.details[1].fieldViolations[0].field, "since");
+      }
+      const notJson = await emu.control("PATCH", "behaviour", "{not json");
+      assert.equal(notJson.status, 400);
+      assert.equal(notJson.json.error.details[0].reason, "INVALID_JSON", "the body's own error, not the patch's");
+      const empty = await emu.control("PATCH", "behaviour");
+      assert.equal(empty.status, 200, "no body is an empty patch");
+      assert.deepEqual(empty.json, (await emu.control("GET", "behaviour")).json);
+    });
+  });
 });

@@ -7,6 +7,7 @@ import { describe, mock, test } from "node:test";
 import { Emulator, StateLoadError } from "../../emulator/index";
 import { DB, type HttpReply, sleep, waitFor, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
+import { overAfter, steppedClock } from "./stepped-clock";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "emu-datadir-"));
@@ -77,7 +78,9 @@ describe("--data-dir: snapshot, journal, older data dirs", () => {
         }),
       );
 
-      await withEmulator({ dataDir, behaviour: { operationDurationMs: 300 } }, async (emu) => {
+      // The records above are stamped with the wall clock: the stepped clock starts from it.
+      const clock = steppedClock(Date.now());
+      await withEmulator({ dataDir, now: clock.now, behaviour: { operationDurationMs: 300 } }, async (emu) => {
         const old = await emu.call("GET", `/v1/${name}`);
         assert.equal(old.status, 200);
         assert.equal(old.json.metadata.operationState, "SUCCESSFUL");
@@ -87,10 +90,7 @@ describe("--data-dir: snapshot, journal, older data dirs", () => {
         assert.deepEqual(objects, ["old/all_namespaces/kind_users/output-0", "old/old.overall_export_metadata"]);
         const started = await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/old" });
         assert.equal(started.status, 200);
-        const imported = await waitFor(
-          async () => (await emu.call("GET", `/v1/${started.json.name}`)).json,
-          (op) => op.done === true,
-        );
+        const imported = await overAfter(emu, clock, started.json.name, 300);
         assert.equal(imported.metadata.operationState, "SUCCESSFUL", "the migrated export metadata was found");
       });
       assert.equal(fs.existsSync(path.join(dataDir, "storage")), false, "the old file tree is gone");
@@ -212,7 +212,7 @@ describe("--data-dir: snapshot, journal, older data dirs", () => {
       for (let start = 0; start < 2; start++) {
         const emulator = await spawnEmulator(["--data-dir", dataDir]);
         try {
-          await sleep(400); // several clock ticks, each of which used to throw on these
+          await sleep(400); // several real ticks of the spawned process (no clock to step), each used to throw on these
           for (const { id } of poisoned) {
             const op = await getOperation(emulator.url, `${DB}/operations/${id}`);
             assert.equal(op.status, 200, id);

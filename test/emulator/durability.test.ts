@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { DB, sleep, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
+import { steppedClock } from "./stepped-clock";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "emu-data-"));
@@ -15,10 +16,13 @@ describe("durability with --data-dir", () => {
     const dataDir = tempDir();
     let name = "";
     let token = "";
-    await withEmulator({ dataDir, auth: "oauth", behaviour: { operationDurationMs: 1_500 } }, async (emu) => {
+    // Both runs share the clock, as a real restart shares the wall clock; it starts now for the JWT's iat.
+    const clock = steppedClock(Date.now());
+    const options = { dataDir, auth: "oauth" as const, now: clock.now };
+    await withEmulator({ ...options, behaviour: { operationDurationMs: 1_500 } }, async (emu) => {
       const key = (await emu.control("POST", "serviceAccountKeys", {})).json;
       const { signJwt } = await import("../../emulator/index");
-      const now = Math.floor(Date.now() / 1000);
+      const now = Math.floor(clock.now() / 1000);
       const response = await fetch(`${emu.url}/token`, {
         method: "POST",
         body: new URLSearchParams({
@@ -41,14 +45,19 @@ describe("durability with --data-dir", () => {
           { authorization: `Bearer ${token}` },
         )
       ).json.name;
-      await sleep(500);
+      clock.advance(500);
     });
-    await withEmulator({ dataDir, auth: "oauth" }, async (emu) => {
+    await withEmulator(options, async (emu) => {
       const headers = { authorization: `Bearer ${token}` };
       const op = (await emu.call("GET", `/v1/${name}`, undefined, headers)).json;
       assert.equal(op.name, name, "a token issued before the restart still works, and the operation is there");
       assert.ok(["PROCESSING", "SUCCESSFUL"].includes(op.metadata.operationState));
-      await sleep(1_200);
+      assert.equal(op.metadata.operationState, "PROCESSING", "a third of the way, where the clock left it");
+      assert.equal(op.metadata.progressDocuments.completedWork, String(Math.floor(26_200 / 3)));
+      clock.advance(999);
+      const before = (await emu.call("GET", `/v1/${name}`, undefined, headers)).json;
+      assert.equal(before.metadata.operationState, "PROCESSING", "not over before its 1.5 s");
+      clock.advance(1);
       const done = (await emu.call("GET", `/v1/${name}`, undefined, headers)).json;
       assert.equal(done.metadata.operationState, "SUCCESSFUL", "the timeline continued across the restart");
       const objects = (await emu.control("GET", "storage/bkt?prefix=durable/")).json.objects;
@@ -62,6 +71,7 @@ describe("durability with --data-dir", () => {
     const acknowledged: string[] = [];
     for (let round = 0; round < 3; round++) {
       const { url, kill } = await spawnEmulator(["--data-dir", dataDir, "--duration-ms", "600000"]);
+      // A real process killed mid-request: the sleeps spread the requests around the kill on the wall clock.
       const posts = Array.from({ length: 30 }, async (_, i) => {
         await sleep(i * 3);
         try {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DB, sleep, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, withEmulator } from "../support/emulator-client";
+import { steppedClock } from "./stepped-clock";
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -30,18 +31,17 @@ describe("export operations", () => {
   });
 
   test("it completes SUCCESSFUL with an ExportDocumentsResponse and the overall metadata file", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 300 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 300 } }, async (emu) => {
       const started = await emu.call("POST", `/v1/${DB}:exportDocuments`, {
         outputUriPrefix: "gs://backups/nightly/",
         collectionIds: ["users", "orders"],
       });
       assert.equal(started.json.metadata.outputUriPrefix, "gs://backups/nightly", "a trailing slash is dropped");
       assert.deepEqual(started.json.metadata.collectionIds, ["users", "orders"]);
-      const done = await waitFor(
-        () => emu.call("GET", `/v1/${started.json.name}`),
-        (r) => r.json.done === true,
-      );
-      const op = done.json;
+      clock.advance(300);
+      const op = (await emu.call("GET", `/v1/${started.json.name}`)).json;
+      assert.equal(op.done, true);
       assert.equal(op.metadata.operationState, "SUCCESSFUL");
       assert.match(op.metadata.endTime, TIMESTAMP);
       assert.deepEqual(op.response, {
@@ -61,17 +61,22 @@ describe("export operations", () => {
   });
 
   test("progress advances with time and never goes backwards", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 800 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 800 } }, async (emu) => {
       const { json } = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/p" });
       const seen: number[] = [];
       for (let i = 0; i < 6; i++) {
         const op = (await emu.call("GET", `/v1/${json.name}`)).json;
         seen.push(Number(op.metadata.progressDocuments.completedWork ?? 0));
-        await sleep(120);
+        clock.advance(120);
       }
       assert.ok(
         seen.some((v, i) => i > 0 && v > (seen[i - 1] as number)),
         `progress moved: ${seen}`,
+      );
+      assert.ok(
+        seen.every((v, i) => i === 0 || v > (seen[i - 1] as number)),
+        `every step of the clock moves it: ${seen}`,
       );
       assert.deepEqual(
         seen,
@@ -82,21 +87,22 @@ describe("export operations", () => {
   });
 
   test("cancel: PROCESSING -> CANCELLING -> CANCELLED, code 1, partial files and no overall metadata", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 2_000, cancelLatencyMs: 300 } }, async (emu) => {
+    const clock = steppedClock();
+    const options = { now: clock.now, behaviour: { operationDurationMs: 2_000, cancelLatencyMs: 300 } };
+    await withEmulator(options, async (emu) => {
       const { json } = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/partial" });
-      await sleep(700);
+      clock.advance(700);
       const cancel = await emu.call("POST", `/v1/${json.name}:cancel`);
       assert.equal(cancel.status, 200);
       assert.deepEqual(cancel.json, {});
       const cancelling = (await emu.call("GET", `/v1/${json.name}`)).json;
       assert.equal(cancelling.metadata.operationState, "CANCELLING");
       assert.equal(cancelling.done, undefined);
-      const done = (
-        await waitFor(
-          () => emu.call("GET", `/v1/${json.name}`),
-          (r) => r.json.done === true,
-        )
-      ).json;
+      clock.advance(299);
+      assert.equal((await emu.call("GET", `/v1/${json.name}`)).json.metadata.operationState, "CANCELLING");
+      clock.advance(1);
+      const done = (await emu.call("GET", `/v1/${json.name}`)).json;
+      assert.equal(done.done, true, "over cancelLatencyMs after the cancel");
       assert.equal(done.metadata.operationState, "CANCELLED");
       assert.deepEqual(done.error, { code: 1, message: "The operation was cancelled." });
       assert.equal(done.response, undefined);
@@ -121,12 +127,11 @@ describe("export operations", () => {
   });
 
   test("delete hides a finished operation (GET 404, absent from list) and never cancels", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 100 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 100 } }, async (emu) => {
       const { json } = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/p" });
-      await waitFor(
-        () => emu.call("GET", `/v1/${json.name}`),
-        (r) => r.json.done === true,
-      );
+      clock.advance(100);
+      assert.equal((await emu.call("GET", `/v1/${json.name}`)).json.done, true);
       assert.deepEqual((await emu.call("DELETE", `/v1/${json.name}`)).json, {});
       const gone = await emu.call("GET", `/v1/${json.name}`);
       assert.equal(gone.status, 404);
@@ -137,7 +142,8 @@ describe("export operations", () => {
   });
 
   test("index builds are operations too, with IndexOperationMetadata and `state`", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 200 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 200 } }, async (emu) => {
       const reply = await emu.call("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
         queryScope: "COLLECTION",
         // Two fields: Google refuses a composite index of one.
@@ -155,10 +161,9 @@ describe("export operations", () => {
         op.metadata.index,
         /^projects\/demo-project\/databases\/\(default\)\/collectionGroups\/users\/indexes\//,
       );
-      const done = await waitFor(
-        () => emu.call("GET", `/v1/${op.name}`),
-        (r) => r.json.done === true,
-      );
+      clock.advance(200);
+      const done = await emu.call("GET", `/v1/${op.name}`);
+      assert.equal(done.json.done, true);
       assert.equal(done.json.response["@type"], "type.googleapis.com/google.firestore.admin.v1.Index");
     });
   });

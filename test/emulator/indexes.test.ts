@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { DB, type HttpReply, type TestEmulator, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, type HttpReply, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { overAfter, steppedClock } from "./stepped-clock";
 
 const INDEXES = `/v1/${DB}/collectionGroups/users/indexes`;
 const TWO_FIELDS = [
@@ -20,12 +21,6 @@ function assertRefused(reply: HttpReply, http: number, status: string, message: 
   if (typeof message === "string") assert.equal(reply.json.error.message, message);
   else assert.match(reply.json.error.message, message);
 }
-
-const finished = (emu: TestEmulator, name: string): Promise<HttpReply> =>
-  waitFor(
-    () => emu.call("GET", `/v1/${name}`),
-    (r) => r.json.done === true,
-  );
 
 describe("index operations", () => {
   test("a composite index of one field is refused (also with only __name__ besides), starting nothing", async () => {
@@ -85,15 +80,15 @@ describe("index operations", () => {
   });
 
   test("the finished index echoes queryScope, fields and unique", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 100 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 100 } }, async (emu) => {
       const started = await emu.call("POST", INDEXES, {
         queryScope: "COLLECTION_GROUP",
         fields: TWO_FIELDS,
         unique: true,
       });
       assert.equal(started.status, 200, JSON.stringify(started.json));
-      const done = await finished(emu, started.json.name);
-      const index = done.json.response;
+      const index = (await overAfter(emu, clock, started.json.name, 100)).response;
       assert.equal(index["@type"], "type.googleapis.com/google.firestore.admin.v1.Index");
       assert.equal(index.name, started.json.metadata.index);
       assert.equal(index.queryScope, "COLLECTION_GROUP");
@@ -106,20 +101,21 @@ describe("index operations", () => {
         fields: TWO_FIELDS,
         unique: false,
       });
-      const plainIndex = (await finished(emu, plain.json.name)).json.response;
+      const plainIndex = (await overAfter(emu, clock, plain.json.name, 100)).response;
       assert.equal(plainIndex.queryScope, "COLLECTION");
       assert.equal("unique" in plainIndex, false);
     });
   });
 
   test("the same index twice is 409 ALREADY_EXISTS, while building and once built; a different one is not", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 300 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 300 } }, async (emu) => {
       const first = await emu.call("POST", INDEXES, { fields: TWO_FIELDS });
       assert.equal(first.status, 200);
       assert.equal((await emu.call("GET", `/v1/${first.json.name}`)).json.done, undefined, "still building");
       const again = await emu.call("POST", INDEXES, { queryScope: "COLLECTION", fields: TWO_FIELDS });
       assertRefused(again, 409, "ALREADY_EXISTS", "index already exists");
-      await finished(emu, first.json.name);
+      await overAfter(emu, clock, first.json.name, 300);
       assertRefused(await emu.call("POST", INDEXES, { fields: TWO_FIELDS }), 409, "ALREADY_EXISTS", /already exists/);
       assert.equal(await operationCount(emu), 1, "no second build started");
 
@@ -137,27 +133,32 @@ describe("index operations", () => {
   });
 
   test("a cancelled build leaves no index: the same definition can be built again", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } }, async (emu) => {
-      const first = await emu.call("POST", INDEXES, { fields: TWO_FIELDS });
-      assert.equal((await emu.call("POST", `/v1/${first.json.name}:cancel`)).status, 200);
-      const cancelled = await finished(emu, first.json.name);
-      assert.equal(cancelled.json.metadata.state, "CANCELLED");
-      const again = await emu.call("POST", INDEXES, { fields: TWO_FIELDS });
-      assert.equal(again.status, 200, JSON.stringify(again.json));
-    });
+    const clock = steppedClock();
+    await withEmulator(
+      { now: clock.now, behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
+      async (emu) => {
+        const first = await emu.call("POST", INDEXES, { fields: TWO_FIELDS });
+        assert.equal((await emu.call("POST", `/v1/${first.json.name}:cancel`)).status, 200);
+        const cancelled = await overAfter(emu, clock, first.json.name, 0);
+        assert.equal(cancelled.metadata.state, "CANCELLED");
+        const again = await emu.call("POST", INDEXES, { fields: TWO_FIELDS });
+        assert.equal(again.status, 200, JSON.stringify(again.json));
+      },
+    );
   });
 
   test("with --data-dir the definition survives a restart: still echoed, still a duplicate", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "emu-index-"));
     try {
       let name = "";
-      await withEmulator({ dataDir, behaviour: { operationDurationMs: 100 } }, async (emu) => {
+      const clock = steppedClock();
+      await withEmulator({ dataDir, now: clock.now, behaviour: { operationDurationMs: 100 } }, async (emu) => {
         const started = await emu.call("POST", INDEXES, { fields: TWO_FIELDS, unique: true });
         assert.equal(started.status, 200, JSON.stringify(started.json));
         name = started.json.name;
       });
-      await withEmulator({ dataDir }, async (emu) => {
-        const index = (await finished(emu, name)).json.response;
+      await withEmulator({ dataDir, now: clock.now }, async (emu) => {
+        const index = (await overAfter(emu, clock, name, 100)).response;
         assert.deepEqual(index.fields, TWO_FIELDS);
         assert.equal(index.unique, true);
         assertRefused(

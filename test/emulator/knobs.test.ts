@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DB, sleep, type TestEmulator, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, type TestEmulator, waitFor, withEmulator } from "../support/emulator-client";
+import { patchBehaviour } from "./behaviour-patch";
+import { steppedClock } from "./stepped-clock";
 
 async function startExport(emu: TestEmulator, prefix = "gs://bkt/p"): Promise<string> {
   const reply = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: prefix });
@@ -8,33 +10,46 @@ async function startExport(emu: TestEmulator, prefix = "gs://bkt/p"): Promise<st
   return reply.json.name;
 }
 
-const finished = (emu: TestEmulator, name: string) =>
-  waitFor(
-    () => emu.call("GET", `/v1/${name}`),
-    (r) => r.json.done === true,
-  ).then((r) => r.json);
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+const getOperation = async (emu: TestEmulator, name: string): Promise<any> =>
+  (await emu.call("GET", `/v1/${name}`)).json;
 
 describe("behaviour knobs", () => {
   test("a cancel can lose the race: accepted, yet the operation ends SUCCESSFUL", async () => {
+    const clock = steppedClock();
     await withEmulator(
-      { behaviour: { operationDurationMs: 400, cancelLatencyMs: 5_000, cancelLoseRate: 1 } },
+      { now: clock.now, behaviour: { operationDurationMs: 400, cancelLatencyMs: 5_000, cancelLoseRate: 1 } },
       async (emu) => {
         const name = await startExport(emu);
         assert.equal((await emu.call("POST", `/v1/${name}:cancel`)).status, 200);
-        assert.equal((await emu.call("GET", `/v1/${name}`)).json.metadata.operationState, "CANCELLING");
-        const op = await finished(emu, name);
+        assert.equal((await getOperation(emu, name)).metadata.operationState, "CANCELLING");
+        clock.advance(399);
+        assert.equal((await getOperation(emu, name)).done, undefined, "not over before its natural end");
+        clock.advance(1);
+        const op = await getOperation(emu, name);
+        assert.equal(op.done, true);
         assert.equal(op.metadata.operationState, "SUCCESSFUL");
         assert.ok(op.response);
+        assert.equal(Date.parse(op.metadata.endTime) - Date.parse(op.metadata.startTime), 400, "at its natural end");
       },
     );
   });
 
   test("a cancel slower than the work also loses, naturally", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 200, cancelLatencyMs: 10_000 } }, async (emu) => {
-      const name = await startExport(emu);
-      await emu.call("POST", `/v1/${name}:cancel`);
-      assert.equal((await finished(emu, name)).metadata.operationState, "SUCCESSFUL");
-    });
+    const clock = steppedClock();
+    await withEmulator(
+      { now: clock.now, behaviour: { operationDurationMs: 200, cancelLatencyMs: 10_000 } },
+      async (emu) => {
+        const name = await startExport(emu);
+        assert.equal((await emu.call("POST", `/v1/${name}:cancel`)).status, 200);
+        clock.advance(199);
+        assert.equal((await getOperation(emu, name)).metadata.operationState, "CANCELLING");
+        clock.advance(1);
+        const op = await getOperation(emu, name);
+        assert.equal(op.done, true);
+        assert.equal(op.metadata.operationState, "SUCCESSFUL");
+      },
+    );
   });
 
   test("cancel answered UNIMPLEMENTED", async () => {
@@ -48,25 +63,30 @@ describe("behaviour knobs", () => {
   });
 
   test("stuck in CANCELLING until released through the control API", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 200, cancelStuck: true } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 200, cancelStuck: true } }, async (emu) => {
       const name = await startExport(emu);
-      await emu.call("POST", `/v1/${name}:cancel`);
-      await sleep(400);
-      const stuck = (await emu.call("GET", `/v1/${name}`)).json;
+      assert.equal((await emu.call("POST", `/v1/${name}:cancel`)).status, 200);
+      clock.advance(400);
+      const stuck = await getOperation(emu, name);
       assert.equal(stuck.metadata.operationState, "CANCELLING", "stuck past its natural end");
       assert.equal(stuck.done, undefined);
-      await emu.control("POST", `${name}:finish`, { state: "CANCELLED" });
-      assert.equal((await finished(emu, name)).error.code, 1);
+      assert.equal((await emu.control("POST", `${name}:finish`, { state: "CANCELLED" })).status, 200);
+      const op = await getOperation(emu, name);
+      assert.equal(op.done, true);
+      assert.equal(op.error.code, 1);
     });
   });
 
   test("cancel on a finished operation: 200 no-op by default, FAILED_PRECONDITION when asked", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 50 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 50 } }, async (emu) => {
       const name = await startExport(emu);
-      await finished(emu, name);
+      clock.advance(50);
+      assert.equal((await getOperation(emu, name)).done, true);
       assert.equal((await emu.call("POST", `/v1/${name}:cancel`)).status, 200);
-      assert.equal((await emu.call("GET", `/v1/${name}`)).json.metadata.operationState, "SUCCESSFUL");
-      await emu.control("PATCH", "behaviour", { cancelDoneBehaviour: "failed-precondition" });
+      assert.equal((await getOperation(emu, name)).metadata.operationState, "SUCCESSFUL");
+      await patchBehaviour(emu, { cancelDoneBehaviour: "failed-precondition" });
       const refused = await emu.call("POST", `/v1/${name}:cancel`);
       assert.equal(refused.status, 400);
       assert.equal(refused.json.error.status, "FAILED_PRECONDITION");
@@ -74,16 +94,23 @@ describe("behaviour knobs", () => {
   });
 
   test("delete on a running operation: refused by default, hidden when asked (work continues)", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 300 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 300 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/hidden");
       const refused = await emu.call("DELETE", `/v1/${name}`);
       assert.equal(refused.status, 400);
       assert.equal(refused.json.error.status, "FAILED_PRECONDITION");
-      await emu.control("PATCH", "behaviour", { deleteRunningBehaviour: "hide" });
+      await patchBehaviour(emu, { deleteRunningBehaviour: "hide" });
       assert.equal((await emu.call("DELETE", `/v1/${name}`)).status, 200);
       assert.equal((await emu.call("GET", `/v1/${name}`)).status, 404);
-      await sleep(500);
-      const objects = (await emu.control("GET", "storage/bkt?prefix=hidden/")).json.objects;
+      clock.advance(300);
+      // No GET reaches a hidden operation: the emulator's tick (every 100 ms of real time) finishes its work.
+      const objects = (
+        await waitFor(
+          () => emu.control("GET", "storage/bkt?prefix=hidden/"),
+          (r) => r.json.objects.some((o: { name: string }) => o.name.endsWith(".overall_export_metadata")),
+        )
+      ).json.objects;
       assert.ok(
         objects.some((o: { name: string }) => o.name.endsWith(".overall_export_metadata")),
         "delete does not cancel",
@@ -92,8 +119,12 @@ describe("behaviour knobs", () => {
   });
 
   test("failureRate ends operations FAILED with a non-CANCELLED code", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 100, failureRate: 1 } }, async (emu) => {
-      const op = await finished(emu, await startExport(emu));
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 100, failureRate: 1 } }, async (emu) => {
+      const name = await startExport(emu);
+      clock.advance(100);
+      const op = await getOperation(emu, name);
+      assert.equal(op.done, true);
       assert.equal(op.metadata.operationState, "FAILED");
       assert.equal(op.error.code, 13);
       assert.equal(op.response, undefined);
@@ -101,9 +132,15 @@ describe("behaviour knobs", () => {
   });
 
   test("finished operations are garbage-collected after the retention period", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 50, retentionMs: 200 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 50, retentionMs: 200 } }, async (emu) => {
       const name = await startExport(emu);
-      await finished(emu, name);
+      clock.advance(50);
+      assert.equal((await getOperation(emu, name)).done, true);
+      clock.advance(200);
+      assert.equal((await emu.call("GET", `/v1/${name}`)).status, 200, "kept for the whole retention period");
+      clock.advance(1);
+      // The sweep runs on the emulator's tick (every 100 ms of real time), not on GET.
       await waitFor(
         () => emu.call("GET", `/v1/${name}`),
         (r) => r.status === 404,
@@ -119,7 +156,7 @@ describe("behaviour knobs", () => {
       assert.equal(tooMany.json.error.status, "RESOURCE_EXHAUSTED");
       assert.match(tooMany.json.error.message, /concurrent/);
       assert.ok(Number(tooMany.headers.get("retry-after")) > 0);
-      await emu.control("PATCH", "behaviour", { limits: { concurrent: 50 } });
+      await patchBehaviour(emu, { limits: { concurrent: 50 } });
       await startExport(emu);
       await startExport(emu);
       const perMinute = await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/p" });
@@ -151,7 +188,7 @@ describe("fault injection", () => {
     await withEmulator({ behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
       const name = await startExport(emu);
       const set = (kind: string) =>
-        emu.control("PATCH", "behaviour", {
+        patchBehaviour(emu, {
           faults: { rate: 1, kinds: [kind], endpoints: ["operations.get"], slowMs: 300, retryAfterSeconds: 7 },
         });
 
@@ -169,6 +206,7 @@ describe("fault injection", () => {
       await assert.rejects(emu.call("GET", `/v1/${name}`), /fetch failed/);
 
       await set("slow");
+      // slowMs delays the real answer (a timer, not the emulator's clock): only the wall clock can show it.
       const started = Date.now();
       assert.equal((await emu.call("GET", `/v1/${name}`)).status, 200);
       assert.ok(Date.now() - started >= 290);
@@ -192,12 +230,12 @@ describe("fault injection", () => {
 
   test("commit-then-500 and commit-then-reset take effect before failing: the ambiguous POST", async () => {
     await withEmulator({}, async (emu) => {
-      await emu.control("PATCH", "behaviour", {
+      await patchBehaviour(emu, {
         faults: { rate: 1, kinds: ["commit-then-500"], endpoints: ["exportDocuments"] },
       });
       const reply = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/amb" });
       assert.equal(reply.status, 500);
-      await emu.control("PATCH", "behaviour", { faults: { kinds: ["commit-then-reset"] } });
+      await patchBehaviour(emu, { faults: { kinds: ["commit-then-reset"] } });
       await assert.rejects(emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/amb2" }));
       const ops = (await emu.control("GET", "operations")).json.operations;
       assert.equal(ops.length, 2, "both requests created their operation");

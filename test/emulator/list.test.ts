@@ -1,26 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DB, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, withEmulator } from "../support/emulator-client";
+import { patchBehaviour } from "./behaviour-patch";
+import { overAfter, steppedClock } from "./stepped-clock";
 
 describe("operations.list", () => {
   test("filters, the documented default, and pagination", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
       const start = async (body: object) => (await emu.call("POST", `/v1/${DB}:exportDocuments`, body)).json.name;
-      await emu.control("PATCH", "behaviour", { operationDurationMs: 50 });
+      await patchBehaviour(emu, { operationDurationMs: 50 });
       const succeeded = await start({ outputUriPrefix: "gs://bkt/a", collectionIds: ["users"] });
-      await waitFor(
-        () => emu.call("GET", `/v1/${succeeded}`),
-        (r) => r.json.done === true,
-      );
-      await emu.control("PATCH", "behaviour", { operationDurationMs: 60_000 });
+      await overAfter(emu, clock, succeeded, 50);
+      await patchBehaviour(emu, { operationDurationMs: 60_000 });
       const running = await start({ outputUriPrefix: "gs://bkt/b", collectionIds: ["orders"] });
       const cancelled = await start({ outputUriPrefix: "gs://bkt/c" });
-      await emu.control("PATCH", "behaviour", { cancelLatencyMs: 0 });
-      await emu.call("POST", `/v1/${cancelled}:cancel`);
-      await waitFor(
-        () => emu.call("GET", `/v1/${cancelled}`),
-        (r) => r.json.done === true,
-      );
+      await patchBehaviour(emu, { cancelLatencyMs: 0 });
+      assert.equal((await emu.call("POST", `/v1/${cancelled}:cancel`)).status, 200);
+      await overAfter(emu, clock, cancelled, 0);
 
       const names = async (query: string) =>
         ((await emu.call("GET", `/v1/${DB}/operations${query}`)).json.operations ?? [])
@@ -48,7 +45,7 @@ describe("operations.list", () => {
         cancelled,
       ]);
 
-      await emu.control("PATCH", "behaviour", { listHidesSuccessful: false });
+      await patchBehaviour(emu, { listHidesSuccessful: false });
       assert.equal((await names("")).length, 3, "the knob shows everything");
 
       const first = (await emu.call("GET", `/v1/${DB}/operations?pageSize=2`)).json;

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { DB, type TestEmulator, waitFor, withEmulator } from "../support/emulator-client";
+import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { overAfter, steppedClock } from "./stepped-clock";
 
 const EXPORT = `/v1/${DB}:exportDocuments`;
 
@@ -77,7 +78,8 @@ describe("Cloud Storage names", () => {
   test("with --data-dir, names a file tree cannot hold (a 300-byte segment, an object inside another) export fine", async () => {
     const dataDir = tempDir();
     try {
-      await withEmulator({ dataDir, behaviour: { operationDurationMs: 200 } }, async (emu) => {
+      const clock = steppedClock();
+      await withEmulator({ dataDir, now: clock.now, behaviour: { operationDurationMs: 200 } }, async (emu) => {
         const long = "s".repeat(300);
         const prefixes = [`gs://bkt/${long}`, "gs://bkt/x", "gs://bkt/x/all_namespaces/kind_users/output-0"];
         const names: string[] = [];
@@ -86,11 +88,9 @@ describe("Cloud Storage names", () => {
           assert.equal(reply.status, 200, JSON.stringify(reply.json));
           names.push(reply.json.name);
         }
+        clock.advance(200);
         for (const name of names) {
-          const op = await waitFor(
-            async () => (await emu.call("GET", `/v1/${name}`)).json,
-            (json) => json.done === true,
-          );
+          const op = await overAfter(emu, clock, name, 0);
           assert.equal(op.metadata.operationState, "SUCCESSFUL", JSON.stringify(op.error));
         }
         const objects = (await emu.control("GET", "storage/bkt?prefix=")).json.objects.map(
