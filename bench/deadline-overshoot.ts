@@ -38,7 +38,7 @@ async function hostile(how: Server): Promise<{ endpoint: string; close(): Promis
 type Path = "wait" | "create";
 
 async function timeToFail(path: Path, endpoint: string, deadlineMs: number): Promise<number> {
-  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const settings = settingsFrom((key) => (key === "endpoint" ? endpoint : undefined), {});
   const started = performance.now();
   try {
     if (path === "wait") {
@@ -50,7 +50,7 @@ async function timeToFail(path: Path, endpoint: string, deadlineMs: number): Pro
       // The provider as its host drives it: its create is what bounds a start POST and the lookup after it.
       const provider = providerFor("export");
       await provider.configure?.({
-        config: { get: (key: string) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined) },
+        config: { get: (key: string) => (key === "endpoint" ? endpoint : undefined) },
       } as never);
       const seconds = `${deadlineMs / 1000}s`;
       await provider.create({ database: DB, outputUriPrefix: "gs://bkt/x", timeouts: { create: seconds } });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { inTermsOf } from "../client/setting-error";
 import { type Command, parseCommandLine } from "./args";
 import type { CommandHandler } from "./command";
 import { cancelCommand } from "./commands/cancel";
@@ -13,8 +14,8 @@ import type { ProgressStream } from "./progress-printer";
 import { commandRedactor, redactedStream } from "./redacted-output";
 import { reportError } from "./report-error";
 import { openSession } from "./session";
+import { cliSettingName } from "./setting-names";
 import { USAGE } from "./usage";
-import { cliVocabulary } from "./vocabulary";
 
 const HANDLERS: Record<Command, CommandHandler> = {
   list: listCommand,
@@ -31,7 +32,7 @@ export async function main(
   rawStdout: ProgressStream,
   rawStderr: ProgressStream,
 ): Promise<ExitCode> {
-  let vocabulary = cliVocabulary({ format: "table" }, env);
+  let settingName = cliSettingName({ format: "table" }, env);
   let redactor = commandRedactor(env);
   const stdout = redactedStream(rawStdout, () => redactor);
   const stderr = redactedStream(rawStderr, () => redactor);
@@ -46,12 +47,12 @@ export async function main(
       return EXIT.OK;
     }
     const { invocation } = parsed;
-    vocabulary = cliVocabulary(invocation.flags, env);
+    settingName = cliSettingName(invocation.flags, env);
     redactor = commandRedactor(env, invocation.flags);
     const session = openSession(invocation.flags, env, stderr);
     return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
   } catch (error) {
-    return reportError(error, vocabulary, stderr);
+    return reportError(inTermsOf(error, settingName), stderr);
   }
 }
 

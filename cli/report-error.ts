@@ -1,18 +1,15 @@
-import type { InvalidInputError } from "../client/errors";
 import { isFirestoreOperationsError } from "../client/errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
-import { inCliTerms, type Vocabulary } from "./vocabulary";
 
 /**
  * Writes one clear line for a failed command and picks its exit code. Errors are told apart by name, as the
  * provider's errors are meant to be. Messages never contain credentials: nothing here reads settings.
  */
-export function reportError(error: unknown, vocabulary: Vocabulary, stderr: ProgressStream): ExitCode {
+export function reportError(error: unknown, stderr: ProgressStream): ExitCode {
   const name = error instanceof Error ? error.name : "";
   if (name === "InvalidInputError") {
-    const cli = inCliTerms(error as InvalidInputError, vocabulary);
-    stderr.write(`firestore-ops: ${cli.message}\nRun "firestore-ops --help" for usage.\n`);
+    stderr.write(`firestore-ops: ${(error as Error).message}\nRun "firestore-ops --help" for usage.\n`);
     return EXIT.USAGE;
   }
   const message = error instanceof Error ? error.message : String(error);

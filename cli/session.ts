@@ -1,11 +1,13 @@
 import type { FirestoreAdminClient } from "../client/admin-client";
 import { createAdminClient } from "../client/create-client";
 import { checkProjectId } from "../client/names";
-import { type ProviderSettings, settingsFrom } from "../client/settings";
+import type { SettingName } from "../client/setting-error";
+import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
 import { OperationsApi } from "./operations-api";
 import type { ProgressStream } from "./progress-printer";
+import { cliSettingName } from "./setting-names";
 
 /** What every command works with: settings checked by the provider's own rules, and the API clients. */
 export interface Session {
@@ -14,6 +16,8 @@ export interface Session {
   client: FirestoreAdminClient;
   /** The CLI's own calls (raw JSON, list pages, delete), over the same transport. */
   api: OperationsApi;
+  /** How this command line names each setting, for errors about one. */
+  settingName: SettingName;
 }
 
 /**
@@ -30,12 +34,12 @@ const CLI_MAX_ATTEMPTS = 4;
  * Throws InvalidInputError (endpoint policy and the like) before any request is made.
  */
 export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?: ProgressStream): Session {
-  const config: Record<string, string | undefined> = {
-    "gcp:project": flags.project,
-    "gcp:firestoreCustomEndpoint": flags.endpoint,
-    "gcp:accessToken": flags.accessToken,
+  const given: Partial<Record<Setting, string | undefined>> = {
+    project: flags.project,
+    endpoint: flags.endpoint,
+    accessToken: flags.accessToken,
   };
-  const settings = settingsFrom((key) => config[key], env);
+  const settings = settingsFrom((setting) => given[setting], env);
   if (settings.project === undefined) {
     const project = gcloudProject(env);
     if (project !== undefined) settings.project = checkProjectId(project, "project (gcloud config)");
@@ -49,5 +53,6 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     settings,
     client,
     api: new OperationsApi(transport, settings.endpoint),
+    settingName: cliSettingName(flags, env),
   };
 }

@@ -15,7 +15,7 @@ export function targetDatabase(flags: GlobalFlags, defaultProject: string | unde
       `is required with the bare database id "${database}": pass --project, set GOOGLE_CLOUD_PROJECT or gcloud's project (gcloud config set project P), or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)`,
     );
   }
-  return resolveDatabase(database, flags.project, defaultProject, "--database");
+  return resolveDatabase(database, flags.project, defaultProject, "--database", "--project");
 }
 
 const FORM_CHECK_DATABASE = "projects/form-check/databases/(default)";

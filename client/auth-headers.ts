@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { GoogleAuth, Impersonated } from "google-auth-library";
-import { InvalidInputError } from "./errors";
 import { redactorFor } from "./redaction";
+import { SettingError } from "./setting-error";
 import type { ProviderSettings } from "./settings";
 import { isLoopbackEndpoint } from "./settings";
 import { tokenError } from "./token-errors";
@@ -49,9 +49,10 @@ export function createAuthHeaders(settings: ProviderSettings, env: NodeJS.Proces
       });
     } catch (error) {
       const first = redactor.scrub(String((error as Error)?.message ?? error).split("\n")[0] ?? "");
-      throw new InvalidInputError(
-        "gcp:credentials",
-        `no usable Google credentials (${first.slice(0, 300)}). Run "gcloud auth application-default login", or set gcp:credentials or gcp:accessToken`,
+      throw new SettingError(
+        "credentials",
+        (name) =>
+          `no usable Google credentials (${first.slice(0, 300)}). Run "gcloud auth application-default login", or set ${name("credentials")} or ${name("accessToken")}`,
       );
     }
   };
@@ -88,8 +89,7 @@ function readCredentials(value: string): Record<string, unknown> {
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
     return parsed as Record<string, unknown>;
   } catch {
-    throw new InvalidInputError(
-      "gcp:credentials",
+    throw new SettingError("credentials", () =>
       inline
         ? "is not valid credentials JSON; give the key file's JSON, or its path"
         : "names a file that is not credentials JSON; give the key file's JSON, or its path",
@@ -102,9 +102,10 @@ function readFile(value: string): string {
     return fs.readFileSync(value, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new InvalidInputError(
-      "gcp:credentials",
-      `is neither credentials JSON nor the path of a readable file (${code}; the value is not shown, since it may be a key); give the key file's JSON, or its path`,
+    throw new SettingError(
+      "credentials",
+      () =>
+        `is neither credentials JSON nor the path of a readable file (${code}; the value is not shown, since it may be a key); give the key file's JSON, or its path`,
     );
   }
 }

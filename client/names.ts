@@ -61,13 +61,14 @@ export function resolveDatabase(
   explicitProject: string | undefined,
   defaultProject: string | undefined,
   field = "database",
+  projectField = "project",
 ): string {
   const text = database ?? "(default)";
   if (text.startsWith("projects/")) {
     const parsed = parseDatabaseName(text, field);
     if (explicitProject !== undefined && explicitProject !== parsed.project) {
       throw new InvalidInputError(
-        "project",
+        projectField,
         `${quote(explicitProject)} disagrees with the project in ${field} ("${parsed.project}")`,
       );
     }

@@ -31,8 +31,3 @@ function isDatabase(answer: unknown, database: string): boolean {
     name.endsWith(`/databases/${database}`)
   );
 }
-
-/** Said when a 404 did not prove the operation gone: the resource stays, and the user learns why. */
-export function unprovenNotFound(name: string, error: unknown): string {
-  return `${(error as Error).message} — this does not prove that ${name} is gone (only the Firestore API's NOT_FOUND for an operation of a database it holds does; check gcp:firestoreCustomEndpoint and any proxy), so the resource stays in the stack`;
-}

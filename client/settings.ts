@@ -1,4 +1,4 @@
-import { InvalidInputError } from "./errors";
+import { SettingError } from "./setting-error";
 import { quote, trimTrailingSlashes } from "./text";
 
 /**
@@ -21,7 +21,25 @@ export interface ProviderSettings {
 
 export const DEFAULT_ENDPOINT = "https://firestore.googleapis.com/v1/";
 
-type Lookup = (key: string) => string | undefined;
+/**
+ * The settings a client reads, by what they are. Each front end has its own name for each: the provider the stack
+ * config keys of @pulumi/gcp (provider/config-keys.ts), firestore-ops its flags and environment variables.
+ */
+export const SETTINGS = [
+  "project",
+  "endpoint",
+  "credentials",
+  "accessToken",
+  "impersonateServiceAccount",
+  "billingProject",
+  "userProjectOverride",
+  "allowInsecureEndpoint",
+] as const;
+
+export type Setting = (typeof SETTINGS)[number];
+
+/** What a front end was given for a setting (its stack config, its flags); the environment comes after it. */
+type Lookup = (setting: Setting) => string | undefined;
 
 function first(...values: (string | undefined)[]): string | undefined {
   return values.find((v) => v !== undefined && v !== "");
@@ -33,30 +51,26 @@ function truthy(value: string | undefined): boolean {
 
 export function settingsFrom(config: Lookup, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
   const settings: ProviderSettings = {
-    endpoint: normalizeEndpoint(
-      first(config("gcp:firestoreCustomEndpoint"), env.FIRESTORE_CUSTOM_ENDPOINT) ?? DEFAULT_ENDPOINT,
-    ),
-    allowInsecureEndpoint: truthy(
-      first(config("firestore-operations:allowInsecureEndpoint"), env.FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT),
-    ),
+    endpoint: normalizeEndpoint(first(config("endpoint"), env.FIRESTORE_CUSTOM_ENDPOINT) ?? DEFAULT_ENDPOINT),
+    allowInsecureEndpoint: truthy(first(config("allowInsecureEndpoint"), env.FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT)),
   };
   const project = first(
-    config("gcp:project"),
+    config("project"),
     env.GOOGLE_PROJECT,
     env.GOOGLE_CLOUD_PROJECT,
     env.GCLOUD_PROJECT,
     env.CLOUDSDK_CORE_PROJECT,
   );
   const credentials = first(
-    config("gcp:credentials"),
+    config("credentials"),
     env.GOOGLE_CREDENTIALS,
     env.GOOGLE_CLOUD_KEYFILE_JSON,
     env.GCLOUD_KEYFILE_JSON,
   );
-  const accessToken = first(config("gcp:accessToken"), env.GOOGLE_OAUTH_ACCESS_TOKEN);
-  const impersonate = first(config("gcp:impersonateServiceAccount"), env.GOOGLE_IMPERSONATE_SERVICE_ACCOUNT);
-  const billingProject = first(config("gcp:billingProject"), env.GOOGLE_BILLING_PROJECT);
-  const override = truthy(first(config("gcp:userProjectOverride"), env.USER_PROJECT_OVERRIDE));
+  const accessToken = first(config("accessToken"), env.GOOGLE_OAUTH_ACCESS_TOKEN);
+  const impersonate = first(config("impersonateServiceAccount"), env.GOOGLE_IMPERSONATE_SERVICE_ACCOUNT);
+  const billingProject = first(config("billingProject"), env.GOOGLE_BILLING_PROJECT);
+  const override = truthy(first(config("userProjectOverride"), env.USER_PROJECT_OVERRIDE));
   if (project) settings.project = project;
   if (credentials) settings.credentials = credentials;
   if (accessToken) settings.accessToken = accessToken;
@@ -83,22 +97,20 @@ export function checkEndpoint(endpoint: string, allowInsecure: boolean): void {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new InvalidInputError("gcp:firestoreCustomEndpoint", `${quote(endpoint, 80)} is not a URL`);
+    throw new SettingError("endpoint", () => `${quote(endpoint, 80)} is not a URL`);
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new InvalidInputError("gcp:firestoreCustomEndpoint", "must not contain credentials, a query or a fragment");
+    throw new SettingError("endpoint", () => "must not contain credentials, a query or a fragment");
   }
   if (url.protocol === "https:") return;
   if (url.protocol !== "http:") {
-    throw new InvalidInputError(
-      "gcp:firestoreCustomEndpoint",
-      `must be https:// (or http:// to loopback), got ${url.protocol}`,
-    );
+    throw new SettingError("endpoint", () => `must be https:// (or http:// to loopback), got ${url.protocol}`);
   }
   if (!isLoopbackEndpoint(endpoint) && !allowInsecure) {
-    throw new InvalidInputError(
-      "gcp:firestoreCustomEndpoint",
-      `plain http is only allowed to loopback addresses; set firestore-operations:allowInsecureEndpoint=true to send tokens to ${url.host} unencrypted`,
+    throw new SettingError(
+      "endpoint",
+      (name) =>
+        `plain http is only allowed to loopback addresses; set ${name("allowInsecureEndpoint")}=true to send tokens to ${url.host} unencrypted`,
     );
   }
 }

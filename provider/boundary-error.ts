@@ -1,5 +1,7 @@
 import type { Redactor } from "../client/redaction";
 import { scrubPatterns } from "../client/redaction";
+import { inTermsOf } from "../client/setting-error";
+import { pulumiSettingName } from "./config-keys";
 
 /** Fields the dynamic provider host reads from an initialization failure (the resource then stays in state). */
 const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
@@ -14,7 +16,9 @@ const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
  * Our own errors keep their class (guards and `instanceof` still work); a foreign error becomes a plain Error
  * with its name and scrubbed message.
  */
-export function boundaryError(error: unknown, redactor: Redactor | undefined): Error {
+export function boundaryError(raw: unknown, redactor: Redactor | undefined): Error {
+  // A setting's error names the stack config key, as a Pulumi user set it.
+  const error = inTermsOf(raw, pulumiSettingName);
   const scrub = (text: string): string => (redactor ? redactor.scrub(text) : scrubPatterns(text));
   if (!(error instanceof Error)) return bare("Error", scrub(String(error)));
   try {

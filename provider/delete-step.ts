@@ -2,9 +2,9 @@ import { type CancelRequest, requestCancel } from "../client/cancel-request";
 import { cancellationOutcome } from "../client/cancellation";
 import { Deadline } from "../client/deadline";
 import { formatDuration, parseDuration } from "../client/durations";
-import { ApiRequestError, CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
+import { CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
 import { shortOperationId as short } from "../client/names";
-import { provesGone, unprovenNotFound } from "../client/operation-gone";
+import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
@@ -12,6 +12,7 @@ import { DEFAULT_TIMEOUTS } from "./kinds";
 import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { unprovenNotFound } from "./unproven-not-found";
 
 const RERUN = '"pulumi destroy" (or the same "pulumi up")';
 
@@ -72,7 +73,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       return;
     }
     if (isApiRequestError(error) && error.httpStatus === 404) {
-      throw new ApiRequestError(unprovenNotFound(name, error), 404, undefined, false);
+      throw unprovenNotFound(name, error);
     }
     throw error;
   }

@@ -6,12 +6,14 @@ import { parseDuration } from "../client/durations";
 import { ApiRequestError, fieldOf, isApiRequestError } from "../client/errors";
 import { withDiagnosis } from "../client/failure-diagnosis";
 import { shortOperationId as short } from "../client/names";
-import { provesGone, unprovenNotFound } from "../client/operation-gone";
+import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
-import { type ProviderSettings, settingsFrom } from "../client/settings";
+import { inTermsOf } from "../client/setting-error";
+import type { ProviderSettings } from "../client/settings";
 import type { TransportOptions } from "../client/transport";
 import { type CheckFailure, checkInputs } from "./check";
+import { pulumiSettingName } from "./config-keys";
 import { cancelAndWait } from "./delete-step";
 import { irreversibleWarning } from "./irreversible";
 import {
@@ -27,6 +29,7 @@ import { type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs"
 import { type Reporter, resourceLabel, SILENT } from "./reporter";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
+import { unprovenNotFound } from "./unproven-not-found";
 
 export type ResourceOutputs = ProviderInputs & LiveOutputs;
 
@@ -78,7 +81,8 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const failures: CheckFailure[] = [];
     try {
       project = this.context().settings.project;
-    } catch (error) {
+    } catch (raw) {
+      const error = inTermsOf(raw, pulumiSettingName);
       const field = fieldOf(error);
       const reason = field ? (error as { rule: string }).rule : (error as Error).message;
       // Only this: input checks that need the configuration (the project) would report its absence.
@@ -247,7 +251,7 @@ export async function refreshOutputs(
     return withoutRetiredOutputs({ ...(props as ResourceOutputs), ...liveOutputs(view) });
   } catch (error) {
     if (!(await provesGone(client, id, error))) {
-      if (isNotFound(error)) throw new ApiRequestError(unprovenNotFound(id, error), 404, undefined, false);
+      if (isNotFound(error)) throw unprovenNotFound(id, error);
       throw error;
     }
     if (props?.done) return props;
@@ -277,12 +281,6 @@ function viewOf(outs: ResourceOutputs): Pick<OperationView, "state" | "documents
     documents: { completed: outs.documentsCompleted ?? 0, estimated: outs.documentsEstimated ?? 0 },
     bytes: { completed: outs.bytesCompleted ?? 0, estimated: outs.bytesEstimated ?? 0 },
   };
-}
-
-export function settingsFromPulumiConfig(
-  config: { get(key: string): string | undefined } | undefined,
-): ProviderSettings {
-  return settingsFrom((key) => config?.get(key));
 }
 
 export { ApiRequestError };

@@ -6,8 +6,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { redactorFor } from "../client/redaction";
 import type { ProviderSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
+import { settingsFromPulumiConfig } from "./config-keys";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
-import { createContext, type LifecycleContext, OperationsProvider, settingsFromPulumiConfig } from "./lifecycle";
+import { createContext, type LifecycleContext, OperationsProvider } from "./lifecycle";
 import { engineReporter } from "./reporter";
 import { WaitProvider } from "./wait-provider";
 

@@ -5,6 +5,7 @@ import { Deadline } from "../../client/deadline";
 import { formatDuration, parseDuration } from "../../client/durations";
 import { CancelUnimplementedError, InvalidInputError } from "../../client/errors";
 import type { OperationView } from "../../client/operation-view";
+import { inTermsOf } from "../../client/setting-error";
 import { waitError } from "../../client/wait";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
@@ -58,7 +59,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
     try {
       return await run();
     } catch (error) {
-      codes.push(reportError(error, {}, stderr));
+      codes.push(reportError(inTermsOf(error, session.settingName), stderr));
       return undefined;
     }
   };

@@ -52,7 +52,7 @@ describe("failures before anything was sent", () => {
   test("connection refused: create reports it without a lookup, within seconds", async () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}/v1/`;
-    const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+    const settings = settingsFrom((key) => (key === "endpoint" ? endpoint : undefined), {});
     const context = createContext(settings);
     const provider = new OperationsProvider("export", () => context);
     const started = performance.now();

@@ -97,14 +97,14 @@ async function hostileServer(how: Hostility, hostile: Endpoint[]): Promise<Hosti
 
 /** The provider as the host runs it, against `endpoint`, with no credentials (loopback). */
 function providerAt(endpoint: string): OperationsProvider {
-  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const settings = settingsFrom((key) => (key === "endpoint" ? endpoint : undefined), {});
   const context = createContext(settings);
   return new OperationsProvider("export", () => context);
 }
 
 /** The wait step of a `waitFor: "done"` resource, against `endpoint`. */
 function waitStepAt(endpoint: string): WaitProvider {
-  const settings = settingsFrom((key) => (key === "gcp:firestoreCustomEndpoint" ? endpoint : undefined), {});
+  const settings = settingsFrom((key) => (key === "endpoint" ? endpoint : undefined), {});
   const context = createContext(settings);
   return new WaitProvider(() => context);
 }

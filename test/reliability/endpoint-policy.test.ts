@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
+import { inTermsOf } from "../../client/setting-error";
 import { checkEndpoint, settingsFrom } from "../../client/settings";
+import { pulumiSettingName, settingsFromPulumiConfig } from "../../provider/config-keys";
 import { repoRoot } from "../support/repo";
 
 const ENDPOINT_KEY = "gcp:firestoreCustomEndpoint";
@@ -16,11 +18,19 @@ const OPT_IN_ENV = "FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT";
 
 function settings(endpoint: string, config: Record<string, string> = {}, env: NodeJS.ProcessEnv = {}) {
   const all: Record<string, string> = { [ENDPOINT_KEY]: endpoint, ...config };
-  return settingsFrom((key) => all[key], env);
+  return settingsFromPulumiConfig({ get: (key) => all[key] }, env);
 }
 
+/** Refused, in a Pulumi user's words (the client's own errors carry the setting, not its config key). */
 function refused(call: () => unknown, pattern: RegExp): void {
-  assert.throws(call, (error: Error) => {
+  const worded = () => {
+    try {
+      call();
+    } catch (error) {
+      throw inTermsOf(error, pulumiSettingName);
+    }
+  };
+  assert.throws(worded, (error: Error) => {
     assert.equal(error.name, "InvalidInputError", `${error.name}: ${error.message}`);
     assert.equal((error as unknown as { field: string }).field, ENDPOINT_KEY);
     assert.match(error.message, pattern);

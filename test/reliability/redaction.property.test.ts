@@ -15,8 +15,8 @@ import * as util from "node:util";
 import fc from "fast-check";
 import { FirestoreAdminClient } from "../../client/admin-client";
 import { createAuthHeaders } from "../../client/auth-headers";
-import { settingsFrom } from "../../client/settings";
 import { Transport } from "../../client/transport";
+import { settingsFromPulumiConfig } from "../../provider/config-keys";
 import { providerFor } from "../../provider/runtime";
 import { runCli } from "../cli/cli-harness";
 
@@ -80,7 +80,7 @@ after(async () => {
 });
 
 const settingsWith = (config: Record<string, string>) =>
-  settingsFrom((key) => config[key], { FIRESTORE_CUSTOM_ENDPOINT: `${origin}/v1/` });
+  settingsFromPulumiConfig({ get: (key) => config[key] }, { FIRESTORE_CUSTOM_ENDPOINT: `${origin}/v1/` });
 
 describe("no generated secret reaches an error", () => {
   test("credentials values that are not JSON: raw, a PEM block, base64 of a key file", () => {

@@ -3,13 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { settingsFromPulumiConfig } from "../../provider/config-keys";
 import type { ProviderKind, ResourceKind } from "../../provider/kinds";
-import {
-  createContext,
-  type LifecycleContext,
-  OperationsProvider,
-  settingsFromPulumiConfig,
-} from "../../provider/lifecycle";
+import { createContext, type LifecycleContext, OperationsProvider } from "../../provider/lifecycle";
 import type { Reporter } from "../../provider/reporter";
 import { StartJournal } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";

@@ -1,0 +1,32 @@
+import { inTermsOf, type SettingName } from "../client/setting-error";
+import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
+
+/** The stack config key of each setting: those of @pulumi/gcp, so one stack config serves both providers. */
+export const PULUMI_CONFIG_KEYS: Record<Setting, string> = {
+  project: "gcp:project",
+  endpoint: "gcp:firestoreCustomEndpoint",
+  credentials: "gcp:credentials",
+  accessToken: "gcp:accessToken",
+  impersonateServiceAccount: "gcp:impersonateServiceAccount",
+  billingProject: "gcp:billingProject",
+  userProjectOverride: "gcp:userProjectOverride",
+  allowInsecureEndpoint: "firestore-operations:allowInsecureEndpoint",
+};
+
+/** Settings in a Pulumi user's words: errors name the stack config key. */
+export const pulumiSettingName: SettingName = (setting) => PULUMI_CONFIG_KEYS[setting];
+
+/**
+ * The provider's settings from the stack config handed to configure (then the environment, as @pulumi/gcp); a
+ * setting's error names its config key.
+ */
+export function settingsFromPulumiConfig(
+  config: { get(key: string): string | undefined } | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings {
+  try {
+    return settingsFrom((setting) => config?.get(PULUMI_CONFIG_KEYS[setting]), env);
+  } catch (error) {
+    throw inTermsOf(error, pulumiSettingName);
+  }
+}
