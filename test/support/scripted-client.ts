@@ -1,0 +1,59 @@
+import type { FirestoreAdminClient } from "../../client/admin-client";
+import { ApiRequestError } from "../../client/errors";
+import { type OperationView, parseOperation } from "../../client/operation-view";
+
+export const DB = "projects/demo-project/databases/(default)";
+export const NAME = `${DB}/operations/AS-verdict`;
+
+/** An Operation as the API sends it, in a given state. */
+export function operationJson(state: string, extra: { endTime?: string; type?: string } = {}): unknown {
+  const done = ["SUCCESSFUL", "FAILED", "CANCELLED"].includes(state);
+  return {
+    name: NAME,
+    done,
+    metadata: {
+      "@type": `type.googleapis.com/google.firestore.admin.v1.${extra.type ?? "ExportDocumentsMetadata"}`,
+      operationState: state,
+      startTime: "2026-12-01T00:00:00Z",
+      ...(extra.endTime ? { endTime: extra.endTime } : done ? { endTime: "2026-12-01T00:01:00Z" } : {}),
+      outputUriPrefix: "gs://bkt/x",
+    },
+    ...(done && state !== "SUCCESSFUL" ? { error: { code: state === "CANCELLED" ? 1 : 13, message: state } } : {}),
+  };
+}
+
+export const apiError = (httpStatus: number, status: string, options: { retryAfterMs?: number } = {}) =>
+  new ApiRequestError(`${status} (${httpStatus})`, httpStatus, status, false, options);
+
+/**
+ * A FirestoreAdminClient without a server: each call takes the next answer scripted for its method (a value, or an
+ * error to throw) and is logged, so a test asserts the exact requests a decision made. No sockets, no sleeps.
+ */
+export function scriptedClient(script: {
+  get?: (OperationView | unknown | Error)[];
+  cancel?: ({ serverTimeMs?: number } | Error)[];
+  getDatabase?: (unknown | Error)[];
+}) {
+  const calls: string[] = [];
+  const next = <T>(method: keyof typeof script, queue: T[] | undefined): T => {
+    calls.push(method);
+    const answer = queue?.shift();
+    if (answer === undefined) throw new Error(`unscripted ${method} (calls so far: ${calls.join(", ")})`);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  const client = {
+    get: async (name: string) => {
+      const answer = next("get", script.get);
+      return (answer as OperationView).metadataType !== undefined ? answer : parseOperation(answer, name);
+    },
+    cancel: async () => next("cancel", script.cancel),
+    getDatabase: async () => next("getDatabase", script.getDatabase),
+  } as unknown as FirestoreAdminClient;
+  /** Whether every scripted answer was used: a test's script that was never reached proves nothing. */
+  const unused = () =>
+    Object.entries(script).flatMap(([method, queue]) =>
+      (queue?.length ?? 0) > 0 ? [`${method} x${queue?.length}`] : [],
+    );
+  return { client, calls, unused };
+}
