@@ -4,7 +4,7 @@ import { CLOCK_SKEW_ALLOWANCE_MS } from "../client/cancel-request";
 import { AmbiguousStartError } from "../client/errors";
 import { METADATA_TYPE } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
-import type { StartRequest } from "./kinds";
+import type { StartRequest } from "./start-request";
 
 /** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];

@@ -2,7 +2,8 @@ import { parseDuration } from "../client/durations";
 import type { InvalidInputError } from "../client/errors";
 import { resolveDatabase, resolveOperationName } from "../client/names";
 import { quote, trimTrailingSlashes } from "../client/text";
-import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs, type ResourceKind } from "./kinds";
+import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs } from "./inputs";
+import type { ResourceKind } from "./kinds";
 
 /** The engine's placeholder for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -8,7 +8,7 @@ import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
-import { DEFAULT_TIMEOUTS } from "./kinds";
+import { DEFAULT_TIMEOUTS } from "./inputs";
 import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";

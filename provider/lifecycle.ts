@@ -15,20 +15,14 @@ import type { TransportOptions } from "../client/transport";
 import { type CheckFailure, checkInputs } from "./check";
 import { pulumiSettingName } from "./config-keys";
 import { cancelAndWait } from "./delete-step";
+import { DEFAULT_TIMEOUTS, KIND_INPUTS, LIST_INPUTS, type ProviderInputs, SETTING_INPUTS } from "./inputs";
 import { irreversibleWarning } from "./irreversible";
-import {
-  DEFAULT_TIMEOUTS,
-  KIND_INPUTS,
-  LIST_INPUTS,
-  type ProviderInputs,
-  type ResourceKind,
-  SETTING_INPUTS,
-  startRequest,
-} from "./kinds";
+import type { ResourceKind } from "./kinds";
 import { type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
 import { type Reporter, resourceLabel, SILENT } from "./reporter";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
+import { startRequest } from "./start-request";
 import { unprovenNotFound } from "./unproven-not-found";
 
 export type ResourceOutputs = ProviderInputs & LiveOutputs;

@@ -8,10 +8,10 @@ import { describeProgress } from "../client/progress-text";
 import { isQuotaRefusal, quotaGate, quotaName } from "../client/quota-gate";
 import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambiguous-start";
 import { finishOnInterrupt } from "./interrupt";
-import type { StartRequest } from "./kinds";
 import type { Reporter } from "./reporter";
 import { startDeadline } from "./start-deadline";
 import type { StartJournal, StartRecord } from "./start-journal";
+import type { StartRequest } from "./start-request";
 
 /**
  * The most the lookalike check may take of a create's deadline (and at most a quarter of it): it is advice, and

@@ -7,7 +7,7 @@ import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
-import { DEFAULT_TIMEOUTS } from "./kinds";
+import { DEFAULT_TIMEOUTS } from "./inputs";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";

@@ -7,7 +7,8 @@ import { isDeepStrictEqual } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import fc from "fast-check";
 import { type CheckFailure, checkInputs, EMPTY_KEY } from "../../provider/check";
-import { KIND_INPUTS, type ResourceKind } from "../../provider/kinds";
+import { KIND_INPUTS } from "../../provider/inputs";
+import type { ResourceKind } from "../../provider/kinds";
 import {
   collectionId,
   databaseId,
