@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FirestoreOperationResource } from "./operation-resource";
+import type { ExportOutputs } from "./outputs";
 import { type OperationSettingsArgs, resourceProps } from "./resource-args";
 
 export interface FirestoreExportArgs extends OperationSettingsArgs {
@@ -34,13 +35,13 @@ export interface FirestoreExportArgs extends OperationSettingsArgs {
  * destroy or a changed input cancels it and waits until it is over. Cancel is not rollback: a cancelled
  * export leaves its partial files in the bucket.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: adds the export's output as a field; the base constructor assigns it.
 export class FirestoreExport extends FirestoreOperationResource {
-  /** The prefix actually written to, with the generated folder when `outputUriPrefix` named only a bucket. */
-  declare readonly resolvedOutputUriPrefix: pulumi.Output<string>;
-
   constructor(name: string, args: FirestoreExportArgs, opts?: pulumi.CustomResourceOptions) {
     const { outputUriPrefix, collectionIds, namespaceIds, snapshotTime } = args;
     const props = resourceProps(args, { outputUriPrefix, collectionIds, namespaceIds, snapshotTime });
     super("export", "FirestoreExport", name, props, opts);
   }
 }
+
+export interface FirestoreExport extends ExportOutputs {}

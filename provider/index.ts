@@ -18,4 +18,5 @@ export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";
 export { FirestoreOperation, type FirestoreOperationArgs } from "./firestore-operation";
 export { FirestoreOperationResource } from "./operation-resource";
-export type { DatabaseReference, OperationOutputs, OperationSettingsArgs } from "./resource-args";
+export type { OperationOutputs } from "./outputs";
+export type { DatabaseReference, OperationSettingsArgs } from "./resource-args";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
-import { type OperationOutputs, OUTPUT_NAMES, TYPE_MODULE } from "./resource-args";
+import { type OperationOutputs, OUTPUT_NAMES } from "./outputs";
+import { TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
 
 /** Type of the wait step of a `waitFor: "done"` resource. Never change it: it is in users' state. */
@@ -21,37 +22,8 @@ const STEP_OPTIONS = ["retainOnDelete", "ignoreChanges", "replaceOnChanges", "ad
  * Outputs come from the last step, so dependents of a `waitFor: "done"` resource wait until it is done.
  * Both steps hold a provider module we write (provider/shim.ts), not a serialized closure.
  */
-export abstract class FirestoreOperationResource extends pulumi.ComponentResource implements OperationOutputs {
-  // `declare`: the constructor below assigns them; a class field would overwrite them with undefined.
-  /** Full operation name (also the id of the start step). */
-  declare readonly operationName: OperationOutputs["operationName"];
-  /** Metadata type, e.g. `ExportDocumentsMetadata` or `IndexOperationMetadata`. */
-  declare readonly operationType: OperationOutputs["operationType"];
-  /** OperationState as of the last create, update or refresh. */
-  declare readonly state: OperationOutputs["state"];
-  /** True once the operation finished (successfully or not). */
-  declare readonly done: OperationOutputs["done"];
-  /** Documents processed so far. */
-  declare readonly documentsCompleted: OperationOutputs["documentsCompleted"];
-  /** Documents the server estimates the operation will process. */
-  declare readonly documentsEstimated: OperationOutputs["documentsEstimated"];
-  /** Bytes processed so far. */
-  declare readonly bytesCompleted: OperationOutputs["bytesCompleted"];
-  /** Bytes the server estimates the operation will process. */
-  declare readonly bytesEstimated: OperationOutputs["bytesEstimated"];
-  /** Percent of estimated documents done, when the server gives an estimate. */
-  declare readonly progressPercent: OperationOutputs["progressPercent"];
-  /** RFC 3339 start time. */
-  declare readonly startTime: OperationOutputs["startTime"];
-  /** RFC 3339 end time, once done. */
-  declare readonly endTime: OperationOutputs["endTime"];
-  /** Canonical error code (1 = CANCELLED) once the operation failed or was cancelled. */
-  declare readonly errorCode: OperationOutputs["errorCode"];
-  /** The error message once the operation failed or was cancelled. */
-  declare readonly errorMessage: OperationOutputs["errorMessage"];
-  /** What cancelling leaves behind for this operation: cancel is not rollback. */
-  declare readonly cancelEffects: OperationOutputs["cancelEffects"];
-
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the outputs as fields no class field initializer overwrites; the constructor assigns them all.
+export abstract class FirestoreOperationResource extends pulumi.ComponentResource {
   protected constructor(
     kind: ResourceKind,
     typeName: string,
@@ -92,6 +64,8 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     this.registerOutputs({});
   }
 }
+
+export interface FirestoreOperationResource extends OperationOutputs {}
 
 /** One dynamic resource of the component (CustomResource is abstract). */
 class Step extends pulumi.CustomResource {}

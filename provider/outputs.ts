@@ -1,38 +1,81 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { cancelEffects } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { percentDone } from "../client/progress-text";
 
 /**
- * Outputs earlier releases stored that are no longer kept. `cancellation` (0.1.0) could never leave "none": the
- * steps that cancel (delete) cannot write outputs, so it is gone rather than wrong.
+ * Live facts about the operation, stored next to the inputs and refreshed by create, update and refresh. The one
+ * declaration of the outputs: the resources' output fields and OUTPUT_NAMES are derived from it.
  */
-const RETIRED_OUTPUTS = ["cancellation"] as const;
-
-/** Live facts about the operation, stored next to the inputs. */
 export interface LiveOutputs {
+  /** Full operation name (also the id of the start step). @example "projects/p/databases/(default)/operations/AS..." */
   operationName: string;
-  /** Short metadata type: ExportDocumentsMetadata, IndexOperationMetadata, ... */
+  /** Metadata type, e.g. `ExportDocumentsMetadata` or `IndexOperationMetadata`. */
   operationType: string;
+  /** OperationState as of the last create, update or refresh: PROCESSING, CANCELLING, SUCCESSFUL, FAILED, CANCELLED... */
   state: string;
+  /** True once the operation finished (successfully or not). */
   done: boolean;
+  /** Documents processed so far. */
   documentsCompleted: number;
+  /** Documents the server estimates the operation will process. */
   documentsEstimated: number;
+  /** Bytes processed so far. */
   bytesCompleted: number;
+  /** Bytes the server estimates the operation will process. */
   bytesEstimated: number;
   /**
    * Percent done (0-100): of the estimated documents, or a restore's or clone's own progressPercentage; absent
    * when the server gave no estimate.
    */
   progressPercent?: number;
+  /** RFC 3339 start time. */
   startTime?: string;
+  /** RFC 3339 end time, once done. */
   endTime?: string;
-  /** Export: the prefix actually written to (a bucket-only prefix gets a generated folder). */
+  /** The prefix an export actually wrote to, with the generated folder when `outputUriPrefix` named only a bucket. */
   resolvedOutputUriPrefix?: string;
+  /** Canonical error code (1 = CANCELLED) once the operation failed or was cancelled. */
   errorCode?: number;
+  /** The error message once the operation failed or was cancelled. */
   errorMessage?: string;
-  /** What a cancel leaves behind for this operation type: cancel is not rollback. */
+  /** What cancelling leaves behind for this operation: cancel is not rollback. */
   cancelEffects: string;
 }
+
+/** Every output name, each once: the object literal fails to compile if one is missing or unknown. */
+export const OUTPUT_NAMES = Object.keys({
+  operationName: true,
+  operationType: true,
+  state: true,
+  done: true,
+  documentsCompleted: true,
+  documentsEstimated: true,
+  bytesCompleted: true,
+  bytesEstimated: true,
+  progressPercent: true,
+  startTime: true,
+  endTime: true,
+  resolvedOutputUriPrefix: true,
+  errorCode: true,
+  errorMessage: true,
+  cancelEffects: true,
+} satisfies Record<keyof LiveOutputs, true>) as readonly (keyof LiveOutputs)[];
+
+/** Facts as a resource's outputs: each one always present, as an Output whose value may be undefined. */
+type AsOutputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/** The outputs every Firestore operation resource has, refreshed by create, update and refresh. */
+export interface OperationOutputs extends AsOutputs<Omit<LiveOutputs, "resolvedOutputUriPrefix">> {}
+
+/** The output only an export has. */
+export interface ExportOutputs extends AsOutputs<Required<Pick<LiveOutputs, "resolvedOutputUriPrefix">>> {}
+
+/**
+ * Outputs earlier releases stored that are no longer kept. `cancellation` (0.1.0) could never leave "none": the
+ * steps that cancel (delete) cannot write outputs, so it is gone rather than wrong.
+ */
+const RETIRED_OUTPUTS = ["cancellation"] as const;
 
 export function liveOutputs(view: OperationView): LiveOutputs {
   const out: LiveOutputs = {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { OUTPUT_NAMES } from "./outputs";
 
 /** Anything with a database id and a project, such as `gcp.firestore.Database`. */
 export interface DatabaseReference {
@@ -51,57 +52,6 @@ export interface OperationSettingsArgs {
    * @example "fail"
    */
   onCancelLost?: pulumi.Input<"warn" | "fail">;
-}
-
-/** Outputs every Firestore operation resource has. */
-export const OUTPUT_NAMES = [
-  "operationName",
-  "operationType",
-  "state",
-  "done",
-  "documentsCompleted",
-  "documentsEstimated",
-  "bytesCompleted",
-  "bytesEstimated",
-  "progressPercent",
-  "startTime",
-  "endTime",
-  "resolvedOutputUriPrefix",
-  "errorCode",
-  "errorMessage",
-  "cancelEffects",
-] as const;
-
-/** The outputs every Firestore operation resource has, refreshed by create, update and refresh. */
-export interface OperationOutputs {
-  /** Full operation name (also the resource id). @example "projects/p/databases/(default)/operations/AS..." */
-  readonly operationName: pulumi.Output<string>;
-  /** Metadata type, e.g. `ExportDocumentsMetadata` or `IndexOperationMetadata`. */
-  readonly operationType: pulumi.Output<string>;
-  /** OperationState as of the last create, update or refresh: PROCESSING, CANCELLING, SUCCESSFUL, FAILED, CANCELLED... */
-  readonly state: pulumi.Output<string>;
-  /** True once the operation finished (successfully or not). */
-  readonly done: pulumi.Output<boolean>;
-  /** Documents processed so far. */
-  readonly documentsCompleted: pulumi.Output<number>;
-  /** Documents the server estimates the operation will process. */
-  readonly documentsEstimated: pulumi.Output<number>;
-  /** Bytes processed so far. */
-  readonly bytesCompleted: pulumi.Output<number>;
-  /** Bytes the server estimates the operation will process. */
-  readonly bytesEstimated: pulumi.Output<number>;
-  /** Percent of estimated documents done, when the server gives an estimate. */
-  readonly progressPercent: pulumi.Output<number | undefined>;
-  /** RFC 3339 start time. */
-  readonly startTime: pulumi.Output<string | undefined>;
-  /** RFC 3339 end time, once done. */
-  readonly endTime: pulumi.Output<string | undefined>;
-  /** Canonical error code (1 = CANCELLED) once the operation failed or was cancelled. */
-  readonly errorCode: pulumi.Output<number | undefined>;
-  /** The error message once the operation failed or was cancelled. */
-  readonly errorMessage: pulumi.Output<string | undefined>;
-  /** What cancelling leaves behind for this operation: cancel is not rollback. */
-  readonly cancelEffects: pulumi.Output<string>;
 }
 
 /** The props registered for a resource: inputs, plus every output name so Pulumi registers it. */
