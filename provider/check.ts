@@ -2,7 +2,7 @@ import { parseDuration } from "../client/durations";
 import type { InvalidInputError } from "../client/errors";
 import { resolveDatabase, resolveOperationName } from "../client/names";
 import { quote, trimTrailingSlashes } from "../client/text";
-import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs } from "./inputs";
+import { KIND_INPUTS, type ProviderInputs, SETTING_DEFAULTS } from "./inputs";
 import type { ResourceKind } from "./kinds";
 
 /** The engine's placeholder for a value not known during preview. */
@@ -97,11 +97,11 @@ export function checkInputs(
     }
   }
 
-  const waitFor = news.waitFor ?? "started";
+  const waitFor = news.waitFor ?? SETTING_DEFAULTS.waitFor;
   if (waitFor !== "started" && waitFor !== "done" && !unknown(waitFor))
     fail("waitFor", `must be "started" or "done", got ${quote(waitFor)}`);
   out.waitFor = waitFor;
-  const onCancelLost = news.onCancelLost ?? "warn";
+  const onCancelLost = news.onCancelLost ?? SETTING_DEFAULTS.onCancelLost;
   if (onCancelLost !== "warn" && onCancelLost !== "fail" && !unknown(onCancelLost)) {
     fail("onCancelLost", `must be "warn" or "fail", got ${quote(onCancelLost)}`);
   }
@@ -234,7 +234,7 @@ function snapshotTime(value: unknown, now: number, fail: (property: string, reas
 }
 
 function timeouts(value: unknown, fail: (property: string, reason: string) => void): ProviderInputs["timeouts"] {
-  const out: { create: string; delete: string } = { ...DEFAULT_TIMEOUTS };
+  const out: { create: string; delete: string } = { ...SETTING_DEFAULTS.timeouts };
   if (value === undefined || value === null) return out;
   if (typeof value !== "object" || Array.isArray(value)) {
     fail("timeouts", 'must be an object such as { create: "1h", delete: "20m" }');

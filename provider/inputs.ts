@@ -43,4 +43,12 @@ export const KIND_INPUTS: Record<ResourceKind, readonly (typeof OPERATION_INPUTS
 /** Inputs that only steer how we wait; changing them never replaces. */
 export const SETTING_INPUTS = ["waitFor", "timeouts", "onCancelLost"] as const;
 
+/** How long each wait may take when `timeouts` leaves it out. */
 export const DEFAULT_TIMEOUTS = { create: "2h", delete: "30m" } as const;
+
+/** What check stores for a setting left out: the one statement of each default (the argument docs refer here). */
+export const SETTING_DEFAULTS = {
+  waitFor: "started",
+  timeouts: DEFAULT_TIMEOUTS,
+  onCancelLost: "warn",
+} as const satisfies Pick<ProviderInputs, (typeof SETTING_INPUTS)[number]>;

@@ -9,7 +9,7 @@ export interface DatabaseReference {
   project: pulumi.Input<string>;
 }
 
-/** Inputs every Firestore operation resource takes. */
+/** Inputs every Firestore operation resource takes. Defaults of the settings: `SETTING_DEFAULTS` in provider/inputs.ts. */
 export interface OperationSettingsArgs {
   /**
    * The database: a full name (`projects/P/databases/D`), a database id with `project`, or a
@@ -29,26 +29,26 @@ export interface OperationSettingsArgs {
    * until it finished (as a step of its own, after the operation is recorded in the stack), and fails (keeping
    * the resource) if it did not succeed; the next `up` starts it again. A plain value, not an Output: it decides
    * whether the resource has a wait step.
-   * @default "started"
+   * @default SETTING_DEFAULTS.waitFor
    * @example "done"
    */
   waitFor?: "started" | "done";
   /**
    * Our own timeouts (the dynamic provider host ignores Pulumi's customTimeouts): `create` bounds the wait of
    * `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Durations like "90s", "20m", "1h30m".
-   * @default { create: "2h", delete: "30m" }
+   * @default DEFAULT_TIMEOUTS
    * @example { create: "3h", delete: "10m" }
    */
   timeouts?: pulumi.Input<{
-    /** Bound of the `waitFor: "done"` wait. @default "2h" */
+    /** Bound of the `waitFor: "done"` wait. @default DEFAULT_TIMEOUTS.create */
     create?: pulumi.Input<string>;
-    /** Bound of the wait for a cancelled operation to end. @default "30m" */
+    /** Bound of the wait for a cancelled operation to end. @default DEFAULT_TIMEOUTS.delete */
     delete?: pulumi.Input<string>;
   }>;
   /**
    * What destroy/replace does when the operation finishes despite the cancel: `"warn"` logs it and goes on;
    * `"fail"` stops with an error (the resource stays; running the command again removes it).
-   * @default "warn"
+   * @default SETTING_DEFAULTS.onCancelLost
    * @example "fail"
    */
   onCancelLost?: pulumi.Input<"warn" | "fail">;
