@@ -3,7 +3,7 @@
  * resources created by older versions, and state holds only the shim.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { redactorFor } from "../client/redaction";
+import { type Redactor, redactorFor } from "../client/redaction";
 import type { ProviderSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
 import { settingsFromPulumiConfig } from "./config-keys";
@@ -12,58 +12,88 @@ import { createContext, type LifecycleContext, OperationsProvider } from "./life
 import { engineReporter } from "./reporter";
 import { WaitProvider } from "./wait-provider";
 
-let settings: ProviderSettings | undefined;
-/** A configuration problem found by configure, reported by the first step that needs the settings. */
-let settingsError: unknown;
-let context: LifecycleContext | undefined;
-
-/** Settings come from the stack config handed to configure; one dynamic provider process serves one stack. */
-function currentContext(): LifecycleContext {
-  if (settingsError !== undefined) throw settingsError;
-  context ??= createContext(settings ?? settingsFromPulumiConfig(undefined), engineReporter());
-  return context;
-}
-
 type RuntimeProvider = (OperationsProvider | WaitProvider) & Pick<pulumi.dynamic.ResourceProvider, "configure">;
 
-const providers = new Map<ProviderKind, RuntimeProvider>();
+type StackConfig = Parameters<typeof settingsFromPulumiConfig>[0];
 
 const STEPS = ["check", "diff", "create", "read", "update", "delete"] as const;
 
-export function providerFor(kind: ProviderKind): RuntimeProvider {
-  if (kind !== "wait" && !RESOURCE_KINDS.includes(kind)) {
-    throw new Error(
-      `unknown Firestore operation resource kind "${String(kind)}": is the installed pulumi-firestore-operations older than the one that created this resource?`,
-    );
-  }
-  let provider = providers.get(kind);
-  if (!provider) {
-    const lifecycle = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
-    provider = Object.create(lifecycle) as RuntimeProvider;
-    // configure must not throw: the host would print a stack trace. check reports the problem, with its field.
-    provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> => {
-      context = undefined;
-      settingsError = undefined;
-      try {
-        settings = settingsFromPulumiConfig(request.config);
-      } catch (error) {
-        settings = undefined;
-        settingsError = error;
-      }
-    };
-    for (const step of STEPS) {
-      const run = (lifecycle[step] as (...args: unknown[]) => Promise<unknown>).bind(lifecycle);
-      Object.assign(provider, {
-        [step]: async (...args: unknown[]) => {
-          try {
-            return await run(...args);
-          } catch (error) {
-            throw boundaryError(error, settings && redactorFor(settings));
-          }
-        },
-      });
+/**
+ * What one dynamic provider process runs with. A process serves one stack, and the host configures each kind's
+ * provider with the same stack config, so every kind shares this one configuration: the last configure wins.
+ */
+export class ProviderProcess {
+  /** Undefined until configure: then the environment alone gives the settings. */
+  #configured: { settings: ProviderSettings } | { error: unknown } | undefined;
+  /** Built by the first step that needs it: building can fail too (unreadable credentials), and a step reports that. */
+  #context: LifecycleContext | undefined;
+  readonly #providers = new Map<ProviderKind, RuntimeProvider>();
+
+  constructor(
+    private readonly buildContext: (settings: ProviderSettings) => LifecycleContext = (settings) =>
+      createContext(settings, engineReporter()),
+  ) {}
+
+  /**
+   * Never throws: the host would print a stack trace. A configuration problem is kept for the first step that
+   * needs the settings, which reports it with its field (check as a failure of that property).
+   */
+  configure(config: StackConfig): void {
+    this.#context = undefined;
+    try {
+      this.#configured = { settings: settingsFromPulumiConfig(config) };
+    } catch (error) {
+      this.#configured = { error };
     }
-    providers.set(kind, provider);
   }
-  return provider;
+
+  /** The context every step runs with; throws the problem configure found. */
+  context(): LifecycleContext {
+    if (this.#configured && "error" in this.#configured) throw this.#configured.error;
+    this.#context ??= this.buildContext(this.#configured?.settings ?? settingsFromPulumiConfig(undefined));
+    return this.#context;
+  }
+
+  /** Scrubs the configured secrets from errors leaving a step; before configure, only known secret patterns. */
+  redactor(): Redactor | undefined {
+    return this.#configured && "settings" in this.#configured ? redactorFor(this.#configured.settings) : undefined;
+  }
+
+  /** The provider the shim forwards to: one per kind, its steps' errors made safe for the engine. */
+  providerFor(kind: ProviderKind): RuntimeProvider {
+    if (kind !== "wait" && !RESOURCE_KINDS.includes(kind)) {
+      throw new Error(
+        `unknown Firestore operation resource kind "${String(kind)}": is the installed pulumi-firestore-operations older than the one that created this resource?`,
+      );
+    }
+    let provider = this.#providers.get(kind);
+    if (!provider) {
+      const context = () => this.context();
+      const lifecycle = kind === "wait" ? new WaitProvider(context) : new OperationsProvider(kind, context);
+      provider = Object.create(lifecycle) as RuntimeProvider;
+      provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> =>
+        this.configure(request.config);
+      for (const step of STEPS) {
+        const run = (lifecycle[step] as (...args: unknown[]) => Promise<unknown>).bind(lifecycle);
+        Object.assign(provider, {
+          [step]: async (...args: unknown[]) => {
+            try {
+              return await run(...args);
+            } catch (error) {
+              throw boundaryError(error, this.redactor());
+            }
+          },
+        });
+      }
+      this.#providers.set(kind, provider);
+    }
+    return provider;
+  }
+}
+
+/** The process this module runs in: the dynamic provider host loads it once. */
+const PROCESS = new ProviderProcess();
+
+export function providerFor(kind: ProviderKind): RuntimeProvider {
+  return PROCESS.providerFor(kind);
 }
