@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
-import { type OperationOutputs, OUTPUT_NAMES } from "./outputs";
+import { type OperationOutputs, OUTPUT_NAMES, withOutputNames } from "./outputs";
 import { TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
 
@@ -48,13 +48,12 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     ) as unknown as Record<string, pulumi.Output<unknown>>;
     let last = start;
     if (props.waitFor === "done") {
-      const waitProps: Record<string, unknown> = {
+      const waitProps = withOutputNames({
         operationName: start.operationName,
         timeouts: start.timeouts,
         resourceUrn,
         __provider: providerModuleText("wait"),
-      };
-      for (const output of OUTPUT_NAMES) if (!(output in waitProps)) waitProps[output] = undefined;
+      });
       last = new Step(WAIT_TYPE, name, waitProps, {
         ...stepOptions,
         dependsOn: [start as unknown as pulumi.Resource],

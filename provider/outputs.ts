@@ -62,6 +62,16 @@ export const OUTPUT_NAMES = Object.keys({
   cancelEffects: true,
 } satisfies Record<keyof LiveOutputs, true>) as readonly (keyof LiveOutputs)[];
 
+/**
+ * Props with every output name added, so that Pulumi registers each as an output. An output that is also an
+ * input (FirestoreOperation's operationName) keeps its input value.
+ */
+export function withOutputNames(props: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...props };
+  for (const name of OUTPUT_NAMES) if (!(name in out)) out[name] = undefined;
+  return out;
+}
+
 /** Facts as a resource's outputs: each one always present, as an Output whose value may be undefined. */
 type AsOutputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 

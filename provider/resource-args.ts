@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { OUTPUT_NAMES } from "./outputs";
+import { SETTING_INPUTS } from "./inputs";
+import { withOutputNames } from "./outputs";
 
 /** Anything with a database id and a project, such as `gcp.firestore.Database`. */
 export interface DatabaseReference {
@@ -54,7 +55,7 @@ export interface OperationSettingsArgs {
   onCancelLost?: pulumi.Input<"warn" | "fail">;
 }
 
-/** The props registered for a resource: inputs, plus every output name so Pulumi registers it. */
+/** The props registered for a resource: its inputs and every output name. */
 export function resourceProps(args: OperationSettingsArgs, specific: Record<string, unknown>): pulumi.Inputs {
   const props: Record<string, unknown> = { ...specific };
   const database = args.database;
@@ -63,12 +64,10 @@ export function resourceProps(args: OperationSettingsArgs, specific: Record<stri
       ? pulumi.interpolate`projects/${database.project}/databases/${database.name}`
       : database;
   }
-  for (const key of ["project", "waitFor", "timeouts", "onCancelLost"] as const) {
+  for (const key of ["project", ...SETTING_INPUTS] as const) {
     if (args[key] !== undefined) props[key] = args[key];
   }
-  // FirestoreOperation's operationName is both an input and an output: never blank an input.
-  for (const name of OUTPUT_NAMES) if (!(name in props)) props[name] = undefined;
-  return props as pulumi.Inputs;
+  return withOutputNames(props) as pulumi.Inputs;
 }
 
 function isDatabaseReference(value: unknown): value is DatabaseReference {
