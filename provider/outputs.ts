@@ -75,10 +75,11 @@ export function withOutputNames(props: Record<string, unknown>): Record<string, 
 /** Facts as a resource's outputs: each one always present, as an Output whose value may be undefined. */
 type AsOutputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 
+// resolvedOutputUriPrefix is typed on FirestoreExport alone, though at run time every resource has it.
 /** The outputs every Firestore operation resource has, refreshed by create, update and refresh. */
 export interface OperationOutputs extends AsOutputs<Omit<LiveOutputs, "resolvedOutputUriPrefix">> {}
 
-/** The output only an export has. */
+/** The output only an export has, typed as always set (as it was before being derived). */
 export interface ExportOutputs extends AsOutputs<Required<Pick<LiveOutputs, "resolvedOutputUriPrefix">>> {}
 
 /**
