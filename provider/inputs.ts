@@ -1,3 +1,4 @@
+import { DEFAULT_CANCEL_TIMEOUT } from "../client/cancel-timeout";
 import type { ResourceKind } from "./kinds";
 
 /** Inputs as stored in state after `check` normalized them. */
@@ -44,7 +45,7 @@ export const KIND_INPUTS: Record<ResourceKind, readonly (typeof OPERATION_INPUTS
 export const SETTING_INPUTS = ["waitFor", "timeouts", "onCancelLost"] as const;
 
 /** How long each wait may take when `timeouts` leaves it out. */
-export const DEFAULT_TIMEOUTS = { create: "2h", delete: "30m" } as const;
+export const DEFAULT_TIMEOUTS = { create: "2h", delete: DEFAULT_CANCEL_TIMEOUT } as const;
 
 /** What check stores for a setting left out: the one statement of each default (the argument docs refer here). */
 export const SETTING_DEFAULTS = {
