@@ -31,10 +31,10 @@ const destroy = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
 const refresh = ["refresh", "--yes", "--non-interactive", "--skip-preview"];
 
 /**
- * Kill points run side by side, each on a stack and an emulator of its own: 3 at a time keeps a 2-core machine
+ * Kill points run side by side, each on a stack and an emulator of its own: 2 at a time keeps a 2-core machine
  * busy without starving the polling that finds each point (FIRESTORE_OPS_KILL_POINT_CONCURRENCY overrides).
  */
-const KILL_POINT_CONCURRENCY = Number(process.env.FIRESTORE_OPS_KILL_POINT_CONCURRENCY ?? 3);
+const KILL_POINT_CONCURRENCY = Number(process.env.FIRESTORE_OPS_KILL_POINT_CONCURRENCY ?? 2);
 
 const count = (log: LogEntry[], endpoint: string) =>
   log.filter((r) => r.endpoint === endpoint && r.status === 200).length;
