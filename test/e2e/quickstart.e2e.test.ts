@@ -29,7 +29,7 @@ function runNode(script: string, timeoutMs: number): Promise<{ code: number | nu
 test("the README's quick start runs end to end: up, refresh, destroy with the export CANCELLED", async () => {
   // The quick start's stack config is written next to the repository's Pulumi.yaml: one run at a time.
   const { code, output } = await withRepoLock("quickstart", () =>
-    runNode(path.join(repoRoot(), "dist/scripts/quickstart.js"), 180_000),
+    runNode(path.join(repoRoot(), "dist/scripts/quickstart.js"), 10 * 60_000),
   );
   assert.equal(code, 0, output);
   assert.match(output, /Firestore Admin emulator listening on http:\/\/127\.0\.0\.1:\d+/);
