@@ -72,17 +72,20 @@ start_leg() {
   children+=("$!")
 }
 
-start_leg lint bash -c 'npx biome check . && npx typedoc --emit none --treatWarningsAsErrors'
+# The unit leg keeps this machine's normal priority: several of its tests time a CLI or a retry against the
+# emulator (seconds, not a speed target), and were written for a machine that runs one file at a time. The
+# other legs run at a lower priority (nice 10), on what the unit leg leaves; their own waits are for events.
+start_leg lint nice -n 10 bash -c 'npx biome check . && npx typedoc --emit none --treatWarningsAsErrors'
 start_leg unit node dist/test/support/run-files.js --concurrency 1 "${unit_files[@]}"
-start_leg e2e node dist/test/support/run-files.js --concurrency "$e2e_concurrency" "${e2e_files[@]}"
+start_leg e2e nice -n 10 node dist/test/support/run-files.js --concurrency "$e2e_concurrency" "${e2e_files[@]}"
 # Issue 15: the provider's end-to-end suite also runs against the emulator's messy profile (INITIALIZING and
 # FINALIZING, late and low estimates, seeded CANCELLING durations, cancels that lose the race, limits on). A
 # representative part: the lifecycle file (up, refresh, replace, drift, destroy) and the waitFor/initialization-
 # failure/adoption scenarios.
-start_leg messy env FIRESTORE_OPS_E2E_PROFILE=messy node --test --test-reporter=spec \
+start_leg messy nice -n 10 env FIRESTORE_OPS_E2E_PROFILE=messy node --test --test-reporter=spec \
   --test-name-pattern="^end to end through the real Pulumi CLI|^end to end: waitFor done" \
   dist/test/e2e/lifecycle.e2e.test.js dist/test/e2e/scenarios.e2e.test.js
-start_leg node22 bash scripts/test-node22.sh
+start_leg node22 nice -n 10 bash scripts/test-node22.sh
 
 failed=()
 declare -A reported=()
