@@ -28,5 +28,46 @@ if ! command -v tmux >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
 fi
 
-echo "setup: compiling TypeScript" >&2
-npm run --silent build >&2
+# The compiled TypeScript in dist/. Skipped when dist/ was built from exactly these inputs (the sources
+# tsconfig.json includes, tsconfig.json and the installed packages, by content: dist/.build-inputs) and has every
+# output. Otherwise tsc builds incrementally (its record is dist/.tsbuildinfo, so removing dist/ starts over) and
+# outputs whose source is gone are removed, so that no stale test or module runs; should a source still lack its
+# output, a clean build (`npm run build`: rm -rf dist && tsc) makes sure.
+sources() {
+  find provider emulator cli test bench scripts -name '*.ts' ! -path '*/fixtures/*' ! -path '*/node_modules/*' \
+    -print0 2>/dev/null | sort -z
+}
+build_inputs() {
+  { sources | xargs -0 sha256sum; sha256sum tsconfig.json package-lock.json node_modules/.package-lock.json; } |
+    sha256sum | cut -d' ' -f1
+}
+outputs_complete() {
+  local src
+  while IFS= read -r -d '' src; do
+    [[ $src == *.d.ts || -f dist/${src%.ts}.js ]] || { echo "setup: dist/${src%.ts}.js is missing" >&2; return 1; }
+  done < <(sources)
+}
+incremental_build() {
+  npx tsc -p tsconfig.json --incremental --tsBuildInfoFile dist/.tsbuildinfo >&2 || return 1
+  local out rel base
+  while IFS= read -r -d '' out; do
+    rel=${out#dist/}
+    base=${rel%.map}
+    base=${base%.js}
+    base=${base%.d.ts}
+    [[ -f $base.ts ]] || rm -f "$out"
+  done < <(find dist -type f \( -name '*.js' -o -name '*.js.map' -o -name '*.d.ts' -o -name '*.d.ts.map' \) -print0)
+  outputs_complete
+}
+inputs=$(build_inputs)
+if [[ -f dist/.build-inputs && $(<dist/.build-inputs) == "$inputs" ]] && outputs_complete; then
+  echo "setup: dist/ is up to date (built from these sources)" >&2
+else
+  echo "setup: compiling TypeScript" >&2
+  rm -f dist/.build-inputs
+  if ! incremental_build; then
+    echo "setup: clean build" >&2
+    npm run --silent build >&2
+  fi
+  echo "$inputs" >dist/.build-inputs
+fi

@@ -14,6 +14,8 @@ node22_bin=$(bash scripts/install-node.sh | tail -1)
 node22_version=$("$node22_bin/node" --version)
 [[ $node22_version == v22.* ]] || { echo "test-node22: $node22_bin/node is $node22_version" >&2; exit 1; }
 echo "test-node22: packaging and end-to-end subset on Node $node22_version, @pulumi/pulumi $NEWEST_PULUMI_SDK" >&2
+# One file at a time (the other legs of `npm test` run meanwhile); the quick start takes a lock: both Node legs
+# run it, and it writes next to the repository's Pulumi.yaml.
 PATH="$node22_bin:$PATH" FIRESTORE_OPS_TEST_PULUMI_SDK=$NEWEST_PULUMI_SDK "$node22_bin/node" --test \
   --test-reporter=spec dist/test/packaging/*.test.js dist/test/e2e/quickstart.e2e.test.js \
   dist/test/e2e/pulumi-cli.smoke.test.js

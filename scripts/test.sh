@@ -1,26 +1,121 @@
 #!/usr/bin/env bash
-# The README's test command (`npm test`): setup, lint, every test on this machine's Node (20), then the
-# packaging and end-to-end subset on Node 22 with the newest @pulumi/pulumi (scripts/test-node22.sh).
+# The README's test command (`npm test`): setup, then these legs side by side, each with its own log:
+#   lint      biome, and the API reference built from the TSDoc without a single warning (typedoc)
+#   unit      the unit and component tests on this machine's Node (20), one file at a time
+#   e2e       the end-to-end tests on Node 20 (the real Pulumi CLI), the longest first, 2 files at a time
+#   messy     the end-to-end subset against the emulator's messy profile (issue 15)
+#   node22    the packaging and end-to-end subset on Node 22 with the newest @pulumi/pulumi (scripts/test-node22.sh)
+# Every leg runs to the end; the run fails if any leg failed. Each leg's output is printed when it ends, with
+# its time. FIRESTORE_OPS_E2E_CONCURRENCY sets how many end-to-end files run at once (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+run_start=$SECONDS
 bash scripts/setup.sh
-npx biome check .
-# The API reference must build from the TSDoc without a single warning.
-npx typedoc --emit none --treatWarningsAsErrors
-mapfile -t files < <(find dist/test -name '*.test.js' | sort)
-echo "test: every test on Node $(node --version)" >&2
-node --test --test-reporter=spec "${files[@]}"
+echo "test: setup took $((SECONDS - run_start)) s" >&2
 
+logs=$(mktemp -d "${TMPDIR:-/tmp}/firestore-ops-test-logs.XXXXXX")
+children=()
+cleanup() {
+  for pid in "${children[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The package as npm publishes it, packed once for every leg (test/support/packed-package.ts checks it).
+packed_dir=$logs/packed
+mkdir -p "$packed_dir"
+packed_name=$(npm pack --silent --pack-destination "$packed_dir" | tail -1)
+export FIRESTORE_OPS_PACKED_TARBALL=$packed_dir/$packed_name
+
+# The Node 20 tests in two legs: the end-to-end files (real Pulumi CLI, npm installs, terminals), the longest
+# first, 2 at a time; and every other file (unit and component tests, some with timings of their own), one at
+# a time, as before. dist/test/support/run-files.js keeps this order (Node 20's `node --test` sorts by name).
+slow_first=(
+  dist/test/reliability/kill-points.e2e.test.js
+  dist/test/e2e/examples.e2e.test.js
+  dist/test/e2e/lifecycle.e2e.test.js
+  dist/test/e2e/quota.e2e.test.js
+  dist/test/e2e/scenarios.e2e.test.js
+  dist/test/packaging/user-project.e2e.test.js
+  dist/test/e2e/ctrl-c.e2e.test.js
+  dist/test/reliability/fault-matrix.e2e.test.js
+  dist/test/reliability/secrets.e2e.test.js
+)
+mapfile -t all_files < <(find dist/test -name '*.test.js' | sort)
+e2e_files=()
+unit_files=()
+for file in "${slow_first[@]}"; do
+  [[ -f $file ]] && e2e_files+=("$file")
+done
+for file in "${all_files[@]}"; do
+  [[ " ${slow_first[*]} " == *" $file "* ]] && continue
+  if [[ $file == *.e2e.test.js || $file == *.smoke.test.js ]]; then e2e_files+=("$file"); else unit_files+=("$file"); fi
+done
+e2e_concurrency=${FIRESTORE_OPS_E2E_CONCURRENCY:-2}
+
+# Starts a leg in the background, in a process group of its own (job control), so that an interrupted run
+# stops all of it.
+set -m
+start_leg() {
+  local name=$1
+  shift
+  (
+    leg_start=$SECONDS
+    set +e
+    "$@" >"$logs/$name.log" 2>&1
+    code=$?
+    echo "$code $((SECONDS - leg_start))" >"$logs/$name.status"
+  ) &
+  children+=("$!")
+}
+
+# The unit leg keeps this machine's normal priority: several of its tests time a CLI or a retry against the
+# emulator (seconds, not a speed target), and were written for a machine that runs one file at a time. The
+# other legs run at a lower priority (nice 10), on what the unit leg leaves; their own waits are for events.
+start_leg lint nice -n 10 bash -c 'npx biome check . && npx typedoc --emit none --treatWarningsAsErrors'
+start_leg unit node dist/test/support/run-files.js --concurrency 1 "${unit_files[@]}"
+start_leg e2e nice -n 10 node dist/test/support/run-files.js --concurrency "$e2e_concurrency" "${e2e_files[@]}"
 # Issue 15: the provider's end-to-end suite also runs against the emulator's messy profile (INITIALIZING and
 # FINALIZING, late and low estimates, seeded CANCELLING durations, cancels that lose the race, limits on). A
-# representative part, to keep it under 3 minutes: the lifecycle file (up, refresh, replace, drift, destroy) and
-# the waitFor/initialization-failure/adoption scenarios.
-messy_start=$SECONDS
-echo "test: end-to-end subset against --profile messy (FIRESTORE_OPS_E2E_PROFILE=messy)" >&2
-FIRESTORE_OPS_E2E_PROFILE=messy node --test --test-reporter=spec \
+# representative part: the lifecycle file (up, refresh, replace, drift, destroy) and the waitFor/initialization-
+# failure/adoption scenarios.
+start_leg messy nice -n 10 env FIRESTORE_OPS_E2E_PROFILE=messy node --test --test-reporter=spec \
   --test-name-pattern="^end to end through the real Pulumi CLI|^end to end: waitFor done" \
   dist/test/e2e/lifecycle.e2e.test.js dist/test/e2e/scenarios.e2e.test.js
-echo "test: the messy e2e subset took $((SECONDS - messy_start)) s" >&2
+start_leg node22 nice -n 10 bash scripts/test-node22.sh
 
-bash scripts/test-node22.sh
+failed=()
+declare -A reported=()
+describe_leg() {
+  case $1 in
+    lint) echo "biome and typedoc" ;;
+    unit) echo "unit and component tests on Node $(node --version), one file at a time" ;;
+    e2e) echo "end-to-end tests on Node $(node --version), $e2e_concurrency files at a time" ;;
+    messy) echo "end-to-end subset against --profile messy (FIRESTORE_OPS_E2E_PROFILE=messy)" ;;
+    node22) echo "packaging and end-to-end subset on Node 22 (scripts/test-node22.sh)" ;;
+  esac
+}
+# Prints each leg's log as soon as it ends, so a long leg does not hold back what the others said.
+while ((${#reported[@]} < 5)); do
+  for name in lint unit e2e messy node22; do
+    [[ -n ${reported[$name]:-} || ! -f $logs/$name.status ]] && continue
+    read -r code seconds <"$logs/$name.status"
+    echo "test: ===== $name: $(describe_leg "$name") =====" >&2
+    cat "$logs/$name.log"
+    echo "test: ===== $name: exit $code after $seconds s =====" >&2
+    reported[$name]=1
+    if ((code != 0)); then failed+=("$name"); fi
+  done
+  if ((${#reported[@]} < 5)); then sleep 1; fi
+done
+wait
+children=()
+
+echo "test: the whole run took $((SECONDS - run_start)) s" >&2
+if ((${#failed[@]} > 0)); then
+  echo "test: FAILED legs: ${failed[*]}" >&2
+  exit 1
+fi

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { createE2eStack, type E2eStack, operationResources, waitSteps } from "../support/e2e-stack";
 import { killProcessesIn } from "../support/orphans";
 
@@ -14,26 +14,28 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * steps in flight; the second terminates it, and the engine kills the provider. Either way the operation is
  * recorded once, and the next `pulumi up` finishes the job.
  */
-describe("Ctrl-C in a terminal during a wait", () => {
-  let e: E2eStack;
-  const socket = `firestore-ops-ctrl-c-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
-  const screen = () => tmux("capture-pane", "-p", "-J", "-t", "ctrl-c", "-S", "-200");
-
-  before(async () => {
-    e = await createE2eStack(["--duration-ms", "20000"]);
-  });
-  after(async () => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // no session left
-    }
-    await e?.dispose();
-  });
+describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
+  /** A stack and a tmux server of its own for each test, so the tests are independent and run side by side. */
+  async function terminalStack(name: string) {
+    const e = await createE2eStack(["--duration-ms", "20000"]);
+    const socket = `firestore-ops-ctrl-c-${process.pid}-${name}`;
+    const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
+    const screen = () => tmux("capture-pane", "-p", "-J", "-t", "ctrl-c", "-S", "-200");
+    const dispose = async () => {
+      try {
+        tmux("kill-server");
+      } catch {
+        // no session left
+      }
+      await e.dispose();
+    };
+    return { e, tmux, screen, dispose };
+  }
+  type TerminalStack = Awaited<ReturnType<typeof terminalStack>>;
 
   /** Runs `pulumi up` in a tmux pane with the stack's environment; resolves with the exit code once it ends. */
   async function upInTerminal(
+    { e, tmux, screen }: TerminalStack,
     generation: number,
     presses: number,
   ): Promise<{ code: number; during: string; screen: string }> {
@@ -73,7 +75,12 @@ describe("Ctrl-C in a terminal during a wait", () => {
       for (let press = 0; press < presses; press++) {
         tmux("send-keys", "-t", "ctrl-c", "C-c");
         await sleep(1_500);
-        if (press === 0) during = screen();
+        if (press === 0) {
+          // On a busy machine the answer can take longer than 1.5 s to show: give it up to 10 s more (the
+          // assertions still read this screen).
+          for (let i = 0; i < 100 && !/Ctrl-C cannot stop this wait/.test(screen()); i++) await sleep(100);
+          during = screen();
+        }
       }
       for (let i = 0; i < 1200 && !fs.existsSync(exitFile); i++) await sleep(100);
       assert.ok(fs.existsSync(exitFile), `pulumi up ended:\n${screen()}`);
@@ -88,7 +95,7 @@ describe("Ctrl-C in a terminal during a wait", () => {
     }
   }
 
-  async function exportsFor(generation: number): Promise<{ name: string; done: boolean }[]> {
+  async function exportsFor(e: E2eStack, generation: number): Promise<{ name: string; done: boolean }[]> {
     const ops = (await e.control("GET", "operations")).operations as {
       name: string;
       done: boolean;
@@ -98,52 +105,68 @@ describe("Ctrl-C in a terminal during a wait", () => {
   }
 
   test("the first Ctrl-C: the wait goes on to the end, the hint says why, and the operation is in state once", async () => {
-    const { code, during, screen: shown } = await upInTerminal(1, 1);
-    assert.match(during, /\^C received; cancelling/, `the CLI received the Ctrl-C:\n${during}`);
-    assert.match(during, /Ctrl-C cannot stop this wait; a second Ctrl-C is safe/, `the hint was on screen:\n${during}`);
-    assert.match(shown, /finished: SUCCESSFUL/, "the wait went on until the operation finished");
-    assert.notEqual(code, 0, "the update reports that it was cancelled");
-    const ops = await exportsFor(1);
-    assert.equal(ops.length, 1, "one operation");
-    const state = await e.exportState();
-    assert.deepEqual(
-      operationResources(state).map((r) => r.id),
-      ops.map((op) => op.name),
-      "and it is in state",
-    );
-    assert.equal(waitSteps(state)[0]?.outputs.state, "SUCCESSFUL", "the wait step finished and was recorded");
-    await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--expect-no-changes"]);
+    const terminal = await terminalStack("first");
+    const { e } = terminal;
+    try {
+      const { code, during, screen: shown } = await upInTerminal(terminal, 1, 1);
+      assert.match(during, /\^C received; cancelling/, `the CLI received the Ctrl-C:\n${during}`);
+      assert.match(
+        during,
+        /Ctrl-C cannot stop this wait; a second Ctrl-C is safe/,
+        `the hint was on screen:\n${during}`,
+      );
+      assert.match(shown, /finished: SUCCESSFUL/, "the wait went on until the operation finished");
+      assert.notEqual(code, 0, "the update reports that it was cancelled");
+      const ops = await exportsFor(e, 1);
+      assert.equal(ops.length, 1, "one operation");
+      const state = await e.exportState();
+      assert.deepEqual(
+        operationResources(state).map((r) => r.id),
+        ops.map((op) => op.name),
+        "and it is in state",
+      );
+      assert.equal(waitSteps(state)[0]?.outputs.state, "SUCCESSFUL", "the wait step finished and was recorded");
+      await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview", "--expect-no-changes"]);
+    } finally {
+      await terminal.dispose();
+    }
   });
 
   test("the second Ctrl-C terminates; the operation stays recorded and the next up waits for it again", async () => {
-    const { code, screen: shown } = await upInTerminal(2, 2);
-    assert.match(shown, /\^C received; terminating/, `the CLI terminated:\n${shown}`);
-    assert.notEqual(code, 0);
-    const [op] = await exportsFor(2);
-    assert.ok(op && !op.done, "the export runs on");
-    const stateAfterKill = await e.exportState();
-    assert.deepEqual(
-      operationResources(stateAfterKill).map((r) => r.id),
-      [op.name],
-      "the start step was checkpointed before the wait",
-    );
-    // What Pulumi asks for after a terminated run: a lock to release, pending creates to clear.
-    const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
-    if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
-      await e.pulumi(["cancel", "--yes", "--non-interactive"]);
+    const terminal = await terminalStack("second");
+    const { e } = terminal;
+    try {
+      const { code, screen: shown } = await upInTerminal(terminal, 2, 2);
+      assert.match(shown, /\^C received; terminating/, `the CLI terminated:\n${shown}`);
+      assert.notEqual(code, 0);
+      const [op] = await exportsFor(e, 2);
+      assert.ok(op && !op.done, "the export runs on");
+      const stateAfterKill = await e.exportState();
+      assert.deepEqual(
+        operationResources(stateAfterKill).map((r) => r.id),
+        [op.name],
+        "the start step was checkpointed before the wait",
+      );
+      // What Pulumi asks for after a terminated run: a lock to release, pending creates to clear.
+      const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
+      if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
+        await e.pulumi(["cancel", "--yes", "--non-interactive"]);
+      }
+      if ((stateAfterKill.deployment?.pending_operations ?? []).length > 0) {
+        await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
+      }
+      const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
+      assert.match(up.stdout, /finished: SUCCESSFUL/, "the rerun waited for the same operation");
+      const ops = await exportsFor(e, 2);
+      assert.deepEqual(
+        ops.map((o) => o.name),
+        [op.name],
+        "no second operation",
+      );
+      assert.equal(waitSteps(await e.exportState())[0]?.outputs.state, "SUCCESSFUL");
+    } finally {
+      await terminal.dispose();
     }
-    if ((stateAfterKill.deployment?.pending_operations ?? []).length > 0) {
-      await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
-    }
-    const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
-    assert.match(up.stdout, /finished: SUCCESSFUL/, "the rerun waited for the same operation");
-    const ops = await exportsFor(2);
-    assert.deepEqual(
-      ops.map((o) => o.name),
-      [op.name],
-      "no second operation",
-    );
-    assert.equal(waitSteps(await e.exportState())[0]?.outputs.state, "SUCCESSFUL");
   });
 });
 

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { repoRoot } from "../support/repo";
@@ -11,6 +10,7 @@ import {
   createUserProject,
   devSdkVersion,
   installedVersion,
+  runCommand,
   sdkUnderTest,
   type UserProject,
 } from "../support/user-project";
@@ -26,32 +26,45 @@ const RUNNABLE = ["quickstart", "guarded-bulk-delete", "restore-from-export", "a
  * pinned to this leg's (the repo's on Node 20, the newest on Node 22): an example's `^3.200.0` alone would
  * install the newest, which declares Node >= 22.
  */
-describe("examples copied out of the repo and installed from the packed package", () => {
+describe("examples copied out of the repo and installed from the packed package", { concurrency: 2 }, () => {
   const sdk = sdkUnderTest(devSdkVersion());
-  let emulator: EmulatorProcess;
-  let credentialsDir: string;
-  let credentialsFile: string;
-  const admin = async (method: string, pathname: string, body?: unknown) => {
-    const response = await fetch(`${emulator.url}${pathname}`, {
-      method,
-      headers: { authorization: `Bearer ${DEV_TOKEN}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
-    return response.json() as Promise<Record<string, any>>;
-  };
-  const behave = (patch: Record<string, number>) =>
-    fetch(`${emulator.url}/emulator/v1/behaviour`, { method: "PATCH", body: JSON.stringify(patch) });
 
-  before(async () => {
-    emulator = await spawnEmulator(["--auth", "oauth", "--cancel-latency-ms", "300"]);
-    credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "examples-creds-"));
-    credentialsFile = (await writeEmulatorCredentials(emulator.url, credentialsDir)).externalAccountFile;
-  });
-  after(async () => {
-    await emulator?.kill();
-    if (credentialsDir) fs.rmSync(credentialsDir, { recursive: true, force: true });
-  });
+  /** An emulator of the test's own (OAuth on, credentials from its token endpoint). */
+  interface Emulated {
+    url: string;
+    credentialsFile: string;
+    // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+    admin(method: string, pathname: string, body?: unknown): Promise<Record<string, any>>;
+  }
+
+  /** Runs `body` against an emulator of its own whose operations last `durationMs`; stopped afterwards. */
+  async function withEmulator(durationMs: number, body: (emulated: Emulated) => Promise<void>): Promise<void> {
+    const emulator: EmulatorProcess = await spawnEmulator([
+      "--auth",
+      "oauth",
+      "--cancel-latency-ms",
+      "300",
+      "--duration-ms",
+      String(durationMs),
+    ]);
+    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "examples-creds-"));
+    try {
+      const credentialsFile = (await writeEmulatorCredentials(emulator.url, credentialsDir)).externalAccountFile;
+      const admin = async (method: string, pathname: string, body?: unknown) => {
+        const response = await fetch(`${emulator.url}${pathname}`, {
+          method,
+          headers: { authorization: `Bearer ${DEV_TOKEN}`, "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+        return response.json() as Promise<Record<string, any>>;
+      };
+      await body({ url: emulator.url, credentialsFile, admin });
+    } finally {
+      await emulator.kill();
+      fs.rmSync(credentialsDir, { recursive: true, force: true });
+    }
+  }
 
   test("every example is either run or compiled here", () => {
     const examples = fs
@@ -62,8 +75,11 @@ describe("examples copied out of the repo and installed from the packed package"
   });
 
   /** The copied example, installed; checks that it got its own TypeScript and exactly one SDK, of `sdk`. */
-  function copyExample(name: string, dependencies: Record<string, string> = { "@pulumi/pulumi": sdk }): UserProject {
-    const project = createUserProject({ copyFrom: path.join(repoRoot(), "examples", name), dependencies });
+  async function copyExample(
+    name: string,
+    dependencies: Record<string, string> = { "@pulumi/pulumi": sdk },
+  ): Promise<UserProject> {
+    const project = await createUserProject({ copyFrom: path.join(repoRoot(), "examples", name), dependencies });
     try {
       assert.match(installedVersion(project.dir, "typescript"), /^5\./, "the example's own TypeScript");
       assert.equal(installedVersion(project.dir, "@pulumi/pulumi"), dependencies["@pulumi/pulumi"] ?? sdk);
@@ -82,13 +98,14 @@ describe("examples copied out of the repo and installed from the packed package"
    */
   async function prepare(
     project: UserProject,
+    emulator: Emulated,
     config: Record<string, string>,
     waitFor: "started" | "done" = "started",
   ): Promise<void> {
     await project.pulumi(["stack", "init", "test", "--non-interactive"]);
     const settings = {
       "gcp:project": "demo-project",
-      "gcp:credentials": credentialsFile,
+      "gcp:credentials": emulator.credentialsFile,
       "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
       ...config,
     };
@@ -102,73 +119,76 @@ describe("examples copied out of the repo and installed from the packed package"
   const run = async (project: UserProject, args: string[]) =>
     (await project.pulumi([...args, "--yes", "--non-interactive"])).stdout;
 
-  test("quickstart: up starts an export, destroy cancels it", async () => {
-    await behave({ operationDurationMs: 600_000 });
-    const project = copyExample("quickstart");
-    try {
-      await prepare(project, {});
-      assert.match(await run(project, ["up"]), /state\s*: "PROCESSING"/);
-      assert.match(await run(project, ["destroy"]), /CANCELLED after/);
-    } finally {
-      project.remove();
-    }
-  });
+  test("quickstart: up starts an export, destroy cancels it", () =>
+    withEmulator(600_000, async (emulator) => {
+      const project = await copyExample("quickstart");
+      try {
+        await prepare(project, emulator, {});
+        assert.match(await run(project, ["up"]), /state\s*: "PROCESSING"/);
+        assert.match(await run(project, ["destroy"]), /CANCELLED after/);
+      } finally {
+        project.remove();
+      }
+    }));
 
-  test("guarded-bulk-delete: up waits until the documents are gone", async () => {
-    await behave({ operationDurationMs: 1_500 });
-    const project = copyExample("guarded-bulk-delete");
-    try {
-      await prepare(project, { collections: '["users"]' }, "done");
-      assert.match(await run(project, ["up"]), /state\s*: "SUCCESSFUL"/);
-      const counts = (await (await fetch(`${emulator.url}/emulator/v1/${DB}/documents`)).json()) as {
-        collections: Record<string, { documents: number }>;
-      };
-      assert.equal(counts.collections.users?.documents, 0);
-      await run(project, ["destroy"]);
-    } finally {
-      project.remove();
-    }
-  });
+  test("guarded-bulk-delete: up waits until the documents are gone", () =>
+    withEmulator(1_500, async (emulator) => {
+      const project = await copyExample("guarded-bulk-delete");
+      try {
+        await prepare(project, emulator, { collections: '["users"]' }, "done");
+        assert.match(await run(project, ["up"]), /state\s*: "SUCCESSFUL"/);
+        const counts = (await (await fetch(`${emulator.url}/emulator/v1/${DB}/documents`)).json()) as {
+          collections: Record<string, { documents: number }>;
+        };
+        assert.equal(counts.collections.users?.documents, 0);
+        await run(project, ["destroy"]);
+      } finally {
+        project.remove();
+      }
+    }));
 
-  test("restore-from-export: imports a finished export", async () => {
-    await behave({ operationDurationMs: 1_500 });
-    const exported = await admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/snapshot" });
-    assert.ok(exported.name, JSON.stringify(exported));
-    for (let i = 0; i < 100 && !(await admin("GET", `/v1/${exported.name}`)).done; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const project = copyExample("restore-from-export");
-    try {
-      await prepare(project, { restoreFrom: "gs://bkt/snapshot" }, "done");
-      assert.match(await run(project, ["up"]), /importState\s*: "SUCCESSFUL"/);
-      await run(project, ["destroy"]);
-    } finally {
-      project.remove();
-    }
-  });
+  test("restore-from-export: imports a finished export", () =>
+    withEmulator(1_500, async ({ admin, ...emulator }) => {
+      const exported = await admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/snapshot" });
+      assert.ok(exported.name, JSON.stringify(exported));
+      for (let i = 0; i < 100 && !(await admin("GET", `/v1/${exported.name}`)).done; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal((await admin("GET", `/v1/${exported.name}`)).done, true, "the export to restore finished");
+      const project = await copyExample("restore-from-export");
+      try {
+        await prepare(project, { admin, ...emulator }, { restoreFrom: "gs://bkt/snapshot" }, "done");
+        assert.match(await run(project, ["up"]), /importState\s*: "SUCCESSFUL"/);
+        await run(project, ["destroy"]);
+      } finally {
+        project.remove();
+      }
+    }));
 
-  test("adopt-operation: an export started elsewhere is adopted, then cancelled by destroy", async () => {
-    await behave({ operationDurationMs: 600_000 });
-    const started = await admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/elsewhere" });
-    const bareId = String(started.name).split("/").pop() as string;
-    const project = copyExample("adopt-operation");
-    try {
-      await prepare(project, { operation: bareId });
-      assert.match(await run(project, ["up"]), /operationType\s*: "ExportDocumentsMetadata"/);
-      assert.match(await run(project, ["destroy"]), /CANCELLED after/);
-      assert.equal((await admin("GET", `/v1/${started.name}`)).metadata.operationState, "CANCELLED");
-    } finally {
-      project.remove();
-    }
-  });
+  test("adopt-operation: an export started elsewhere is adopted, then cancelled by destroy", () =>
+    withEmulator(600_000, async (emulator) => {
+      const started = await emulator.admin("POST", `/v1/${DB}:exportDocuments`, {
+        outputUriPrefix: "gs://bkt/elsewhere",
+      });
+      const bareId = String(started.name).split("/").pop() as string;
+      const project = await copyExample("adopt-operation");
+      try {
+        await prepare(project, emulator, { operation: bareId });
+        assert.match(await run(project, ["up"]), /operationType\s*: "ExportDocumentsMetadata"/);
+        assert.match(await run(project, ["destroy"]), /CANCELLED after/);
+        assert.equal((await emulator.admin("GET", `/v1/${started.name}`)).metadata.operationState, "CANCELLED");
+      } finally {
+        project.remove();
+      }
+    }));
 
-  test("nightly-export: compiles with its own TypeScript and @pulumi/gcp", () => {
-    const project = copyExample("nightly-export");
+  test("nightly-export: compiles with its own TypeScript and @pulumi/gcp", async () => {
+    const project = await copyExample("nightly-export");
     try {
       assert.ok(fs.existsSync(path.join(project.dir, "node_modules", "@pulumi", "gcp", "package.json")));
       const tsc = path.join(project.dir, "node_modules", "typescript", "bin", "tsc");
-      const result = spawnSync(process.execPath, [tsc, "-p", project.dir, "--noEmit"], { encoding: "utf8" });
-      assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+      const result = await runCommand(process.execPath, [tsc, "-p", project.dir, "--noEmit"], project.dir, process.env);
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     } finally {
       project.remove();
     }

@@ -10,6 +10,7 @@ const RUNNING = MESSY ? ["INITIALIZING", "PROCESSING", "FINALIZING"] : ["PROCESS
 const CANCEL_ENDS = MESSY ? ["CANCELLED", "SUCCESSFUL"] : ["CANCELLED"];
 const CANCEL_REPORT = MESSY ? /CANCELLED after|completed despite the cancel/ : /CANCELLED after/;
 
+// A sequence on purpose: each test starts from the stack the previous one left (up, refresh, replace, drift, destroy).
 describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy", () => {
   let e: E2eStack;
   before(async () => {

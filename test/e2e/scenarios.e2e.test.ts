@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { createE2eStack, type E2eStack, MESSY, operationResources, waitSteps } from "../support/e2e-stack";
 import { repoRoot } from "../support/repo";
 
@@ -15,78 +15,88 @@ const RUNNING = MESSY ? ["INITIALIZING", "PROCESSING", "FINALIZING"] : ["PROCESS
  */
 const LONG = ["--duration-ms", "600000", "--cancel-latency-ms", "300", ...(MESSY ? ["--cancel-lose-rate", "0"] : [])];
 
-describe("end to end: waitFor done, initialization failures, adoption", () => {
-  let e: E2eStack;
-  before(async () => {
-    e = await createE2eStack(["--duration-ms", "1500", "--cancel-latency-ms", "500"]);
-  });
-  after(async () => {
-    await e?.dispose();
-  });
+/** Runs `body` on a stack and an emulator of its own, disposed afterwards. */
+async function withStack(emulatorArgs: string[], body: (e: E2eStack) => Promise<void>): Promise<void> {
+  const e = await createE2eStack(emulatorArgs);
+  try {
+    await body(e);
+  } finally {
+    await e.dispose();
+  }
+}
 
-  test('waitFor "done": up returns once the export finished', async () => {
-    await e.declare([
-      { kind: "FirestoreExport", name: "done", args: { outputUriPrefix: "gs://bkt/done", waitFor: "done" } },
-    ]);
-    const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
-    assert.match(up.stdout, /finished: SUCCESSFUL/);
-    const state = await e.exportState();
-    const [start] = operationResources(state);
-    const [wait] = waitSteps(state);
-    // The start step recorded the operation before anything waited; the wait step holds the end.
-    assert.ok(RUNNING.includes(start.outputs.state), start.outputs.state);
-    assert.equal(wait.id, start.id);
-    assert.equal(wait.outputs.state, "SUCCESSFUL");
-    assert.equal(wait.outputs.progressPercent, 100);
-    assert.ok(wait.dependencies.includes(start.urn), "the wait step depends on the start step");
-    // What dependents see: the component's outputs come from the wait step.
-    const outputs = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack").outputs;
-    assert.equal(outputs.operations.done.state, "SUCCESSFUL");
-    assert.equal(outputs.operations.done.done, true);
-    await e.pulumi(["destroy", "--yes", "--non-interactive"]);
-  });
+describe("end to end: waitFor done, initialization failures, adoption", { concurrency: true }, () => {
+  const SHORT = ["--duration-ms", "1500", "--cancel-latency-ms", "500"];
 
-  test("an initialization failure keeps the operation in state; the next destroy cancels it", async () => {
-    await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...(MESSY ? { cancelLoseRate: 0 } : {}) });
-    await e.declare([
-      {
-        kind: "FirestoreExport",
-        name: "slow",
-        args: { outputUriPrefix: "gs://bkt/slow", waitFor: "done", timeouts: { create: "3s" } },
-      },
-    ]);
-    const up = await e.pulumi(["up", "--yes", "--non-interactive"], 1);
-    assert.match(up.stdout + up.stderr, /Timed out after 3s waiting for the operation to finish/);
-    const state = await e.exportState();
-    const [resource] = operationResources(state);
-    assert.ok(resource, "the operation we started is in state");
-    assert.equal(resource.initErrors, undefined, "the start step succeeded");
-    assert.deepEqual(waitSteps(state)[0]?.initErrors?.length, 1, "the wait step failed, and is kept");
-    assert.ok(RUNNING.includes((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState));
-    const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
-    assert.match(destroy.stdout, /CANCELLED after/);
-    assert.equal((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState, "CANCELLED");
-    const posts = (await e.requests()).filter((r) => r.endpoint === "exportDocuments" && r.operation === resource.id);
-    assert.equal(posts.length, 1, "never started twice");
-  });
+  test('waitFor "done": up returns once the export finished', () =>
+    withStack(SHORT, async (e) => {
+      await e.declare([
+        { kind: "FirestoreExport", name: "done", args: { outputUriPrefix: "gs://bkt/done", waitFor: "done" } },
+      ]);
+      const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+      assert.match(up.stdout, /finished: SUCCESSFUL/);
+      const state = await e.exportState();
+      const [start] = operationResources(state);
+      const [wait] = waitSteps(state);
+      // The start step recorded the operation before anything waited; the wait step holds the end.
+      assert.ok(RUNNING.includes(start.outputs.state), start.outputs.state);
+      assert.equal(wait.id, start.id);
+      assert.equal(wait.outputs.state, "SUCCESSFUL");
+      assert.equal(wait.outputs.progressPercent, 100);
+      assert.ok(wait.dependencies.includes(start.urn), "the wait step depends on the start step");
+      // What dependents see: the component's outputs come from the wait step.
+      const outputs = state.deployment.resources.find(
+        (r: { type: string }) => r.type === "pulumi:pulumi:Stack",
+      ).outputs;
+      assert.equal(outputs.operations.done.state, "SUCCESSFUL");
+      assert.equal(outputs.operations.done.done, true);
+      await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+    }));
 
-  test("adopting an operation started elsewhere (an index build); destroy cancels it", async () => {
-    const index = await e.admin("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
-      // Two fields: Google refuses a composite index of one.
-      fields: [
-        { fieldPath: "age", order: "ASCENDING" },
-        { fieldPath: "name", order: "DESCENDING" },
-      ],
-    });
-    assert.match(index?.name ?? JSON.stringify(index), /\/operations\//);
-    await e.declare([{ kind: "FirestoreOperation", name: "adopted", args: { operationName: index.name } }]);
-    await e.pulumi(["up", "--yes", "--non-interactive"]);
-    const [resource] = operationResources(await e.exportState());
-    assert.equal(resource.id, index.name);
-    assert.equal(resource.outputs.operationType, "IndexOperationMetadata");
-    await e.pulumi(["destroy", "--yes", "--non-interactive"]);
-    assert.equal((await e.admin("GET", `/v1/${index.name}`)).metadata.state, "CANCELLED");
-  });
+  test("an initialization failure keeps the operation in state; the next destroy cancels it", () =>
+    withStack(SHORT, async (e) => {
+      await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...(MESSY ? { cancelLoseRate: 0 } : {}) });
+      await e.declare([
+        {
+          kind: "FirestoreExport",
+          name: "slow",
+          args: { outputUriPrefix: "gs://bkt/slow", waitFor: "done", timeouts: { create: "3s" } },
+        },
+      ]);
+      const up = await e.pulumi(["up", "--yes", "--non-interactive"], 1);
+      assert.match(up.stdout + up.stderr, /Timed out after 3s waiting for the operation to finish/);
+      const state = await e.exportState();
+      const [resource] = operationResources(state);
+      assert.ok(resource, "the operation we started is in state");
+      assert.equal(resource.initErrors, undefined, "the start step succeeded");
+      assert.deepEqual(waitSteps(state)[0]?.initErrors?.length, 1, "the wait step failed, and is kept");
+      assert.ok(RUNNING.includes((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState));
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      assert.match(destroy.stdout, /CANCELLED after/);
+      assert.equal((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState, "CANCELLED");
+      const posts = (await e.requests()).filter((r) => r.endpoint === "exportDocuments" && r.operation === resource.id);
+      assert.equal(posts.length, 1, "never started twice");
+    }));
+
+  // The index build must still run when destroy cancels it: 10-minute operations, and no lost cancel race.
+  test("adopting an operation started elsewhere (an index build); destroy cancels it", () =>
+    withStack(LONG, async (e) => {
+      const index = await e.admin("POST", `/v1/${DB}/collectionGroups/users/indexes`, {
+        // Two fields: Google refuses a composite index of one.
+        fields: [
+          { fieldPath: "age", order: "ASCENDING" },
+          { fieldPath: "name", order: "DESCENDING" },
+        ],
+      });
+      assert.match(index?.name ?? JSON.stringify(index), /\/operations\//);
+      await e.declare([{ kind: "FirestoreOperation", name: "adopted", args: { operationName: index.name } }]);
+      await e.pulumi(["up", "--yes", "--non-interactive"]);
+      const [resource] = operationResources(await e.exportState());
+      assert.equal(resource.id, index.name);
+      assert.equal(resource.outputs.operationType, "IndexOperationMetadata");
+      await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      assert.equal((await e.admin("GET", `/v1/${index.name}`)).metadata.state, "CANCELLED");
+    }));
 });
 
 describe("end to end: a stack created by an older build is destroyed by the current one", () => {
@@ -101,15 +111,14 @@ describe("end to end: a stack created by an older build is destroyed by the curr
       fs.writeFileSync(path.join(oldBuild, "package.json"), JSON.stringify({ ...manifest, version: "0.0.1-old" }));
       fs.symlinkSync(path.join(repoRoot(), "node_modules"), path.join(oldBuild, "node_modules"));
       const lifecycle = path.join(oldBuild, "dist/provider/lifecycle.js");
-      fs.writeFileSync(
-        lifecycle,
-        fs
-          .readFileSync(lifecycle, "utf8")
-          .replace(
-            "async delete(id, props) {",
-            'async delete(id, props) { throw new Error("old build: delete is broken");',
-          ),
+      const source = fs.readFileSync(lifecycle, "utf8");
+      const broken = source.replace(
+        "async delete(id, props) {",
+        'async delete(id, props) { throw new Error("old build: delete is broken");',
       );
+      assert.notEqual(broken, source, "the old build's delete was broken (the text replaced was found)");
+      assert.equal(broken.split("old build: delete is broken").length, 2, "exactly one delete broken");
+      fs.writeFileSync(lifecycle, broken);
       const installed = path.join(e.stack.programDir, "node_modules", "pulumi-firestore-operations");
       fs.rmSync(installed);
       fs.symlinkSync(oldBuild, installed);
@@ -135,7 +144,7 @@ describe("end to end: a stack created by an older build is destroyed by the curr
   });
 });
 
-describe("end to end: stacks of release 0.1.0 keep working", () => {
+describe("end to end: stacks of release 0.1.0 keep working", { concurrency: true }, () => {
   /** Declares x (running) and d (waitFor done, finished), registered as 0.1.0 registered them. */
   async function legacyStack(): Promise<{ e: E2eStack; running: string; finished: string }> {
     const e = await createE2eStack(LONG);

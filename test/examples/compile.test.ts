@@ -54,3 +54,12 @@ for (const example of examples) {
     assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
   });
 }
+
+// The end-to-end fixture runs transpile-only under Pulumi (test/support/e2e-stack.ts), so it is type-checked here,
+// once, in place (the repo's node_modules has @pulumi/pulumi and the package under its name).
+test("the end-to-end fixture program (test/e2e/fixtures/operations-stack) type-checks", () => {
+  const tsc = path.join(repoRoot(), "node_modules", "typescript", "bin", "tsc");
+  const tsconfig = path.join(repoRoot(), "test", "e2e", "fixtures", "operations-stack", "tsconfig.json");
+  const result = spawnSync(process.execPath, [tsc, "-p", tsconfig, "--noEmit"], { encoding: "utf8" });
+  assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+});

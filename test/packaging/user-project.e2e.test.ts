@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
@@ -10,6 +9,7 @@ import {
   createUserProject,
   installedVersion,
   OLDEST_TESTED_SDK,
+  runCommand,
   sdkUnderTest,
   type UserProject,
 } from "../support/user-project";
@@ -22,7 +22,8 @@ const DB = "projects/demo-project/databases/(default)";
  * the repo's, or the newest on the Node 22 leg), then the real Pulumi CLI and the Automation API against the
  * emulator that the installed package ships.
  */
-describe("a user's project with the packed package and its own @pulumi/pulumi", () => {
+// The tests share one installed project (they only read it; each uses a stack of its own) and run side by side.
+describe("a user's project with the packed package and its own @pulumi/pulumi", { concurrency: true }, () => {
   const sdk = sdkUnderTest(OLDEST_TESTED_SDK);
   let project: UserProject;
   let emulator: EmulatorProcess;
@@ -37,7 +38,7 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
   };
 
   before(async () => {
-    project = createUserProject({
+    project = await createUserProject({
       copyFrom: FIXTURE,
       dependencies: {
         "@pulumi/pulumi": sdk,
@@ -115,12 +116,13 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
   });
 
   test("an Automation API inline program, started from another working directory", async () => {
-    const result = spawnSync(
+    const result = await runCommand(
       process.execPath,
       [path.join(project.dir, "automation", "deploy.js"), `${emulator.url}/v1/`, credentialsFile],
-      { cwd: project.elsewhere, env: project.env, encoding: "utf8", timeout: 5 * 60_000 },
+      project.elsewhere,
+      project.env,
     );
-    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     const line = result.stdout.split("\n").find((text) => text.startsWith("RESULT "));
     assert.ok(line, result.stdout);
     const run = JSON.parse(line.slice("RESULT ".length));

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { killProcessesIn } from "../support/orphans";
@@ -26,6 +26,16 @@ interface EmulatedOperation {
 
 type Point = (log: LogEntry[]) => boolean;
 
+const up = ["up", "--yes", "--non-interactive", "--skip-preview"];
+const destroy = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
+const refresh = ["refresh", "--yes", "--non-interactive", "--skip-preview"];
+
+/**
+ * Kill points run side by side, each on a stack and an emulator of its own: 2 at a time keeps a 2-core machine
+ * busy without starving the polling that finds each point (FIRESTORE_OPS_KILL_POINT_CONCURRENCY overrides).
+ */
+const KILL_POINT_CONCURRENCY = Number(process.env.FIRESTORE_OPS_KILL_POINT_CONCURRENCY ?? 2);
+
 const count = (log: LogEntry[], endpoint: string) =>
   log.filter((r) => r.endpoint === endpoint && r.status === 200).length;
 
@@ -36,135 +46,173 @@ const count = (log: LogEntry[], endpoint: string) =>
  * reports pending creates) and run the command again. Nothing is cancelled by hand: after the rerun every
  * running operation must be in the stack's state, and every resource must have exactly one operation.
  */
-describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", () => {
-  let e: E2eStack;
-  let dataDir: string;
-  let port: string;
-  let emulator: EmulatorProcess;
+describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
+  concurrency: KILL_POINT_CONCURRENCY,
+}, () => {
   const outcomes: string[] = [];
-
-  before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kill-points-emulator-"));
-    e = await createE2eStack(["--data-dir", dataDir, "--duration-ms", "600000", "--cancel-latency-ms", "800"]);
-    emulator = e.emulator;
-    port = new URL(emulator.url).port;
-  });
-  after(async () => {
+  after(() => {
     console.log(`kill points (operations per resource, unrecorded running operations):\n  ${outcomes.join("\n  ")}`);
-    if (e) console.log(`plugin processes of the killed CLIs, now killed: ${killProcessesIn(e.stack.programDir)}`);
-    await emulator?.kill();
-    await e?.dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
-
-  /** Starts `pulumi args`, watches the emulator's log, and SIGKILLs the CLI's process group at the point. */
-  async function killCliAt(args: string[], point: Point): Promise<boolean> {
-    const since = (await e.requests()).at(-1)?.seq ?? 0;
-    const child = spawn(path.join(pulumiBinDir(e.stack.env), "pulumi"), args, {
-      cwd: e.stack.programDir,
-      env: e.stack.env,
-      stdio: "ignore",
-      detached: true,
-    });
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const deadline = Date.now() + 60_000;
-    let killed = false;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const log = (await e.requests()).filter((r) => r.seq > since);
-      if (point(log)) {
-        process.kill(-(child.pid as number), "SIGKILL");
-        killed = true;
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    if (!killed && child.exitCode === null) process.kill(-(child.pid as number), "SIGKILL");
-    await exited;
-    // The plugins run in process groups of their own: a killed CLI leaves them; a dead machine would not.
-    killProcessesIn(e.stack.programDir);
-    return killed;
-  }
-
-  /** What Pulumi's messages ask for after a killed run: release the lock, clear pending creates. */
-  async function followPulumisAdvice(): Promise<string> {
-    const notes: string[] = [];
-    const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
-    if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
-      await e.pulumi(["cancel", "--yes", "--non-interactive"]);
-      notes.push("pulumi cancel");
-    }
-    const pending = ((await e.exportState()).deployment?.pending_operations ?? []) as { type: string }[];
-    if (pending.some((p) => p.type === "creating")) {
-      await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
-      notes.push("refresh --clear-pending-creates");
-    }
-    return notes.join(", ") || "nothing";
-  }
-
-  async function rerun(args: string[]): Promise<void> {
-    let last = "";
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await e.stack.pulumi(args);
-      if (result.code === 0) return;
-      last = result.stdout + result.stderr;
-      await followPulumisAdvice();
-    }
-    assert.fail(`pulumi ${args.join(" ")} did not converge:\n${last}`);
-  }
-
-  async function operations(): Promise<EmulatedOperation[]> {
-    return (await e.control("GET", "operations")).operations as EmulatedOperation[];
-  }
 
   /**
-   * The two counts the promise is about: running operations the state does not record (must be 0), and
-   * operations started for each declared resource of this generation (must be 1 each; 0 after a destroy
-   * that ran before the start).
+   * Each kill point gets a stack and an emulator (with its --data-dir) of its own, so that what one point leaves
+   * behind can neither hide nor cause another's orphans, and the points can run side by side.
    */
-  async function counts(): Promise<{ unrecorded: string[]; perResource: Record<string, number>; running: number }> {
-    const state = await e.exportState();
-    const inState = new Set(operationResources(state).map((r) => r.id));
-    const ops = await operations();
-    const perResource: Record<string, number> = {};
-    for (const resource of ["x", "y"]) {
-      perResource[resource] = ops.filter((op) => op.request.outputUriPrefix === prefix(resource)).length;
+  async function killPointStack() {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kill-points-emulator-"));
+    let e: E2eStack;
+    try {
+      e = await createE2eStack(["--data-dir", dataDir, "--duration-ms", "600000", "--cancel-latency-ms", "800"]);
+    } catch (error) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw error;
     }
-    assert.equal((state.deployment?.pending_operations ?? []).length, 0, "nothing pending");
+    let emulator: EmulatorProcess = e.emulator;
+    const port = new URL(emulator.url).port;
+    /** Starts `pulumi args`, watches the emulator's log, and SIGKILLs the CLI's process group at the point. */
+    async function killCliAt(args: string[], point: Point): Promise<boolean> {
+      const since = (await e.requests()).at(-1)?.seq ?? 0;
+      const child = spawn(path.join(pulumiBinDir(e.stack.env), "pulumi"), args, {
+        cwd: e.stack.programDir,
+        env: e.stack.env,
+        stdio: "ignore",
+        detached: true,
+      });
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      const deadline = Date.now() + 60_000;
+      let killed = false;
+      while (Date.now() < deadline && child.exitCode === null) {
+        const log = (await e.requests()).filter((r) => r.seq > since);
+        if (point(log)) {
+          process.kill(-(child.pid as number), "SIGKILL");
+          killed = true;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      if (!killed && child.exitCode === null) process.kill(-(child.pid as number), "SIGKILL");
+      await exited;
+      // The plugins run in process groups of their own: a killed CLI leaves them; a dead machine would not.
+      killProcessesIn(e.stack.programDir);
+      return killed;
+    }
+
+    /** What Pulumi's messages ask for after a killed run: release the lock, clear pending creates. */
+    async function followPulumisAdvice(): Promise<string> {
+      const notes: string[] = [];
+      const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
+      if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
+        await e.pulumi(["cancel", "--yes", "--non-interactive"]);
+        notes.push("pulumi cancel");
+      }
+      const pending = ((await e.exportState()).deployment?.pending_operations ?? []) as { type: string }[];
+      if (pending.some((p) => p.type === "creating")) {
+        await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
+        notes.push("refresh --clear-pending-creates");
+      }
+      return notes.join(", ") || "nothing";
+    }
+
+    async function rerun(args: string[]): Promise<void> {
+      let last = "";
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const result = await e.stack.pulumi(args);
+        if (result.code === 0) return;
+        last = result.stdout + result.stderr;
+        await followPulumisAdvice();
+      }
+      assert.fail(`pulumi ${args.join(" ")} did not converge:\n${last}`);
+    }
+
+    async function operations(): Promise<EmulatedOperation[]> {
+      return (await e.control("GET", "operations")).operations as EmulatedOperation[];
+    }
+
+    /**
+     * The two counts the promise is about: running operations the state does not record (must be 0), and
+     * operations started for each declared resource of this generation (must be 1 each; 0 after a destroy
+     * that ran before the start).
+     */
+    async function counts(): Promise<{ unrecorded: string[]; perResource: Record<string, number>; running: number }> {
+      const state = await e.exportState();
+      const inState = new Set(operationResources(state).map((r) => r.id));
+      const ops = await operations();
+      const perResource: Record<string, number> = {};
+      for (const resource of ["x", "y"]) {
+        perResource[resource] = ops.filter((op) => op.request.outputUriPrefix === prefix(resource)).length;
+      }
+      assert.equal((state.deployment?.pending_operations ?? []).length, 0, "nothing pending");
+      return {
+        unrecorded: ops.filter((op) => !op.done && !inState.has(op.name)).map((op) => op.name),
+        perResource,
+        running: ops.filter((op) => !op.done).length,
+      };
+    }
+
+    let generation = 0;
+    const prefix = (resource: string) => `gs://bkt/${resource}-${generation}`;
+    const declare = (waitFor: "started" | "done" = "started") =>
+      e.declare(
+        ["x", "y"].map((name) => ({
+          kind: "FirestoreExport" as const,
+          name,
+          args: { outputUriPrefix: prefix(name), ...(name === "x" ? { waitFor, timeouts: { create: "30s" } } : {}) },
+        })),
+      );
+    /** Preconditions, so that each command really performs the step killed. */
+    const fresh = async (waitFor: "started" | "done" = "started") => {
+      // A new stack has nothing to destroy; one that ran a generation destroys it first.
+      if (generation > 0) await rerun(destroy);
+      generation++;
+      await declare(waitFor);
+    };
+    const deployed = async () => {
+      await fresh();
+      await rerun(up);
+    };
+    const replacing = async () => {
+      await deployed();
+      generation++;
+      await declare();
+    };
+    const dispose = async () => {
+      console.log(`plugin processes of the killed CLIs, now killed: ${killProcessesIn(e.stack.programDir)}`);
+      await emulator.kill();
+      await e.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+    const restartEmulator = async () => {
+      await emulator.kill("SIGKILL");
+      emulator = await spawnEmulator([
+        "--port",
+        port,
+        "--auth",
+        "oauth",
+        "--data-dir",
+        dataDir,
+        "--duration-ms",
+        "600000",
+        "--cancel-latency-ms",
+        "800",
+      ]);
+      Object.assign(e.emulator, emulator);
+    };
     return {
-      unrecorded: ops.filter((op) => !op.done && !inState.has(op.name)).map((op) => op.name),
-      perResource,
-      running: ops.filter((op) => !op.done).length,
+      e,
+      killCliAt,
+      followPulumisAdvice,
+      rerun,
+      counts,
+      prefix,
+      fresh,
+      deployed,
+      replacing,
+      dispose,
+      restartEmulator,
     };
   }
+  type KillPointStack = Awaited<ReturnType<typeof killPointStack>>;
 
-  let generation = 0;
-  const prefix = (resource: string) => `gs://bkt/${resource}-${generation}`;
-  const declare = (waitFor: "started" | "done" = "started") =>
-    e.declare(
-      ["x", "y"].map((name) => ({
-        kind: "FirestoreExport" as const,
-        name,
-        args: { outputUriPrefix: prefix(name), ...(name === "x" ? { waitFor, timeouts: { create: "30s" } } : {}) },
-      })),
-    );
-  const up = ["up", "--yes", "--non-interactive", "--skip-preview"];
-  const destroy = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
-  const refresh = ["refresh", "--yes", "--non-interactive", "--skip-preview"];
-  /** Preconditions, so that each command really performs the step killed. */
-  const fresh = async (waitFor: "started" | "done" = "started") => {
-    await rerun(destroy);
-    generation++;
-    await declare(waitFor);
-  };
-  const deployed = async () => {
-    await fresh();
-    await rerun(up);
-  };
-  const replacing = async () => {
-    await deployed();
-    generation++;
-    await declare();
-  };
   const slowStartPosts = {
     faults: { rate: 1, kinds: ["commit-then-slow"], endpoints: ["exportDocuments"], slowMs: 20_000 },
   };
@@ -172,7 +220,7 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
 
   interface KillPoint {
     label: string;
-    setup: () => Promise<void>;
+    setup: (k: KillPointStack) => Promise<void>;
     args: string[];
     point: Point;
     /** Emulator behaviour while the killed command runs (reset before the rerun). */
@@ -184,29 +232,34 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
   }
 
   const points: KillPoint[] = [
-    { label: "create: after the token request", setup: fresh, args: up, point: (log) => count(log, "token") >= 1 },
+    {
+      label: "create: after the token request",
+      setup: (k) => k.fresh(),
+      args: up,
+      point: (log) => count(log, "token") >= 1,
+    },
     {
       label: "create: a start POST in flight (the server started it, the answer had not arrived)",
-      setup: fresh,
+      setup: (k) => k.fresh(),
       args: up,
       during: slowStartPosts,
       point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
     },
     {
       label: "create: right after the first start POST was answered",
-      setup: fresh,
+      setup: (k) => k.fresh(),
       args: up,
       point: (log) => count(log, "exportDocuments") >= 1,
     },
     {
       label: "create: after both start POSTs",
-      setup: fresh,
+      setup: (k) => k.fresh(),
       args: up,
       point: (log) => count(log, "exportDocuments") >= 2,
     },
     {
       label: 'create (waitFor "done"): while the wait step polls',
-      setup: () => fresh("done"),
+      setup: (k) => k.fresh("done"),
       args: up,
       // Long enough to be killed while it waits, short enough for the rerun's wait to see it end.
       operationDurationMs: 8_000,
@@ -214,38 +267,38 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
     },
     {
       label: "replace: after the old operation's cancel",
-      setup: replacing,
+      setup: (k) => k.replacing(),
       args: up,
       point: (log) => count(log, "operations.cancel") >= 1,
     },
     {
       label: "replace: while waiting for the old one to end",
-      setup: replacing,
+      setup: (k) => k.replacing(),
       args: up,
       point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
     },
     {
       label: "replace: the new start POST in flight",
-      setup: replacing,
+      setup: (k) => k.replacing(),
       args: up,
       during: slowStartPosts,
       point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
     },
     {
       label: "replace: after the new operation's POST",
-      setup: replacing,
+      setup: (k) => k.replacing(),
       args: up,
       point: (log) => count(log, "exportDocuments") >= 1,
     },
     {
       label: "refresh: after a GET",
-      setup: deployed,
+      setup: (k) => k.deployed(),
       args: refresh,
       point: (log) => count(log, "operations.get") >= 1,
     },
     {
       label: "delete: after the cancel",
-      setup: deployed,
+      setup: (k) => k.deployed(),
       args: destroy,
       destroys: true,
       point: (log) => count(log, "operations.cancel") >= 1,
@@ -253,14 +306,14 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
     {
       // Delete sends the cancel first: its first GET is the read right after the cancel.
       label: "delete: after the GET that follows the cancel",
-      setup: deployed,
+      setup: (k) => k.deployed(),
       args: destroy,
       destroys: true,
       point: (log) => count(log, "operations.get") >= 1,
     },
     {
       label: "delete: while waiting for CANCELLED",
-      setup: deployed,
+      setup: (k) => k.deployed(),
       args: destroy,
       destroys: true,
       point: (log) => count(log, "operations.cancel") >= 2 && count(log, "operations.get") >= 4,
@@ -269,69 +322,68 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", ()
 
   for (const { label, setup, args, point, during, destroys, operationDurationMs = 600_000 } of points) {
     test(`CLI killed at ${label}`, async () => {
-      await e.control("PATCH", "behaviour", { operationDurationMs, ...noFaults });
-      await setup();
-      if (during) await e.control("PATCH", "behaviour", during);
-      const killed = await killCliAt(args, point);
-      assert.ok(killed, "the kill point was reached");
-      await e.control("PATCH", "behaviour", noFaults);
-      const advice = await followPulumisAdvice();
-      await rerun(args);
-      const { unrecorded, perResource, running } = await counts();
-      outcomes.push(
-        `${label}: x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}; after: ${advice}, then the rerun`,
-      );
-      assert.deepEqual(unrecorded, [], "no running operation outside the stack's state");
-      assert.deepEqual(perResource, { x: 1, y: 1 }, "one operation per resource");
-      if (destroys) assert.equal(running, 0, "nothing left running after destroy");
-      else {
-        const recorded = operationResources(await e.exportState()).map((r) => r.outputs.outputUriPrefix);
-        assert.deepEqual(recorded.sort(), [prefix("x"), prefix("y")], "and that operation is the one in state");
+      const k = await killPointStack();
+      try {
+        const { e } = k;
+        await e.control("PATCH", "behaviour", { operationDurationMs, ...noFaults });
+        await setup(k);
+        if (during) await e.control("PATCH", "behaviour", during);
+        const killed = await k.killCliAt(args, point);
+        assert.ok(killed, "the kill point was reached");
+        await e.control("PATCH", "behaviour", noFaults);
+        const advice = await k.followPulumisAdvice();
+        await k.rerun(args);
+        const { unrecorded, perResource, running } = await k.counts();
+        outcomes.push(
+          `${label}: x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}; after: ${advice}, then the rerun`,
+        );
+        assert.deepEqual(unrecorded, [], "no running operation outside the stack's state");
+        assert.deepEqual(perResource, { x: 1, y: 1 }, "one operation per resource");
+        if (destroys) assert.equal(running, 0, "nothing left running after destroy");
+        else {
+          const recorded = operationResources(await e.exportState()).map((r) => r.outputs.outputUriPrefix);
+          assert.deepEqual(recorded.sort(), [k.prefix("x"), k.prefix("y")], "and that operation is the one in state");
+        }
+      } finally {
+        await k.dispose();
       }
     });
   }
 
   test("emulator killed right after acknowledging an export, restarted from --data-dir", async () => {
-    await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...noFaults });
-    await fresh();
-    const since = (await e.requests()).at(-1)?.seq ?? 0;
-    const run = e.stack.pulumi(up);
-    let acknowledged = false;
-    for (let i = 0; i < 3000 && !acknowledged; i++) {
-      acknowledged =
-        count(
-          (await e.requests()).filter((r) => r.seq > since),
-          "exportDocuments",
-        ) >= 1;
-      if (!acknowledged) await new Promise((resolve) => setTimeout(resolve, 5));
+    const k = await killPointStack();
+    try {
+      const { e } = k;
+      await e.control("PATCH", "behaviour", { operationDurationMs: 600_000, ...noFaults });
+      await k.fresh();
+      const since = (await e.requests()).at(-1)?.seq ?? 0;
+      const run = e.stack.pulumi(up);
+      let acknowledged = false;
+      for (let i = 0; i < 3000 && !acknowledged; i++) {
+        acknowledged =
+          count(
+            (await e.requests()).filter((r) => r.seq > since),
+            "exportDocuments",
+          ) >= 1;
+        if (!acknowledged) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.ok(acknowledged, "the emulator acknowledged an export before it was killed");
+      await k.restartEmulator();
+      const result = await run;
+      if (result.code !== 0) {
+        await k.followPulumisAdvice();
+        await k.rerun(up);
+      }
+      const { unrecorded, perResource } = await k.counts();
+      outcomes.push(
+        `emulator killed after an export POST (first run exit ${result.code}): x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}`,
+      );
+      assert.deepEqual(unrecorded, []);
+      assert.deepEqual(perResource, { x: 1, y: 1 });
+      await k.rerun(destroy);
+      assert.equal((await k.counts()).running, 0, "nothing left running after destroy");
+    } finally {
+      await k.dispose();
     }
-    assert.ok(acknowledged, "the emulator acknowledged an export before it was killed");
-    await emulator.kill("SIGKILL");
-    emulator = await spawnEmulator([
-      "--port",
-      port,
-      "--auth",
-      "oauth",
-      "--data-dir",
-      dataDir,
-      "--duration-ms",
-      "600000",
-      "--cancel-latency-ms",
-      "800",
-    ]);
-    Object.assign(e.emulator, emulator);
-    const result = await run;
-    if (result.code !== 0) {
-      await followPulumisAdvice();
-      await rerun(up);
-    }
-    const { unrecorded, perResource } = await counts();
-    outcomes.push(
-      `emulator killed after an export POST (first run exit ${result.code}): x ${perResource.x}, y ${perResource.y}; unrecorded ${unrecorded.length}`,
-    );
-    assert.deepEqual(unrecorded, []);
-    assert.deepEqual(perResource, { x: 1, y: 1 });
-    await rerun(destroy);
-    assert.equal((await counts()).running, 0, "nothing left running after destroy");
   });
 });

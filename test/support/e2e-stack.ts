@@ -34,7 +34,8 @@ export interface E2eStack {
   dispose(): Promise<void>;
 }
 
-const FIXTURE = path.join(repoRoot(), "test/e2e/fixtures/operations-stack");
+/** The fixture program every end-to-end stack runs (type-checked by test/examples/compile.test.ts). */
+export const FIXTURE = path.join(repoRoot(), "test/e2e/fixtures/operations-stack");
 
 /**
  * The emulator profile the end-to-end stacks run against: `FIRESTORE_OPS_E2E_PROFILE=messy` (scripts/test.sh runs a
@@ -56,7 +57,14 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
   let stack: TempStack | undefined;
   try {
     const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-    stack = await createTempStack({ fixtureDir: FIXTURE, links: { "pulumi-firestore-operations": repoRoot() } });
+    // The fixture is TypeScript (Pulumi.yaml `typescript: true`), run through ts-node without type-checking it on
+    // every run: test/examples/compile.test.ts type-checks it once with tsc, and the user-project and example
+    // tests keep the type-checked path users get.
+    stack = await createTempStack({
+      fixtureDir: FIXTURE,
+      links: { "pulumi-firestore-operations": repoRoot() },
+      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+    });
     const run = stack.pulumi;
     const pulumi = async (args: string[], expectCode = 0) => {
       const result = await run(args);
@@ -67,13 +75,12 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
       }
       return result;
     };
-    for (const [key, value] of Object.entries({
+    const settings = {
       "gcp:project": "demo-project",
       "gcp:credentials": creds.externalAccountFile,
       "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
-    })) {
-      await pulumi(["config", "set", key, value]);
-    }
+    };
+    await pulumi(["config", "set-all", ...Object.entries(settings).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
     const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
       const response = await fetch(`${emulator.url}${pathname}`, {
         method,

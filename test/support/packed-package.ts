@@ -1,6 +1,7 @@
 /**
- * The package as npm publishes it: `npm pack` of the built repository, made once per test process, so tests
- * install exactly what users get (the `files` list, the bins, the dependency ranges) and not the repo.
+ * The package as npm publishes it: `npm pack` of the built repository, so tests install exactly what users get
+ * (the `files` list, the bins, the dependency ranges) and not the repo. Packed once per `npm test` run when
+ * scripts/test.sh hands its tarball over (FIRESTORE_OPS_PACKED_TARBALL), else once per test process.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,11 +11,27 @@ import { repoRoot } from "./repo";
 
 let tarball: string | undefined;
 
-/** The absolute path of the packed tarball (in a temporary folder removed when the process exits). */
+/**
+ * The absolute path of the packed tarball. A tarball handed over must be this version's and newer than the
+ * build it packs (dist/provider/index.js), so a stale one is refused rather than installed.
+ */
 export function packedTarball(): string {
   if (tarball !== undefined && fs.existsSync(tarball)) return tarball;
-  if (!fs.existsSync(path.join(repoRoot(), "dist", "provider", "index.js"))) {
+  const built = path.join(repoRoot(), "dist", "provider", "index.js");
+  if (!fs.existsSync(built)) {
     throw new Error("dist/ is missing: run `npm run build` before packing");
+  }
+  const given = process.env.FIRESTORE_OPS_PACKED_TARBALL;
+  if (given) {
+    const { name, version } = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"));
+    if (path.basename(given) !== `${name}-${version}.tgz`) {
+      throw new Error(`FIRESTORE_OPS_PACKED_TARBALL=${given} is not ${name}-${version}.tgz`);
+    }
+    if (!fs.existsSync(given) || fs.statSync(given).mtimeMs < fs.statSync(built).mtimeMs) {
+      throw new Error(`FIRESTORE_OPS_PACKED_TARBALL=${given} is missing or older than the build`);
+    }
+    tarball = given;
+    return tarball;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "packed-"));
   process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));

@@ -150,6 +150,8 @@ export interface TempStackOptions {
   stackName?: string;
   /** Extra node_modules entries: package name -> folder (absolute, or relative to the copied program). */
   links?: Record<string, string>;
+  /** Extra environment for every pulumi run of the stack (on top of pulumiEnv). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface TempStack {
@@ -191,7 +193,11 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
     }
     const stateDir = path.join(root, "state");
     // The provider's start journal lives with the stack under test, not in the user's home.
-    const env = { ...pulumiEnv(stateDir), FIRESTORE_OPS_STATE_DIR: path.join(root, "firestore-ops-state") };
+    const env = {
+      ...pulumiEnv(stateDir),
+      FIRESTORE_OPS_STATE_DIR: path.join(root, "firestore-ops-state"),
+      ...opts.env,
+    };
     const stackName = opts.stackName ?? "test";
     const pulumi = (args: string[], timeoutMs?: number) =>
       runPulumi(args, timeoutMs === undefined ? { cwd: programDir, env } : { cwd: programDir, env, timeoutMs });

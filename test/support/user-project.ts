@@ -3,7 +3,7 @@
  * tarball and its own @pulumi/pulumi, installed by `npm install` from the registry. Nothing is linked to the
  * repo, so what runs is what `npm install pulumi-firestore-operations` gives.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -61,11 +61,40 @@ export interface UserProject {
   remove(): void;
 }
 
+/** Runs a command without blocking this process (installs take seconds; other tests run meanwhile). */
+export function runCommand(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGTERM"), 10 * 60_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: `${stderr}${String(error)}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
 /**
  * Writes and installs a user project. Fails with npm's output when the install fails. npm's cache is the
  * user's own (~/.npm), shared by every run, and `--prefer-offline` skips revalidating what it holds.
  */
-export function createUserProject(opts: UserProjectOptions): UserProject {
+export async function createUserProject(opts: UserProjectOptions): Promise<UserProject> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "user-project-"));
   const dir = path.join(root, "project");
   const elsewhere = path.join(root, "elsewhere");
@@ -101,7 +130,7 @@ export function createUserProject(opts: UserProjectOptions): UserProject {
       const result = spawnSync("npm", args, { cwd: dir, env: base, encoding: "utf8", timeout: 10 * 60_000 });
       return { code: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? String(result.error) };
     };
-    const install = npm(["install", "--no-audit", "--no-fund", "--prefer-offline"]);
+    const install = await runCommand("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], dir, base);
     if (install.code !== 0) {
       throw new Error(`npm install failed (${install.code}):\n${install.stdout}\n${install.stderr}`);
     }
