@@ -7,15 +7,12 @@ import type { GlobalFlags } from "./args";
  * `projects/P/databases/D`. Returns the full name.
  */
 export function targetDatabase(flags: GlobalFlags, defaultProject: string | undefined): string {
-  const database = flags.database ?? "(default)";
-  if (!database.startsWith("projects/") && !defaultProject) {
-    // Checked here because resolveDatabase words this for Pulumi stack config.
-    throw new InvalidInputError(
-      "--project",
-      `is required with the bare database id "${database}": pass --project, set GOOGLE_CLOUD_PROJECT or gcloud's project (gcloud config set project P), or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)`,
-    );
-  }
-  return resolveDatabase(database, flags.project, defaultProject, "--database", "--project");
+  return resolveDatabase(flags.database, flags.project, defaultProject, {
+    field: "--database",
+    projectField: "--project",
+    whereToSetProject:
+      "pass --project, set GOOGLE_CLOUD_PROJECT or gcloud's project (gcloud config set project P), or use full names (--database projects/P/databases/D, or NAME projects/P/databases/D/operations/ID)",
+  });
 }
 
 const FORM_CHECK_DATABASE = "projects/form-check/databases/(default)";

@@ -53,6 +53,16 @@ export function checkDatabaseId(database: string, field = "database"): string {
   return database;
 }
 
+/** How a front end names the fields of a database and where its users set a project, for resolveDatabase. */
+export interface DatabaseFields {
+  /** The field holding the database (default "database"). */
+  field?: string;
+  /** The field holding the project (default "project"). */
+  projectField?: string;
+  /** Where its users can set a project, for a bare database id without one (default: the project field). */
+  whereToSetProject?: string;
+}
+
 /**
  * Resolves `database` as users write it: a full name, or a bare id with `project` (or the default project).
  */
@@ -60,9 +70,9 @@ export function resolveDatabase(
   database: string | undefined,
   explicitProject: string | undefined,
   defaultProject: string | undefined,
-  field = "database",
-  projectField = "project",
+  fields: DatabaseFields = {},
 ): string {
+  const { field = "database", projectField = "project" } = fields;
   const text = database ?? "(default)";
   if (text.startsWith("projects/")) {
     const parsed = parseDatabaseName(text, field);
@@ -78,8 +88,8 @@ export function resolveDatabase(
   const project = explicitProject || defaultProject;
   if (project === undefined || project === "") {
     throw new InvalidInputError(
-      "project",
-      `is required with a bare database id: set the resource's "project", the "gcp:project" stack config, or GOOGLE_CLOUD_PROJECT`,
+      projectField,
+      `is required with the bare database id ${quote(text, 80)}: ${fields.whereToSetProject ?? `set ${projectField}`}`,
     );
   }
   return formatDatabaseName({ project: checkProjectId(project), database: text });

@@ -2,8 +2,12 @@ import { parseDuration } from "../client/durations";
 import type { InvalidInputError } from "../client/errors";
 import { resolveDatabase, resolveOperationName } from "../client/names";
 import { quote, trimTrailingSlashes } from "../client/text";
+import { PULUMI_CONFIG_KEYS } from "./config-keys";
 import { KIND_INPUTS, type ProviderInputs, SETTING_DEFAULTS } from "./inputs";
 import type { ResourceKind } from "./kinds";
+
+/** Where a Pulumi user sets the project of a bare database id. */
+const WHERE_TO_SET_PROJECT = `set the resource's "project", the "${PULUMI_CONFIG_KEYS.project}" stack config, or GOOGLE_CLOUD_PROJECT`;
 
 /** The engine's placeholder for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -56,6 +60,7 @@ export function checkInputs(
         news.database as string | undefined,
         (project as string | undefined) || undefined,
         defaultProject,
+        { whereToSetProject: WHERE_TO_SET_PROJECT },
       );
     });
   }

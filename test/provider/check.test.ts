@@ -47,7 +47,7 @@ describe("check", () => {
     );
     assert.match(
       failuresOf("export", { outputUriPrefix: "gs://bkt" }, undefined)[0] as string,
-      /^project: is required with a bare database id/,
+      /^project: is required with the bare database id "\(default\)": set the resource's "project", the "gcp:project" stack config/,
     );
   });
 
