@@ -1,14 +1,8 @@
-import type { CallOptions } from "../client/admin-client";
+import type { RawOperation } from "../client/admin-client";
 import { databaseUrl, operationUrl } from "../client/admin-urls";
 import { MalformedResponseError } from "../client/errors";
-import { type OperationView, parseOperation } from "../client/operation-view";
+import { parseOperation } from "../client/operation-view";
 import type { Transport } from "../client/transport";
-
-/** An Operation as the API sent it (what `--format json|yaml` prints, as gcloud does) and as we read it. */
-export interface RawOperation {
-  json: unknown;
-  view: OperationView;
-}
 
 export interface ListPage {
   operations: RawOperation[];
@@ -16,7 +10,7 @@ export interface ListPage {
 }
 
 /**
- * The calls the CLI makes beyond the provider's client: the API's own JSON, list pages of a chosen size, and
+ * The calls the CLI makes beyond the provider's client: list pages of a chosen size, with the API's own JSON, and
  * delete. URLs are built from validated names one encoded segment at a time, as the provider's client does.
  */
 export class OperationsApi {
@@ -24,16 +18,6 @@ export class OperationsApi {
     private readonly transport: Transport,
     private readonly endpoint: string,
   ) {}
-
-  async get(name: string, options: CallOptions = {}): Promise<RawOperation> {
-    const json = await this.transport.request({
-      method: "GET",
-      url: this.operationUrl(name),
-      idempotent: true,
-      ...options,
-    });
-    return { json, view: parseOperation(json, name) };
-  }
 
   async listPage(
     database: string,

@@ -39,6 +39,12 @@ export interface ListScan {
   serverTime?: { serverMs: number; localMs: number };
 }
 
+/** An Operation as the API sent it (what `--format json|yaml` prints, as gcloud does) and as we read it. */
+export interface RawOperation {
+  json: unknown;
+  view: OperationView;
+}
+
 /**
  * The Firestore Admin REST calls this package makes. Paths are built from validated names, one encoded
  * segment at a time, so no name can steer a request off the configured endpoint.
@@ -82,13 +88,18 @@ export class FirestoreAdminClient {
   }
 
   async get(name: string, options: CallOptions = {}): Promise<OperationView> {
+    return (await this.getWithJson(name, options)).view;
+  }
+
+  /** The operation as the API sent it and as we read it. */
+  async getWithJson(name: string, options: CallOptions = {}): Promise<RawOperation> {
     const json = await this.transport.request({
       method: "GET",
       url: this.operationUrl(name),
       idempotent: true,
       ...options,
     });
-    return parseOperation(json, name);
+    return { json, view: parseOperation(json, name) };
   }
 
   /**

@@ -90,7 +90,9 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
     const id = shortId(name);
     // The API's resource as it stands now, for --format json|yaml (one GET more, only then).
     const current = async () =>
-      format === "table" ? undefined : (await bounded(name, session.api.get(name, { signal: deadline.signal }))).json;
+      format === "table"
+        ? undefined
+        : (await bounded(name, session.client.getWithJson(name, { signal: deadline.signal }))).json;
     if (notCancelled) {
       const progress = progressText(view);
       const text = `${id} is not cancelled: ${notCancelled}. It runs on (${view.state}${progress ? ` ${progress}` : ""}); "firestore-ops watch" follows it to the end.`;

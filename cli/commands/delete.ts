@@ -11,7 +11,7 @@ import { targetOperation } from "../targets";
  */
 export async function deleteCommand({ invocation, session, stderr }: CommandContext): Promise<ExitCode> {
   const name = targetOperation(invocation.names[0] as string, invocation.flags, session.settings.project);
-  const { view } = await session.api.get(name);
+  const view = await session.client.get(name);
   if (!view.done) return refuse(name, view.state, stderr);
   try {
     await session.api.delete(name);

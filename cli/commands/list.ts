@@ -1,8 +1,8 @@
+import type { RawOperation } from "../../client/admin-client";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { formatTime, progressCell, shortId, shortType } from "../format";
 import { planList } from "../list-filters";
-import type { RawOperation } from "../operations-api";
 import { writeResources } from "../resource-output";
 import { renderTable } from "../table";
 import { targetDatabase } from "../targets";

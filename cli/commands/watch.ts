@@ -36,6 +36,7 @@ export async function watchCommand({ invocation, session, stdout, stderr }: Comm
     });
   }
   if (format === "table") writeLine(stdout, endedText(view));
-  else writeResources(stdout, format, [(await session.api.get(name, { signal: deadline.signal })).json], false);
+  else
+    writeResources(stdout, format, [(await session.client.getWithJson(name, { signal: deadline.signal })).json], false);
   return view.state === "SUCCESSFUL" ? EXIT.OK : EXIT.UNWANTED_OUTCOME;
 }
