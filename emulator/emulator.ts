@@ -152,6 +152,10 @@ export class Emulator {
     }
     this.pending = [];
     this.server = http.createServer((req, res) => {
+      // The Date header on the emulator's own clock, as a server's Date is on the clock its operations keep:
+      // clients judge a cancel that came after the end by comparing the two.
+      res.sendDate = false;
+      res.setHeader("Date", new Date(this.now()).toUTCString());
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) sendError(res, this.internalError(error));
         else res.destroy();

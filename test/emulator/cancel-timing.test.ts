@@ -126,3 +126,18 @@ describe("CANCELLING durations", () => {
     }
   });
 });
+
+test("the Date header is on the emulator's clock, the one its operations' endTime is on", async () => {
+  const clock = steppedClock();
+  await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
+    const started = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/date" });
+    assert.equal(
+      Date.parse(started.headers.get("date") ?? ""),
+      clock.now(),
+      "the clock's instant, not the wall clock's",
+    );
+    clock.advance(3_600_000);
+    const cancel = await emu.call("POST", `/v1/${started.json.name}:cancel`);
+    assert.equal(Date.parse(cancel.headers.get("date") ?? ""), clock.now());
+  });
+});
