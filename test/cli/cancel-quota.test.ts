@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { withEmulator } from "../support/emulator-client";
+import { waitFor, withEmulator } from "../support/emulator-client";
 import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target } from "./cli-harness";
 
 describe("firestore-ops cancel against a quota", () => {
@@ -9,15 +9,20 @@ describe("firestore-ops cancel against a quota", () => {
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 200 } },
       async (emu) => {
         const name = await startExport(emu, "gs://bkt/q");
-        // Every cancel refused (429, Retry-After and RetryInfo of 1 s) until the quota frees up, 5 s on.
+        // Every cancel refused (429, Retry-After and RetryInfo of 1 s) until the quota frees up: once the CLI has
+        // sent it more often than its transport retries (4 attempts), however long that took on this machine.
         await setBehaviour(emu, {
           faults: { rate: 1, kinds: ["429"], endpoints: ["operations.cancel"], retryAfterSeconds: 1 },
         });
-        const freed = new Promise<void>((resolve) =>
-          setTimeout(() => setBehaviour(emu, { faults: { rate: 0 } }).then(resolve), 5_000),
-        );
-        const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
-        await freed;
+        const refusedCancels = async () =>
+          ((await adminRequests(emu)) as { endpoint?: string; status?: number }[]).filter(
+            (r) => r.endpoint === "operations.cancel" && r.status === 429,
+          ).length;
+        const cli = runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+        const ended = cli.then((r) => assert.fail(`the CLI ended before 6 refused cancels (${r.code}): ${r.stderr}`));
+        await Promise.race([waitFor(refusedCancels, (refused) => refused >= 6, 120_000), ended]);
+        await setBehaviour(emu, { faults: { rate: 0 } });
+        const result = await cli;
         assert.equal(result.code, 0, result.stderr);
         assert.match(
           result.stderr,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { withEmulator } from "../support/emulator-client";
+import { steppedClock } from "../emulator/stepped-clock";
+import { waitFor, withEmulator } from "../support/emulator-client";
 import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
 
 const cancels = async (emu: Parameters<typeof adminRequests>[0]): Promise<number> =>
@@ -29,10 +30,29 @@ describe("firestore-ops cancel", () => {
   });
 
   test("--wait when the cancel loses the race: non-zero exit and says it completed despite the cancel", async () => {
-    await withEmulator({ auth: "oauth" }, async (emu) => {
+    // The emulator's clock stands still until the CLI's cancel has arrived, so the race is lost after the cancel
+    // was sent, however long the CLI takes to start on this machine.
+    const clock = steppedClock(Date.now());
+    await withEmulator({ auth: "oauth", now: clock.now }, async (emu) => {
+      // Runs the CLI; once its cancel has arrived, moves the clock on by `ms`.
+      const cancelThenAdvance = async (args: string[], ms: number) => {
+        const before = await cancels(emu);
+        const cli = runCli(args);
+        const ended = cli.then((r) => assert.fail(`the CLI ended before its cancel arrived: ${r.stderr}`));
+        await Promise.race([
+          waitFor(
+            () => cancels(emu),
+            (n) => n > before,
+            60_000,
+          ),
+          ended,
+        ]);
+        clock.advance(ms);
+        return cli;
+      };
       await setBehaviour(emu, { operationDurationMs: 1_200, cancelLatencyMs: 10_000, cancelLoseRate: 1 });
       const name = await startExport(emu, "gs://bkt/x");
-      const result = await runCli(["cancel", name, "--wait", "--json", ...target(emu)]);
+      const result = await cancelThenAdvance(["cancel", name, "--wait", "--json", ...target(emu)], 2_000);
       assert.equal(result.code, 3, result.stderr);
       // The API's Operation, as gcloud prints it; the exit code says the cancel was lost.
       const report = JSON.parse(result.stdout);
@@ -41,14 +61,19 @@ describe("firestore-ops cancel", () => {
       assert.ok(report.response, "a successful operation's response");
 
       const second = await startExport(emu, "gs://bkt/y");
-      const text = await runCli(["cancel", second, "--wait", ...target(emu)]);
+      const text = await cancelThenAdvance(["cancel", second, "--wait", ...target(emu)], 2_000);
       assert.equal(text.code, 3);
       assert.match(text.stdout, /completed despite the cancel \(SUCCESSFUL\)/);
 
-      // Fails at half its duration: long enough for the CLI to start on a loaded machine.
-      await setBehaviour(emu, { cancelLoseRate: 0, failureRate: 1, operationDurationMs: 5_000 });
+      // Fails at half its duration, with the cancel not lost this time but too late.
+      await setBehaviour(emu, {
+        cancelLoseRate: 0,
+        failureRate: 1,
+        operationDurationMs: 5_000,
+        cancelLatencyMs: 10_000,
+      });
       const failing = await startExport(emu, "gs://bkt/z");
-      const failed = await runCli(["cancel", failing, "--wait", ...target(emu)]);
+      const failed = await cancelThenAdvance(["cancel", failing, "--wait", ...target(emu)], 3_000);
       assert.equal(failed.code, 3);
       assert.match(failed.stdout, /FAILED despite the cancel \(code 13: The operation failed/);
     });

@@ -109,8 +109,10 @@ describe("--data-dir: snapshot, journal, older data dirs", () => {
     const dataDir = tempDir();
     const journal = path.join(dataDir, "journal.ndjson");
     const names: string[] = [];
+    // Stopped time: every operation is still as it was answered when the second emulator reads it back.
+    const clock = steppedClock(Date.now());
     try {
-      await withEmulator({ dataDir, compactAfterBytes: 8_192 }, async (emu) => {
+      await withEmulator({ dataDir, now: clock.now, compactAfterBytes: 8_192 }, async (emu) => {
         const first = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/j-0" });
         names.push(first.json.name);
         const lines = fs.readFileSync(journal, "utf8").trimEnd().split("\n");
@@ -128,7 +130,7 @@ describe("--data-dir: snapshot, journal, older data dirs", () => {
         assert.ok(snapshot.journalSeq > 1, "compaction took place (the snapshot took in journal entries)");
         assert.ok(largest < 8_192 + 4_096, `the journal stayed near its limit (largest ${largest} bytes)`);
       });
-      await withEmulator({ dataDir }, async (emu) => {
+      await withEmulator({ dataDir, now: clock.now }, async (emu) => {
         for (const [i, name] of names.entries()) {
           const op = await emu.call("GET", `/v1/${name}`);
           assert.equal(op.status, 200, name);

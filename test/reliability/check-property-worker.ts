@@ -56,16 +56,19 @@ function call(
   perCallMs: number,
 ): Outcome {
   const before = Object.keys(news).map((k) => [k, news[k]] as const);
-  const start = performance.now();
+  // CPU time, not wall time: the bound is about the validator's work (a quadratic regex costs CPU), and on a shared
+  // machine a call's wall time also counts the time it waited for a core.
+  const start = process.cpuUsage();
   let result: ReturnType<typeof checkInputs>;
   try {
     result = checkInputs(kind, news, defaultProject, NOW);
   } catch (error) {
     throw new Error(`checkInputs threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
-  const ms = performance.now() - start;
+  const used = process.cpuUsage(start);
+  const ms = (used.user + used.system) / 1000;
   slowestMs = Math.max(slowestMs, ms);
-  if (ms > perCallMs) throw new Error(`checkInputs took ${ms.toFixed(0)} ms (limit ${perCallMs} ms)`);
+  if (ms > perCallMs) throw new Error(`checkInputs took ${ms.toFixed(0)} ms of CPU (limit ${perCallMs} ms)`);
   if (!Array.isArray(result.failures)) throw new Error("failures is not an array");
   for (const f of result.failures) {
     if (typeof f.property !== "string" || f.property === "") throw new Error(`failure without a property: ${dump(f)}`);
