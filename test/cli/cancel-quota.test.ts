@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { waitFor, withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target } from "./cli-harness";
+import { withEmulator } from "../support/emulator-client";
+import { adminRequests, operation, runCliUntil, setBehaviour, shortId, startExport, target } from "./cli-harness";
 
 describe("firestore-ops cancel against a quota", () => {
   test("a cancel refused with 429 beyond the transport's retries waits as told and is sent again", async () => {
@@ -18,11 +18,11 @@ describe("firestore-ops cancel against a quota", () => {
           ((await adminRequests(emu)) as { endpoint?: string; status?: number }[]).filter(
             (r) => r.endpoint === "operations.cancel" && r.status === 429,
           ).length;
-        const cli = runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
-        const ended = cli.then((r) => assert.fail(`the CLI ended before 6 refused cancels (${r.code}): ${r.stderr}`));
-        await Promise.race([waitFor(refusedCancels, (refused) => refused >= 6, 120_000), ended]);
-        await setBehaviour(emu, { faults: { rate: 0 } });
-        const result = await cli;
+        const result = await runCliUntil(
+          ["cancel", shortId(name), "--wait", ...target(emu)],
+          async () => (await refusedCancels()) >= 6,
+          () => setBehaviour(emu, { faults: { rate: 0 } }),
+        );
         assert.equal(result.code, 0, result.stderr);
         assert.match(
           result.stderr,

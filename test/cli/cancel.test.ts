@@ -1,8 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { steppedClock } from "../emulator/stepped-clock";
-import { waitFor, withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+import { withEmulator } from "../support/emulator-client";
+import {
+  adminRequests,
+  operation,
+  runCli,
+  runCliUntil,
+  setBehaviour,
+  shortId,
+  startExport,
+  target,
+  untilDone,
+} from "./cli-harness";
 
 const cancels = async (emu: Parameters<typeof adminRequests>[0]): Promise<number> =>
   (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel").length;
@@ -37,18 +47,11 @@ describe("firestore-ops cancel", () => {
       // Runs the CLI; once its cancel has arrived, moves the clock on by `ms`.
       const cancelThenAdvance = async (args: string[], ms: number) => {
         const before = await cancels(emu);
-        const cli = runCli(args);
-        const ended = cli.then((r) => assert.fail(`the CLI ended before its cancel arrived: ${r.stderr}`));
-        await Promise.race([
-          waitFor(
-            () => cancels(emu),
-            (n) => n > before,
-            60_000,
-          ),
-          ended,
-        ]);
-        clock.advance(ms);
-        return cli;
+        return runCliUntil(
+          args,
+          async () => (await cancels(emu)) > before,
+          () => clock.advance(ms),
+        );
       };
       await setBehaviour(emu, { operationDurationMs: 1_200, cancelLatencyMs: 10_000, cancelLoseRate: 1 });
       const name = await startExport(emu, "gs://bkt/x");

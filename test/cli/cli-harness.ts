@@ -65,6 +65,25 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   return result;
 }
 
+/**
+ * Runs the CLI and, once `ready` holds (the emulator has seen what the test waits for, however long the CLI
+ * took to get there on a busy machine), calls `then`; fails if the CLI ends first. Resolves with the CLI's run.
+ */
+export async function runCliUntil(
+  args: string[],
+  ready: () => Promise<boolean>,
+  then: () => unknown,
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const cli = runCli(args, options);
+  const endedFirst = cli.then((r) =>
+    assert.fail(`firestore-ops ended (${r.code}) before the test's moment came:\n${r.stderr}`),
+  );
+  await Promise.race([waitFor(ready, (yes) => yes, 60_000), endedFirst]);
+  await then();
+  return cli;
+}
+
 /** Flags that point the CLI at the emulator with the dev token (for emulators started with auth "oauth"). */
 export function target(emu: TestEmulator): string[] {
   return ["--endpoint", emu.url, "--access-token", DEV_TOKEN, "--project", "demo-project"];
