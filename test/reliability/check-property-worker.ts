@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import fc from "fast-check";
 import { type CheckFailure, checkInputs, EMPTY_KEY } from "../../provider/check";
-import { KIND_INPUTS } from "../../provider/inputs";
+import { KIND_INPUTS, OPERATION_INPUTS, SETTING_INPUTS } from "../../provider/inputs";
 import type { ResourceKind } from "../../provider/kinds";
 import {
   collectionId,
@@ -140,20 +140,8 @@ function dump(value: unknown): string {
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
-const ALL_KEYS = [
-  "database",
-  "project",
-  "outputUriPrefix",
-  "inputUriPrefix",
-  "collectionIds",
-  "namespaceIds",
-  "snapshotTime",
-  "operationName",
-  "waitFor",
-  "timeouts",
-  "onCancelLost",
-  "__provider",
-];
+/** Every key the provider reads, from its own lists, so that an input added there is generated here too. */
+const ALL_KEYS = [...OPERATION_INPUTS, "project", ...SETTING_INPUTS, "__provider"];
 
 const hostileNews = fc
   .array(
