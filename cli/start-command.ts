@@ -69,6 +69,10 @@ export function startCommand(command: StartCommand, beforeStart?: BeforeStart): 
           beforeSend: async () => {
             sent = true;
           },
+          // A refusal for quota: the next Ctrl-C, while the gate waits, interrupts nothing that started.
+          nothingStarted: async () => {
+            sent = false;
+          },
         },
       });
     } finally {

@@ -3,6 +3,7 @@
  * watch's progress, and the provider's start path (quota gate, ambiguous-start lookup), against the emulator.
  */
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import { describe, test } from "node:test";
 import { type TestEmulator, withEmulator } from "../support/emulator-client";
 import { adminRequests, operation, runCli, runCliUntil, setBehaviour, target } from "./cli-harness";
@@ -198,6 +199,34 @@ describe("firestore-ops export, import, bulk-delete", () => {
       assert.equal(result.stdout, `${sent.at(-1)?.operation}\n`);
       assert.equal((await operations(emu)).length, 1);
     });
+  });
+
+  test("Ctrl-C while the start POST is in flight says an operation may have started and where to look: exit 130", async () => {
+    await withEmulator(
+      {
+        auth: "oauth",
+        behaviour: {
+          operationDurationMs: 600_000,
+          faults: { rate: 1, kinds: ["commit-then-slow"], endpoints: ["exportDocuments"], slowMs: 8_000 },
+        },
+      },
+      async (emu) => {
+        let cli: ChildProcess | undefined;
+        const result = await runCliUntil(
+          ["export", "gs://bkt/x", ...target(emu)],
+          async () => (await posts(emu, "exportDocuments")).length === 1,
+          () => cli?.kill("SIGINT"),
+          { onSpawn: (child) => (cli = child) },
+        );
+        assert.equal(result.code, 130, result.stderr);
+        assert.match(
+          result.stderr,
+          /Interrupted while the exportDocuments request was in flight: an operation may have started\. See what runs with "firestore-ops list --database projects\/demo-project\/databases\/\(default\)"/,
+        );
+        assert.equal((await posts(emu, "exportDocuments"))[0]?.fault, "commit-then-slow", "the answer was held back");
+        assert.equal((await operations(emu)).length, 1, "and the operation it started runs on");
+      },
+    );
   });
 
   test("Ctrl-C while waiting stops the wait, says the operation goes on and how to cancel it: exit 130", async () => {
