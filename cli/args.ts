@@ -1,8 +1,21 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../client/errors";
+import { gsUriShape } from "../client/start-inputs";
 
-export const COMMANDS = ["list", "describe", "cancel", "watch", "delete"] as const;
+export const COMMANDS = ["list", "describe", "cancel", "watch", "delete", "export", "import", "bulk-delete"] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/** Commands that start an operation, and the URI argument each takes (gcloud's name for it), if any. */
+export const START_COMMANDS = {
+  export: "OUTPUT_URI_PREFIX",
+  import: "INPUT_URI_PREFIX",
+  "bulk-delete": undefined,
+} as const satisfies Partial<Record<Command, string | undefined>>;
+export type StartCommand = keyof typeof START_COMMANDS;
+
+export function isStartCommand(command: Command): command is StartCommand {
+  return command in START_COMMANDS;
+}
 
 /** gcloud's `--format` values we print: the API's Operation resources (json, yaml), or our text (table). */
 export const FORMATS = ["table", "json", "yaml"] as const;
@@ -19,7 +32,10 @@ export interface GlobalFlags {
 
 export interface Invocation {
   command: Command;
-  /** The operation NAMEs: one for describe, watch and delete, one or more for cancel, none for list. */
+  /**
+   * The positional arguments: operation NAMEs (one for describe, watch and delete, one or more for cancel, none
+   * for list), or the URI of export and import.
+   */
   names: string[];
   flags: GlobalFlags;
   all: boolean;
@@ -31,6 +47,14 @@ export interface Invocation {
   wait: boolean;
   /** As typed; parsed by the command that waits, so the default differs per command. */
   timeout?: string;
+  /** export, import, bulk-delete: as typed (comma-separated lists, a timestamp); checked by the command. */
+  collectionIds?: string;
+  namespaceIds?: string;
+  snapshotTime?: string;
+  /** export, import, bulk-delete: return once the operation is started. */
+  async: boolean;
+  /** bulk-delete: no confirmation prompt (gcloud's --quiet). */
+  quiet: boolean;
 }
 
 export type ParsedArgs = { kind: "help" } | { kind: "version" } | { kind: "run"; invocation: Invocation };
@@ -48,6 +72,11 @@ const OPTIONS = {
   "page-size": { type: "string" },
   wait: { type: "boolean" },
   timeout: { type: "string" },
+  "collection-ids": { type: "string" },
+  "namespace-ids": { type: "string" },
+  "snapshot-time": { type: "string" },
+  async: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -59,7 +88,12 @@ const COMMAND_FLAGS: Record<string, readonly Command[]> = {
   limit: ["list"],
   "page-size": ["list"],
   wait: ["cancel"],
-  timeout: ["cancel", "watch"],
+  timeout: ["cancel", "watch", "export", "import", "bulk-delete"],
+  "collection-ids": ["export", "import", "bulk-delete"],
+  "namespace-ids": ["export", "import", "bulk-delete"],
+  "snapshot-time": ["export"],
+  async: ["export", "import", "bulk-delete"],
+  quiet: ["bulk-delete"],
 };
 
 /** Parses the command line; every problem is an InvalidInputError naming the flag (exit code 2). */
@@ -85,7 +119,23 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
       throw new InvalidInputError(`--${flag}`, `applies only to ${commands.join(" and ")}, not to ${command}`);
     }
   }
-  if (command === "list") {
+  if (isStartCommand(command)) {
+    const uri = START_COMMANDS[command];
+    if (uri === undefined && rest.length > 0) {
+      throw new InvalidInputError(
+        command,
+        `takes no argument, got ${rest.length}: name what to delete with --collection-ids or --namespace-ids`,
+      );
+    }
+    if (uri !== undefined && rest.length !== 1) {
+      throw new InvalidInputError(
+        uri,
+        rest.length === 0
+          ? `is required: firestore-ops ${command} ${gsUriShape(command === "import")}`
+          : `${command} takes one URI, got ${rest.length}`,
+      );
+    }
+  } else if (command === "list") {
     if (rest.length > 0) throw new InvalidInputError("list", `takes no NAME, got ${rest.length} extra argument(s)`);
   } else if (rest.length === 0) {
     const names = command === "cancel" ? "NAME [NAME...]" : "NAME";
@@ -93,7 +143,16 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
   } else if (rest.length > 1 && command !== "cancel") {
     throw new InvalidInputError("NAME", `${command} takes one operation, got ${rest.length}`);
   }
-  for (const key of ["project", "database", "endpoint", "access-token", "filter", "timeout"] as const) {
+  for (const key of [
+    "project",
+    "database",
+    "endpoint",
+    "access-token",
+    "filter",
+    "timeout",
+    "collection-ids",
+    "snapshot-time",
+  ] as const) {
     if (values[key] === "") throw new InvalidInputError(`--${key}`, "must not be empty");
   }
 
@@ -108,9 +167,14 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     flags,
     all: values.all === true,
     wait: values.wait === true,
+    async: values.async === true,
+    quiet: values.quiet === true,
   };
   if (values.filter !== undefined) invocation.filter = values.filter;
   if (values.timeout !== undefined) invocation.timeout = values.timeout;
+  if (values["collection-ids"] !== undefined) invocation.collectionIds = values["collection-ids"];
+  if (values["namespace-ids"] !== undefined) invocation.namespaceIds = values["namespace-ids"];
+  if (values["snapshot-time"] !== undefined) invocation.snapshotTime = values["snapshot-time"];
   if (values.limit !== undefined) invocation.limit = positiveInteger("--limit", values.limit);
   if (values["page-size"] !== undefined) invocation.pageSize = positiveInteger("--page-size", values["page-size"]);
   return { kind: "run", invocation };

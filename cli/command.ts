@@ -1,4 +1,5 @@
 import type { Invocation } from "./args";
+import type { PromptInput } from "./confirm";
 import type { ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
 import type { Session } from "./session";
@@ -9,6 +10,8 @@ export interface CommandContext {
   session: Session;
   stdout: ProgressStream;
   stderr: ProgressStream;
+  /** Where a confirmation is read from (bulk-delete), when a command asks one. */
+  stdin?: PromptInput;
 }
 
 export type CommandHandler = (context: CommandContext) => Promise<ExitCode>;

@@ -4,11 +4,15 @@ import * as path from "node:path";
 import { inTermsOf } from "../client/setting-error";
 import { type Command, parseCommandLine } from "./args";
 import type { CommandHandler } from "./command";
+import { bulkDeleteCommand } from "./commands/bulk-delete";
 import { cancelCommand } from "./commands/cancel";
 import { deleteCommand } from "./commands/delete";
 import { describeCommand } from "./commands/describe";
+import { exportCommand } from "./commands/export";
+import { importCommand } from "./commands/import";
 import { listCommand } from "./commands/list";
 import { watchCommand } from "./commands/watch";
+import type { PromptInput } from "./confirm";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
 import { commandRedactor, redactedStream } from "./redacted-output";
@@ -23,6 +27,9 @@ const HANDLERS: Record<Command, CommandHandler> = {
   cancel: cancelCommand,
   watch: watchCommand,
   delete: deleteCommand,
+  export: exportCommand,
+  import: importCommand,
+  "bulk-delete": bulkDeleteCommand,
 };
 
 /** The whole command: parse, check every input (exit 2 before any request), run, and map errors to codes. */
@@ -31,6 +38,7 @@ export async function main(
   env: NodeJS.ProcessEnv,
   rawStdout: ProgressStream,
   rawStderr: ProgressStream,
+  stdin?: PromptInput,
 ): Promise<ExitCode> {
   let settingName = cliSettingName({ format: "table" }, env);
   let redactor = commandRedactor(env);
@@ -50,7 +58,13 @@ export async function main(
     settingName = cliSettingName(invocation.flags, env);
     redactor = commandRedactor(env, invocation.flags);
     const session = openSession(invocation.flags, env, stderr);
-    return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
+    return await HANDLERS[invocation.command]({
+      invocation,
+      session,
+      stdout,
+      stderr,
+      ...(stdin ? { stdin } : {}),
+    });
   } catch (error) {
     return reportError(inTermsOf(error, settingName), stderr);
   }
@@ -68,7 +82,7 @@ if (require.main === module) {
     if (error.code === "EPIPE") process.exit(EXIT.OK);
     throw error;
   });
-  main(process.argv.slice(2), process.env, process.stdout, process.stderr).then((code) => {
+  main(process.argv.slice(2), process.env, process.stdout, process.stderr, process.stdin).then((code) => {
     process.exitCode = code;
   });
 }

@@ -2,10 +2,11 @@ import { DEFAULT_CANCEL_TIMEOUT } from "../client/cancel-timeout";
 import { DEFAULT_ENDPOINT } from "../client/settings";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
 
-export const USAGE = `Usage: firestore-ops COMMAND [NAME...] [flags]
+export const USAGE = `Usage: firestore-ops COMMAND [NAME...|URI] [flags]
 
 Firestore admin long-running operations (exports, imports, bulk deletes, index builds), like
 "gcloud firestore operations", and able to wait until a cancelled operation is really over.
+export, import and bulk-delete start one, like "gcloud firestore export|import|bulk-delete".
 
 Commands:
   list              operations in flight in the database, newest first
@@ -21,6 +22,23 @@ Commands:
   watch NAME        live progress until the operation is done
     --timeout D     how long to watch                                            [${WATCH_TIMEOUT_DEFAULT}]
   delete NAME       forget a finished operation (a running one is refused: deleting does not cancel)
+
+  export gs://BUCKET[/PATH]
+                    start an export; without a PATH the server adds a dated folder
+    --snapshot-time T  a consistent copy as of T: RFC 3339, a whole minute in the past
+  import gs://BUCKET/PATH
+                    start an import of a finished export's folder
+  bulk-delete       start deleting the documents of the collection groups or namespaces given (one
+                    is required; both: documents in both); asks first on a terminal, refuses without
+    -q, --quiet     do not ask (needed without a terminal)
+  export, import and bulk-delete:
+    --collection-ids A,B  collection groups                                      [all]
+    --namespace-ids A,B   namespaces; an empty item is the default namespace     [all]
+    --async         return once it started, printing its name (with --format, its resource);
+                    otherwise wait, with the progress watch shows
+    --timeout D     how long the command waits, the start included               [${WATCH_TIMEOUT_DEFAULT}]
+  A 429 waits for the quota and tries again; a start whose answer was lost (a reset, a 5xx) is
+  settled by listing the database's operations, never by sending it again.
 
   NAME is a full name (projects/P/databases/D/operations/ID) or, as in gcloud, an ID in --database.
 
@@ -46,13 +64,14 @@ Plain http to any other host is refused unless FIRESTORE_OPS_ALLOW_INSECURE_ENDP
 
 Exit codes:
   0    done as asked: cancel --wait: the operation ended CANCELLED; cancel: the cancel was accepted
-       (or it had already ended CANCELLED); watch: it ended SUCCESSFUL. With several NAMEs, the
-       code is that of the first that was not done as asked
+       (or it had already ended CANCELLED); watch, export, import, bulk-delete: it ended SUCCESSFUL
+       (with --async: it started). With several NAMEs, the code is that of the first that was not
+       done as asked
   1    a request failed: an API error (not found, permission, cancel unsupported...) or no answer;
        delete of an operation that is still running
-  2    invalid command line or settings; nothing was sent
+  2    invalid command line or settings, or bulk-delete not confirmed; nothing was sent
   3    the operation ended otherwise: cancel: SUCCESSFUL or FAILED despite the cancel, or had
-       already ended so; watch: it ended FAILED or CANCELLED
+       already ended so; watch, export, import, bulk-delete: it ended FAILED or CANCELLED
   4    --timeout passed while waiting; the operation goes on
-  130  interrupted (Ctrl-C) while waiting; the operation goes on untouched
+  130  interrupted (Ctrl-C); an operation already started goes on untouched
 `;

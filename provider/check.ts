@@ -1,7 +1,16 @@
 import { parseDuration } from "../client/durations";
 import type { InvalidInputError } from "../client/errors";
 import { resolveDatabase, resolveOperationName } from "../client/names";
-import { quote, trimTrailingSlashes } from "../client/text";
+import {
+  BULK_DELETE_SCOPE_RULE,
+  checkGsUri,
+  checkIds,
+  checkSnapshotTime,
+  collectionIdProblem,
+  gsUriShape,
+  namespaceIdProblem,
+} from "../client/start-inputs";
+import { quote } from "../client/text";
 import { PULUMI_CONFIG_KEYS } from "./config-keys";
 import { KIND_INPUTS, type ProviderInputs, SETTING_DEFAULTS } from "./inputs";
 import type { ResourceKind } from "./kinds";
@@ -82,10 +91,7 @@ export function checkInputs(
       !unknown(news.collectionIds) &&
       !unknown(news.namespaceIds)
     ) {
-      fail(
-        "collectionIds",
-        "bulk delete needs collectionIds or namespaceIds (deleting a whole database is DeleteDatabase's job)",
-      );
+      fail("collectionIds", `bulk delete needs collectionIds or namespaceIds (${BULK_DELETE_SCOPE_RULE})`);
     }
   }
   if (kind === "adopted") {
@@ -127,7 +133,7 @@ function attempt(fail: (property: string, reason: string) => void, body: () => v
   }
 }
 
-/** gs://BUCKET[/PATH]: Cloud Storage bucket naming rules, no `..`, no empty segments. */
+/** A Cloud Storage URI input (client/start-inputs.ts has the rules). */
 function gsUri(
   value: unknown,
   field: string,
@@ -136,43 +142,10 @@ function gsUri(
 ): unknown {
   if (value === UNKNOWN) return value;
   if (typeof value !== "string" || value === "") {
-    fail(field, `is required: a Cloud Storage URI gs://BUCKET${needsPath ? "/PATH" : "[/PATH]"}`);
+    fail(field, `is required: a Cloud Storage URI ${gsUriShape(needsPath)}`);
     return value;
   }
-  const match = /^gs:\/\/([^/]+)(\/.*)?$/.exec(value);
-  if (!match) {
-    fail(field, `must be a Cloud Storage URI gs://BUCKET${needsPath ? "/PATH" : "[/PATH]"}, got ${quote(value)}`);
-    return value;
-  }
-  const bucket = match[1] as string;
-  const path = trimTrailingSlashes((match[2] ?? "").replace(/^\//, ""));
-  const bucketOk =
-    /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket) &&
-    bucket.split(".").every((part) => part.length > 0 && part.length <= 63) &&
-    (bucket.includes(".") || bucket.length <= 63) &&
-    !/^\d+\.\d+\.\d+\.\d+$/.test(bucket) &&
-    !bucket.startsWith("goog");
-  if (!bucketOk) {
-    fail(
-      field,
-      `bucket ${quote(bucket)} is not a valid Cloud Storage bucket name (3-63 lowercase letters, digits, "-", "_", ".")`,
-    );
-    return value;
-  }
-  if (path.split("/").some((segment) => segment === "" || segment === "." || segment === "..") && path !== "") {
-    fail(field, `path ${quote(path)} must not contain empty, "." or ".." segments`);
-    return value;
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (/[\u0000-\u001f\u007f#?]/.test(path)) {
-    fail(field, `path ${quote(path)} must not contain control characters, "#" or "?"`);
-    return value;
-  }
-  if (needsPath && path === "") {
-    fail(field, "must name the folder of a finished export (gs://BUCKET/PATH), not just a bucket");
-    return value;
-  }
-  return path === "" ? `gs://${bucket}` : `gs://${bucket}/${path}`;
+  return checkGsUri(value, field, needsPath, fail) ?? value;
 }
 
 function idList(
@@ -187,55 +160,14 @@ function idList(
     fail(field, "must be a list of strings");
     return undefined;
   }
-  const seen = new Set<string>();
-  for (const [index, id] of value.entries()) {
-    if (id === UNKNOWN) continue;
-    if (typeof id !== "string") {
-      fail(`${field}[${index}]`, `must be a string, got ${quote(id)}`);
-      continue;
-    }
-    if (seen.has(id)) fail(`${field}[${index}]`, `${quote(id)} appears more than once; ids must be unique`);
-    seen.add(id);
-    const reason = problem(id);
-    if (reason) fail(`${field}[${index}]`, reason);
-  }
+  checkIds(value, field, problem, fail, (id) => id === UNKNOWN);
   // A set: sorted, so that a reordered list is no change (and the request the server sees is stable).
   return value.some((id) => id === UNKNOWN) ? (value as string[]) : [...(value as string[])].sort();
 }
 
-function collectionIdProblem(id: string): string | undefined {
-  if (id === "") return "must not be empty";
-  if (id.includes("/")) return `${quote(id)} must be a collection group id, without "/"`;
-  if (/^__.*__$/.test(id)) return `${quote(id)} is reserved (ids matching __.*__ are)`;
-  if (id === "." || id === "..") return `${quote(id)} is not a valid collection id`;
-  if (Buffer.byteLength(id) > 1500) return "must be at most 1500 bytes";
-  return undefined;
-}
-
-function namespaceIdProblem(id: string): string | undefined {
-  if (/^__.*__$/.test(id)) return `${quote(id)} is reserved (ids matching __.*__ are)`;
-  if (Buffer.byteLength(id) > 100) return "must be at most 100 bytes";
-  return undefined;
-}
-
-/** Whole minute and not in the future; how far back is the server's call (1 hour, or 7 days with PITR). */
 function snapshotTime(value: unknown, now: number, fail: (property: string, reason: string) => void): unknown {
   if (value === UNKNOWN) return value;
-  const match =
-    typeof value === "string"
-      ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i.exec(value)
-      : null;
-  const ms = match ? Date.parse(`${match[1]}${(match[3] as string).toUpperCase()}`) : Number.NaN;
-  if (!match || Number.isNaN(ms)) {
-    fail("snapshotTime", `must be an RFC 3339 timestamp such as "2026-05-26T10:20:00Z", got ${quote(value)}`);
-    return value;
-  }
-  if (ms % 60_000 !== 0 || /[1-9]/.test(match[2] ?? "")) {
-    fail("snapshotTime", `must be a whole minute (seconds and fractions zero), got ${quote(value)}`);
-    return value;
-  }
-  if (ms > now) fail("snapshotTime", `must be in the past, got ${quote(value)}`);
-  return new Date(ms).toISOString().replace(".000Z", "Z");
+  return checkSnapshotTime(value, "snapshotTime", now, fail) ?? value;
 }
 
 function timeouts(value: unknown, fail: (property: string, reason: string) => void): ProviderInputs["timeouts"] {

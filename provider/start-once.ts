@@ -1,15 +1,12 @@
 import type { FirestoreAdminClient } from "../client/admin-client";
+import { findStartedOperation, runningLookalikes, type StartWording } from "../client/ambiguous-start";
 import { Deadline } from "../client/deadline";
-import { formatDuration } from "../client/durations";
-import { AmbiguousStartError, ApiRequestError, isApiRequestError } from "../client/errors";
 import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
-import { isQuotaRefusal, quotaGate, quotaName } from "../client/quota-gate";
-import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambiguous-start";
+import { startOperation } from "../client/start-operation";
 import { finishOnInterrupt } from "./interrupt";
 import type { Reporter } from "./reporter";
-import { startDeadline } from "./start-deadline";
 import type { StartJournal, StartRecord } from "./start-journal";
 import type { StartRequest } from "./start-request";
 
@@ -22,12 +19,20 @@ const LOOKALIKE_BUDGET_MS = 5_000;
 /** How long after it was sent a start POST may still have reached the server: its own attempt timeout. */
 const START_ANSWER_WINDOW_MS = 60_000;
 
+/** How the start path's messages speak to a Pulumi user. */
+const PROVIDER_WORDING: StartWording = {
+  starter: "this resource",
+  rerun: "run the update again",
+  moreTime: "raise timeouts.create",
+  settle: () => "adopt it with a FirestoreOperation resource, then run the update again (it looks again first)",
+};
+
 export interface StartContext {
   client: FirestoreAdminClient;
   reporter: Reporter;
   /** Unset for library users who keep no journal. */
   journal: StartJournal | undefined;
-  /** `timeouts.create`: bounds every request here; the POST gets part of it (provider/start-deadline.ts). */
+  /** `timeouts.create`: bounds every request here; the POST gets part of it (client/start-deadline.ts). */
   deadline: Deadline;
 }
 
@@ -38,7 +43,8 @@ export interface StartContext {
  * still says which running operations look like this request (an interrupted run on another machine may have
  * started one), then records the POST durably, sends it, and records the answer. An ambiguous failure of the
  * POST is resolved by looking, never by sending it again. A POST refused for quota (429) started nothing: it
- * waits in the project's quota gate (provider/quota-gate.ts) and is sent again, within the create's deadline.
+ * waits in the project's quota gate and is sent again, within the create's deadline (client/start-operation.ts,
+ * the start path `firestore-ops export|import|bulk-delete` shares).
  */
 export async function startOnce(
   context: StartContext,
@@ -63,107 +69,27 @@ export async function startOnce(
   }
   await warnAboutLookalikes(context, database, request, label);
 
-  const gate = quotaGate(database, request.method);
-  for (;;) {
-    try {
-      await gate.acquire(deadline.signal, (ahead, waitMs) => {
-        if (ahead > 0 || waitMs > 0) reporter.status(`${label}: ${quotaLine(request, gate.limit, ahead, waitMs)}`);
-      });
-    } catch (error) {
-      if (!deadline.passed) throw error;
-      throw new ApiRequestError(
-        `${label}: still waiting for Firestore's ${quotaName(request.method)} quota (${gate.limit ?? "refused for quota"}) when ${deadline.describe()} passed. Nothing was started; run the update again, or raise timeouts.create.`,
-        429,
-        "RESOURCE_EXHAUSTED",
-        false,
-      );
-    }
-    let sent: Awaited<ReturnType<typeof sendOnce>>;
-    try {
-      sent = await sendOnce(context, resource, fingerprint, database, request, label);
-    } catch (error) {
-      gate.released(); // an ambiguous start that the lookup could not settle: the next in line must not hang
-      throw error;
-    }
-    if (sent.view) {
-      gate.accepted();
-      return sent.view;
-    }
-    if (!isQuotaRefusal(sent.error)) {
-      gate.released();
-      throw sent.error;
-    }
-    // A refusal for quota proves nothing started (sendOnce dropped the journal entry): wait and send again.
-    const refusal = gate.refused(sent.error);
-    const budget = startDeadline(deadline).remaining();
-    if (refusal.waitMs >= budget) {
-      throw new ApiRequestError(
-        `${sent.error.message}. Nothing was started: Firestore's ${quotaName(request.method)} quota (${refusal.limit}) would not allow a start for ${formatDuration(refusal.waitMs)}, beyond ${deadline.describe()}; run the update again, or raise timeouts.create.`,
-        sent.error.httpStatus,
-        sent.error.status,
-        false,
-      );
-    }
-    // The waiting line comes from the gate, which says how many are ahead once this start has queued again.
-  }
-}
-
-/** The one line a start waiting for quota shows. */
-function quotaLine(request: StartRequest, limit: string | undefined, ahead: number, waitMs: number): string {
-  const next = waitMs > 0 ? `; next try in ${formatDuration(Math.ceil(waitMs / 1000) * 1000)}` : "";
-  return `waiting for Firestore's ${quotaName(request.method)} quota: ${limit ?? "refused for quota"}; ${ahead} ahead${next}`;
-}
-
-/**
- * One start POST, recorded in the journal before it is sent. Resolves with the operation, or with the error of
- * a start that definitely started nothing (its journal entry dropped); an ambiguous failure is resolved by
- * looking, never by sending again.
- */
-async function sendOnce(
-  context: StartContext,
-  resource: string | undefined,
-  fingerprint: string,
-  database: string,
-  request: StartRequest,
-  label: string,
-): Promise<{ view: OperationView; error?: undefined } | { view?: undefined; error: unknown }> {
-  const { client, reporter, deadline } = context;
-  const options = { signal: deadline.signal };
-  const journal = resource === undefined ? undefined : context.journal;
-  const sentAtMs = Date.now();
-  const entry: StartRecord | undefined =
-    resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
-  await record(journal, reporter, entry);
-  let view: OperationView;
-  try {
-    view = await finishOnInterrupt(
-      client
-        .start(request.method, database, request.body, { signal: startDeadline(deadline).signal })
-        .then(async (started) => {
-          if (entry) await record(journal, reporter, { ...entry, operationName: started.name });
-          return started;
-        }),
-    );
-  } catch (error) {
-    if (!isApiRequestError(error) || !error.ambiguous) {
-      if (resource !== undefined) await journal?.remove(resource);
-      return { error };
-    }
-    reporter.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
-    const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
-    const found = await findStartedOperation(client, database, request, window, error.message, undefined, options);
-    if (!found) {
-      if (resource !== undefined) await journal?.remove(resource);
-      throw new AmbiguousStartError(
-        `${error.message}. No ${request.method} operation matching this request was found afterwards, so none was started; run the update again.`,
-        [],
-      );
-    }
-    reporter.info(`${label}: found the operation the failed request started: ${found.name}`);
-    if (entry) await record(journal, reporter, { ...entry, operationName: found.name });
-    view = found;
-  }
-  return { view };
+  let entry: StartRecord | undefined;
+  return startOperation(client, database, request, {
+    deadline,
+    label,
+    notices: reporter,
+    wording: PROVIDER_WORDING,
+    hooks: {
+      // The journal entry is written (and fsynced) before the POST, the operation's name after it.
+      beforeSend: async (sentAtMs) => {
+        entry = resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
+        await record(journal, reporter, entry);
+      },
+      named: async (operationName) => {
+        if (entry) await record(journal, reporter, { ...entry, operationName });
+      },
+      nothingStarted: async () => {
+        if (resource !== undefined) await journal?.remove(resource);
+      },
+      whileSending: finishOnInterrupt,
+    },
+  });
 }
 
 /**
@@ -190,7 +116,7 @@ async function earlierOperation(
   }
   const window = { fromMs: earlier.sentAtMs, toMs: earlier.sentAtMs + START_ANSWER_WINDOW_MS };
   const cause = `An earlier run was interrupted while its ${request.method} request (sent ${new Date(earlier.sentAtMs).toISOString()}) was in flight`;
-  const found = await findStartedOperation(client, database, request, window, cause, [0], options);
+  const found = await findStartedOperation(client, database, request, window, cause, PROVIDER_WORDING, [0], options);
   return found && (!found.done || found.state === "SUCCESSFUL") ? found : undefined;
 }
 

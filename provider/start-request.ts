@@ -1,11 +1,8 @@
-import type { BulkDeleteBody, ExportBody, ImportBody, StartMethod } from "../client/admin-client";
+import type { StartRequest } from "../client/ambiguous-start";
 import type { ProviderInputs } from "./inputs";
 import type { ResourceKind } from "./kinds";
 
-export interface StartRequest {
-  method: StartMethod;
-  body: ExportBody | ImportBody | BulkDeleteBody;
-}
+export type { StartRequest };
 
 /** What to POST for a kind; `adopted` starts nothing. */
 export function startRequest(kind: ResourceKind, inputs: ProviderInputs): StartRequest | undefined {

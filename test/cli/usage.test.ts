@@ -33,7 +33,10 @@ describe("firestore-ops: bad input fails with exit 2 before any request", () => 
         [["list", "--wait"], /--wait: applies only to cancel, not to list/],
         [["describe"], /NAME: is required: firestore-ops describe NAME/],
         [["describe", "a", "b"], /NAME: describe takes one operation, got 2/],
-        [["frobnicate"], /COMMAND: "frobnicate" is not one of list, describe, cancel, watch, delete/],
+        [
+          ["frobnicate"],
+          /COMMAND: "frobnicate" is not one of list, describe, cancel, watch, delete, export, import, bulk-delete/,
+        ],
         [["list", "--verbose"], /--verbose: is not a flag of firestore-ops\n/],
         [["list", "--project"], /--project: needs a value\n/],
         [["list", "--all=yes"], /--all: takes no value\n/],

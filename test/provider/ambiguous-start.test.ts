@@ -1,5 +1,5 @@
 /**
- * After a start POST whose outcome is unknown, the lookup (provider/ambiguous-start.ts) adopts only the one
+ * After a start POST whose outcome is unknown, the lookup (client/ambiguous-start.ts) adopts only the one
  * operation that matches the request and that the server dates inside the window in which the POST was sent.
  * Anything it cannot tell (several candidates, a failed list, a list cut short) is an error that says an
  * operation may be running, never a silent "none started".

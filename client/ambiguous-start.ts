@@ -1,10 +1,38 @@
-import type { CallOptions, FirestoreAdminClient, ListScan } from "../client/admin-client";
-import { sleep } from "../client/backoff";
-import { CLOCK_SKEW_ALLOWANCE_MS } from "../client/cancel-request";
-import { AmbiguousStartError } from "../client/errors";
-import { METADATA_TYPE } from "../client/operation-types";
-import type { OperationView } from "../client/operation-view";
-import type { StartRequest } from "./start-request";
+import type {
+  BulkDeleteBody,
+  CallOptions,
+  ExportBody,
+  FirestoreAdminClient,
+  ImportBody,
+  ListScan,
+  StartMethod,
+} from "./admin-client";
+import { sleep } from "./backoff";
+import { CLOCK_SKEW_ALLOWANCE_MS } from "./cancel-request";
+import { AmbiguousStartError } from "./errors";
+import { METADATA_TYPE } from "./operation-types";
+import type { OperationView } from "./operation-view";
+
+/** One start POST: the method and its body. */
+export interface StartRequest {
+  method: StartMethod;
+  body: ExportBody | ImportBody | BulkDeleteBody;
+}
+
+/**
+ * How the start path's messages speak to the caller's user: the provider of resources and updates, the CLI of
+ * commands. Each is a phrase that completes a sentence of ours.
+ */
+export interface StartWording {
+  /** Who sent the request: "this resource", "this command". */
+  starter: string;
+  /** How to try again: "run the update again". */
+  rerun: string;
+  /** How to give the start more time: "raise timeouts.create". */
+  moreTime: string;
+  /** Besides a cancel, what settles an operation that may be ours, for NAME(s): "adopt it with ...". */
+  settle: (names: string) => string;
+}
 
 /** Lookups after an ambiguous failure: a new operation may take a moment to be listed. */
 const LOOKUPS = [0, 1_000, 3_000];
@@ -37,6 +65,7 @@ export async function findStartedOperation(
   request: StartRequest,
   window: SendWindow,
   cause: string,
+  wording: StartWording,
   lookups: readonly number[] = LOOKUPS,
   options: CallOptions = {},
 ): Promise<OperationView | undefined> {
@@ -46,16 +75,16 @@ export async function findStartedOperation(
     } catch (error) {
       // Cut short by the deadline: we cannot say that nothing started.
       throw new AmbiguousStartError(
-        `${cause}. Looking for the operation it may have started did not finish (${(error as Error)?.message ?? "deadline passed"}), so an operation may be running. ${howToResolve([], database)}`,
+        `${cause}. Looking for the operation it may have started did not finish (${(error as Error)?.message ?? "deadline passed"}), so an operation may be running. ${howToResolve([], database, wording)}`,
         [],
       );
     }
     for (const filter of ["done=false", "done=true"]) {
-      const scan = await scanOrExplain(client, database, filter, request, cause, options);
+      const scan = await scanOrExplain(client, database, filter, request, cause, wording, options);
       const matches = scan.operations.filter((op) => matchesRequest(op, request) && startedWithin(op, window, scan));
       if (!scan.complete) {
         throw new AmbiguousStartError(
-          `${cause}. The operations list (${filter}) has more pages than are read, so the operation this request may have started could not be looked for: a ${request.method} operation may be running. ${howToResolve([], database)}`,
+          `${cause}. The operations list (${filter}) has more pages than are read, so the operation this request may have started could not be looked for: a ${request.method} operation may be running. ${howToResolve([], database, wording)}`,
           [],
         );
       }
@@ -63,7 +92,7 @@ export async function findStartedOperation(
       if (matches.length > 1) {
         const names = matches.map((m) => m.name);
         throw new AmbiguousStartError(
-          `${cause}. ${matches.length} ${request.method} operations match this request and started while it was being sent, so it is impossible to tell which one this resource started: ${names.join(", ")}. ${howToResolve(names, database)}`,
+          `${cause}. ${matches.length} ${request.method} operations match this request and started while it was being sent, so it is impossible to tell which one ${wording.starter} started: ${names.join(", ")}. ${howToResolve(names, database, wording)}`,
           names,
         );
       }
@@ -92,20 +121,22 @@ async function scanOrExplain(
   filter: string,
   request: StartRequest,
   cause: string,
+  wording: StartWording,
   options: CallOptions,
 ): Promise<ListScan> {
   try {
     return await client.scan(database, filter, options);
   } catch (error) {
     throw new AmbiguousStartError(
-      `${cause}. Looking for the operation it may have started failed (${(error as Error).message}): a ${request.method} operation may be running. ${howToResolve([], database)}`,
+      `${cause}. Looking for the operation it may have started failed (${(error as Error).message}): a ${request.method} operation may be running. ${howToResolve([], database, wording)}`,
       [],
     );
   }
 }
 
-function howToResolve(names: string[], database: string): string {
-  return `See what runs with "firestore-ops list --database ${database}"; cancel an unwanted one with "firestore-ops cancel ${names.length > 0 ? names.join(" ") : "NAME"} --wait" or adopt it with a FirestoreOperation resource, then run the update again (it looks again first).`;
+function howToResolve(names: string[], database: string, wording: StartWording): string {
+  const named = names.length > 0 ? names.join(" ") : "NAME";
+  return `See what runs with "firestore-ops list --database ${database}"; cancel an unwanted one with "firestore-ops cancel ${named} --wait" or ${wording.settle(named)}.`;
 }
 
 /** Whether the server dates the operation's start inside the window, read on its clock when it sent one. */
