@@ -76,11 +76,15 @@ function hostNamesThisEmulator(name: string, policy: OriginPolicy): boolean {
   return listenedAddresses(policy.boundAddress).includes(name);
 }
 
-/** The addresses a client can reach the emulator at: the bound one, or every interface's for 0.0.0.0 and ::. */
+/**
+ * The addresses a client can reach the emulator at: the bound one (0.0.0.0 too, as the URL it prints names it),
+ * and for 0.0.0.0 and :: every interface's.
+ */
 function listenedAddresses(bound: string): string[] {
-  if (!isUnspecifiedAddress(bound)) return [bound.toLowerCase()];
-  return Object.values(networkInterfaces())
-    .flat()
-    .map((info) => info?.address.toLowerCase())
-    .filter((address): address is string => address !== undefined);
+  const addresses = [bound.toLowerCase()];
+  if (!isUnspecifiedAddress(bound)) return addresses;
+  for (const info of Object.values(networkInterfaces()).flat()) {
+    if (info) addresses.push(info.address.toLowerCase());
+  }
+  return addresses;
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { spawnEmulator } from "../support/emulator-process";
 import { type RawReply, rawRequest } from "./raw-http";
 
 const EXPORT_PATH = `/v1/${DB}:exportDocuments`;
@@ -148,5 +149,31 @@ describe("request origin: browsers", () => {
       assert.equal(reply.status, 200, await reply.text());
       assert.equal(emu.emulator.log.since(0).filter((e) => e.endpoint === "exportDocuments").length, 1);
     });
+  });
+});
+
+describe("request origin: the CLI", () => {
+  test("--host 0.0.0.0 is refused without --allowed-host, in one line; with it, the printed URL and the name work", async () => {
+    // Bound for an instant only (the refusal), then loopback traffic only: nothing leaves the machine.
+    await assert.rejects(
+      spawnEmulator(["--host", "0.0.0.0"]),
+      /exited early \(2\): firestore-ops-emulator: refusing to listen on 0\.0\.0\.0.*--allowed-host NAME/,
+    );
+    const emulator = await spawnEmulator(["--host", "0.0.0.0", "--allowed-host", "emulator.test"]);
+    try {
+      assert.match(emulator.url, /^http:\/\/0\.0\.0\.0:\d+$/);
+      const { port } = new URL(emulator.url);
+      const printed = await rawRequest(emulator.url, "GET", `/v1/${DB}/operations`, { host: `0.0.0.0:${port}` });
+      assert.equal(printed.status, 200, printed.text);
+      const named = await rawRequest(emulator.url, "GET", `/v1/${DB}/operations`, { host: `emulator.test:${port}` });
+      assert.equal(named.status, 200, named.text);
+      assertRefused(
+        await rawRequest(emulator.url, "GET", `/v1/${DB}/operations`, { host: `attacker.example:${port}` }),
+        /Host header/,
+      );
+      assert.match(emulator.output(), /warning: listening on 0\.0\.0\.0.*emulator\.test/);
+    } finally {
+      await emulator.kill();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DB, withEmulator } from "../support/emulator-client";
+import { spawnEmulator } from "../support/emulator-process";
 
 describe("routing", () => {
   test("(default) may be raw or percent-encoded, and so may the verb's colon", async () => {
@@ -76,5 +77,23 @@ describe("routing", () => {
         undefined,
       );
     });
+  });
+
+  test("the CLI's --json-404 gives the JSON envelope; without it, the HTML page", async () => {
+    for (const [args, type] of [
+      [["--json-404"], "application/json; charset=UTF-8"],
+      [[], "text/html; charset=UTF-8"],
+    ] as const) {
+      const emulator = await spawnEmulator([...args]);
+      try {
+        const response = await fetch(`${emulator.url}/v1/${DB}/operations/`);
+        assert.equal(response.status, 404);
+        assert.equal(response.headers.get("content-type"), type);
+        if (args.length)
+          assert.equal(((await response.json()) as { error: { status: string } }).error.status, "NOT_FOUND");
+      } finally {
+        await emulator.kill();
+      }
+    }
   });
 });
