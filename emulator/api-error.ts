@@ -51,8 +51,9 @@ export function httpStatusOf(status: RpcStatusName): number {
   return HTTP_STATUS[status];
 }
 
+/** Google's JSON binder names no `field` for an unknown name, only for a value that does not parse. */
 export interface FieldViolation {
-  field: string;
+  field?: string;
   description: string;
 }
 
@@ -67,6 +68,13 @@ export interface ApiErrorOptions {
   /** More ErrorInfo metadata (a quota error's `quota_metric`, `quota_limit`, `consumer`). */
   metadata?: Record<string, string>;
   headers?: Record<string, string>;
+  /**
+   * A JSON-binding error (unknown name, a value of the wrong type): Google's front end answers those before the
+   * service sees the request, with a `BadRequest` detail only (no ErrorInfo).
+   */
+  binding?: boolean;
+  /** The HTTP status when no RPC code maps to it (413 for a body over the limit). */
+  httpStatus?: number;
 }
 
 /** How a refusal says when to try again: RetryInfo detail, Retry-After header, both or neither. */
@@ -84,18 +92,34 @@ export class ApiError extends Error {
     readonly options: ApiErrorOptions = {},
   ) {
     super(message);
-    this.httpStatus = httpStatusOf(status);
+    this.httpStatus = options.httpStatus ?? httpStatusOf(status);
   }
 
-  toEnvelope(): { error: Record<string, unknown> } {
-    const details: Record<string, unknown>[] = [
-      {
+  /**
+   * The JSON error body in `$.xgafv` format 2 (the default: google.rpc.Status with details) or 1 (the older
+   * format Google keeps for its discovery-based client libraries: `errors[]` with `domain` and a lowerCamel
+   * `reason`, no details).
+   */
+  toEnvelope(format: ErrorFormat = "2"): { error: Record<string, unknown> } {
+    if (format === "1") {
+      return {
+        error: {
+          code: this.httpStatus,
+          message: this.message,
+          errors: [{ message: this.message, domain: "global", reason: legacyReason(this.httpStatus) }],
+          status: this.status,
+        },
+      };
+    }
+    const details: Record<string, unknown>[] = [];
+    if (!this.options.binding) {
+      details.push({
         "@type": "type.googleapis.com/google.rpc.ErrorInfo",
         reason: this.options.reason ?? this.status,
         domain: "googleapis.com",
         metadata: { service: "firestore.googleapis.com", ...this.options.metadata },
-      },
-    ];
+      });
+    }
     if (this.options.fieldViolations?.length) {
       details.push({
         "@type": "type.googleapis.com/google.rpc.BadRequest",
@@ -120,6 +144,38 @@ export class ApiError extends Error {
     }
     return headers;
   }
+}
+
+/** The `$.xgafv` values: "1" the older error format, "2" (the default) google.rpc.Status. */
+export type ErrorFormat = "1" | "2";
+
+/** The lowerCamel reasons of the older error format, by HTTP status. */
+function legacyReason(httpStatus: number): string {
+  const reasons: Record<number, string> = {
+    400: "badRequest",
+    401: "required",
+    403: "forbidden",
+    404: "notFound",
+    409: "conflict",
+    413: "uploadTooLarge",
+    429: "rateLimitExceeded",
+    499: "clientClosedRequest",
+    501: "notImplemented",
+    503: "backendError",
+    504: "deadlineExceeded",
+  };
+  return reasons[httpStatus] ?? "backendError";
+}
+
+/**
+ * A JSON-binding error: a name the request message does not have, or a body that is not JSON (no `field`, as
+ * Google sends them), or a value that does not parse as its field's type (`field` names it).
+ */
+export function bindingError(description: string, field?: string): ApiError {
+  return new ApiError("INVALID_ARGUMENT", description, {
+    binding: true,
+    fieldViolations: [field === undefined ? { description } : { field, description }],
+  });
 }
 
 export function invalidArgument(field: string, description: string): ApiError {

@@ -114,7 +114,7 @@ export class Authenticator {
     if (grantType === "urn:ietf:params:oauth:grant-type:jwt-bearer") {
       const assertion = form.get("assertion");
       if (!assertion) throw new OAuthError("invalid_request", "Missing required parameter: assertion");
-      const claims = this.verifySignedJwt(assertion);
+      const claims = this.verifySignedJwt(assertion, "assertion");
       const scope = typeof claims.scope === "string" ? claims.scope : "";
       if (scope.trim() === "") throw new OAuthError("invalid_scope", "Empty or missing scope not allowed.");
       return {
@@ -126,7 +126,7 @@ export class Authenticator {
     if (grantType === "urn:ietf:params:oauth:grant-type:token-exchange") {
       const subjectToken = form.get("subject_token");
       if (!subjectToken) throw new OAuthError("invalid_request", "Missing required parameter: subject_token");
-      const claims = this.verifySignedJwt(subjectToken);
+      const claims = this.verifySignedJwt(subjectToken, "subject token");
       const scope = form.get("scope") ?? "";
       if (scope.trim() === "") throw new OAuthError("invalid_scope", "Empty or missing scope not allowed.");
       return {
@@ -174,7 +174,7 @@ export class Authenticator {
    * Verifies an RS256 JWT against the public half of a key this emulator issued: its audience must be exactly
    * this token endpoint, and it may live an hour at most (measured from `iat`, or from now without one).
    */
-  private verifySignedJwt(jwt: string): Record<string, unknown> {
+  private verifySignedJwt(jwt: string, what: "assertion" | "subject token"): Record<string, unknown> {
     const parts = jwt.split(".");
     if (parts.length !== 3) throw new OAuthError("invalid_grant", "Invalid JWT: expected three segments.");
     const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
@@ -200,6 +200,15 @@ export class Authenticator {
     const nowSeconds = this.now() / 1000;
     const exp = claims.exp;
     const iat = typeof claims.iat === "number" ? claims.iat : nowSeconds;
+    if (what === "subject token" && typeof exp === "number" && exp < nowSeconds - CLOCK_SKEW_SECONDS) {
+      // The subject token is a file written once (writeEmulatorCredentials): say how to write a new one.
+      const emulatorUrl = audience.endsWith("/token") ? audience.slice(0, -"/token".length) : audience;
+      throw new OAuthError(
+        "invalid_grant",
+        `Invalid JWT: the subject token expired at ${new Date(exp * 1000).toISOString()} (emulator credentials ` +
+          `last an hour). Renew them: ${renewCredentialsCommand(emulatorUrl)}`,
+      );
+    }
     if (
       typeof exp !== "number" ||
       exp < nowSeconds - CLOCK_SKEW_SECONDS ||
@@ -241,6 +250,11 @@ export class Authenticator {
   private sign(payload: string): string {
     return createHmac("sha256", this.state.tokenSecret).update(payload).digest("base64url");
   }
+}
+
+/** The command that writes fresh credential files for a running emulator (`firestore-ops-emulator` flags). */
+export function renewCredentialsCommand(emulatorUrl: string): string {
+  return `firestore-ops-emulator --emulator-url ${emulatorUrl} --write-credentials DIR (DIR: the folder they were written to)`;
 }
 
 function decodeJson(segment: string): Record<string, unknown> | undefined {

@@ -11,6 +11,10 @@ const USAGE = `Usage: firestore-ops-emulator [options]
 
   --port N                 port to listen on (0 picks a free one)        [8085]
   --host ADDR              address to bind                               [127.0.0.1]
+                           (not loopback: needs --allowed-host; requests must name it in Host)
+  --allowed-host NAME      a name or address clients reach the emulator by, besides loopback (repeatable);
+                           requests whose Host is none of them, or that come from a web page, get 403
+  --json-404               unrouted URLs get a JSON NOT_FOUND envelope, not Google's HTML 404 page
   --data-dir DIR           keep operations, keys and storage in DIR across restarts (private: 0700)
   --compact-after-bytes N  fold the --data-dir journal into a snapshot beyond N bytes [4194304]
   --auth none|oauth        require OAuth bearer tokens                   [none]
@@ -43,6 +47,8 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --bucket-problem B=P[@run]  bucket B cannot be used: no-access | missing | wrong-location | requester-pays;
                            refused at the start POST, or (@run) the operation ends FAILED (repeatable)
   --write-credentials DIR  write a service-account key and an external-account file for this emulator
+  --emulator-url URL       with --write-credentials: write them for the emulator running at URL (renewal),
+                           start none
   --help`;
 
 async function main(): Promise<void> {
@@ -50,6 +56,9 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string", default: "8085" },
       host: { type: "string", default: "127.0.0.1" },
+      "allowed-host": { type: "string", multiple: true },
+      "json-404": { type: "boolean" },
+      "emulator-url": { type: "string" },
       "data-dir": { type: "string" },
       "compact-after-bytes": { type: "string" },
       auth: { type: "string", default: "none" },
@@ -83,6 +92,15 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(USAGE);
+    return;
+  }
+  if (values["emulator-url"] !== undefined) {
+    if (!values["write-credentials"]) throw new TypeError("--emulator-url goes with --write-credentials DIR");
+    const creds = await writeEmulatorCredentials(
+      values["emulator-url"].replace(/\/$/, ""),
+      values["write-credentials"],
+    );
+    console.log(`Wrote ${creds.serviceAccountKeyFile} and ${creds.externalAccountFile}`);
     return;
   }
   if (values.auth !== "none" && values.auth !== "oauth") throw new TypeError("--auth must be none or oauth");
@@ -136,6 +154,8 @@ async function main(): Promise<void> {
       ? { compactAfterBytes: number("compact-after-bytes", values["compact-after-bytes"]) as number }
       : {}),
     ...(values["dev-token"] !== undefined ? { devToken: values["dev-token"] } : {}),
+    ...(values["allowed-host"] ? { allowedHosts: values["allowed-host"] } : {}),
+    ...(values["json-404"] ? { json404: true } : {}),
     ...(values.database ? { databases: values.database } : {}),
     ...(values.collections ? { collections: parseCollectionsSpec(values.collections) } : {}),
     ...(values.pitr ? { pointInTimeRecovery: true } : {}),
@@ -159,6 +179,10 @@ main().catch((error: unknown) => {
   // One line, no stack: a data dir that cannot be loaded is reported, and the exit code says the start failed.
   const message = error instanceof Error ? error.message : String(error);
   const prefix = error instanceof StateLoadError ? "cannot load the --data-dir state: " : "";
-  console.error(`firestore-ops-emulator: ${prefix}${message.replace(/\s*\n\s*/g, " ")}`);
+  const oneLine = message
+    .split("\n")
+    .map((line) => line.trim())
+    .join(" ");
+  console.error(`firestore-ops-emulator: ${prefix}${oneLine}`);
   process.exit(2);
 });

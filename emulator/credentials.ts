@@ -18,7 +18,8 @@ export interface EmulatorCredentials {
 /**
  * Asks the emulator for a new key, then writes the credential files into `dir` (private to the user). The
  * external account's subject token lives `subjectTokenLifetimeSeconds` (default and most: 3600, the token
- * endpoint's cap, as Google's STS): write the files again for longer sessions.
+ * endpoint's cap, as Google's STS): write the files again for longer sessions (`firestore-ops-emulator
+ * --emulator-url URL --write-credentials DIR` does, for a running emulator). The paths written are absolute.
  */
 export async function writeEmulatorCredentials(
   emulatorUrl: string,
@@ -39,10 +40,12 @@ export async function writeEmulatorCredentials(
   if (!response.ok) throw new Error(`emulator refused to create a key: ${response.status} ${await response.text()}`);
   const key = (await response.json()) as ServiceAccountKeyFile;
 
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const serviceAccountKeyFile = path.join(dir, "service-account-key.json");
-  const subjectTokenFile = path.join(dir, "subject-token.jwt");
-  const externalAccountFile = path.join(dir, "external-account.json");
+  // Absolute: the external account names its subject token file, and is read from wherever the user's program runs.
+  const folder = path.resolve(dir);
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const serviceAccountKeyFile = path.join(folder, "service-account-key.json");
+  const subjectTokenFile = path.join(folder, "subject-token.jwt");
+  const externalAccountFile = path.join(folder, "external-account.json");
   const nowSeconds = Math.floor(Date.now() / 1000);
   const subjectToken = signJwt(key, {
     iss: key.client_email,

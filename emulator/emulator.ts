@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { ApiError } from "./api-error";
+import { ApiError, bindingError, type ErrorFormat } from "./api-error";
 import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
 import {
   applyBehaviourPatch,
@@ -21,7 +22,7 @@ import { DEFAULT_COLLECTIONS, databaseEtag, isDatabaseName, renderDatabase, seed
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
 import { applyFieldMask, parseFieldMask } from "./field-mask";
-import { parseJsonBody, readBody, sendError, sendJson } from "./http-io";
+import { parseJsonBody, readBody, sendError, sendJson, sendNotFoundPage } from "./http-io";
 import { migrateLegacyStorage } from "./legacy-storage";
 import { parseFilter } from "./list-filter";
 import { isLoopbackAddress } from "./loopback";
@@ -29,8 +30,9 @@ import { DirectoryObjectStore, MemoryObjectStore, type ObjectStore } from "./obj
 import { type OperationRecord, operationName, renderOperation } from "./operation";
 import { OperationStore } from "./operation-store";
 import type { StateChange } from "./persisted-state";
-import { boolParameter, checkQueryParameters } from "./query-params";
+import { boolParameter, checkQueryParameters, systemParameter } from "./query-params";
 import { RequestLog } from "./request-log";
+import { type OriginPolicy, originRefusal } from "./request-origin";
 import {
   parseBulkDeleteRequest,
   parseEmptyBody,
@@ -45,8 +47,18 @@ import { OPERATION_STATES } from "./wire-format";
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
-  /** Loopback by default: the emulator has no business on other interfaces. */
+  /**
+   * Loopback by default: the emulator has no business on other interfaces. Any other address needs
+   * `allowedHosts`, or listen() refuses it.
+   */
   host?: string;
+  /**
+   * Names (or addresses) clients may put in `Host` besides loopback ones and the address it listens on (e.g. a
+   * container's service name). Required to listen on a non-loopback address: its control API is unauthenticated.
+   */
+  allowedHosts?: string[];
+  /** Unrouted URLs get the JSON NOT_FOUND envelope instead of Google's front end's HTML 404 page. */
+  json404?: boolean;
   /**
    * Operations, keys and storage survive restarts here (a snapshot plus a journal; see DurableState); in memory
    * when unset. A data dir that cannot be loaded makes the constructor throw a StateLoadError.
@@ -85,6 +97,8 @@ interface Reply {
   body: unknown;
   headers?: Record<string, string>;
   operation?: string;
+  /** Set for an error: its body is rendered in the request's `$.xgafv` format when sent. */
+  error?: ApiError;
 }
 
 /** The Firestore Admin operations emulator: admin REST surface, OAuth token endpoint and control API. */
@@ -103,6 +117,7 @@ export class Emulator {
   private readonly server: http.Server;
   private ticker: NodeJS.Timeout | undefined;
   private baseUrl = "";
+  private originPolicy: OriginPolicy | undefined;
 
   constructor(readonly options: EmulatorOptions = {}) {
     const seed = options.seed ?? 1;
@@ -185,13 +200,24 @@ export class Emulator {
     });
     const address = this.server.address() as AddressInfo;
     const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-    this.baseUrl = `http://${shownHost}:${address.port}`;
+    const allowedHosts = (this.options.allowedHosts ?? []).map((name) => name.toLowerCase());
     if (!isLoopbackAddress(address.address)) {
+      if (allowedHosts.length === 0) {
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+        throw new Error(
+          `refusing to listen on ${shownHost}, which is not a loopback address: its control API is unauthenticated ` +
+            "and issues service-account keys. Name the hosts clients will use to reach it with --allowed-host NAME " +
+            "(repeatable; allowedHosts in code), or listen on 127.0.0.1.",
+        );
+      }
       this.logLine(
-        `warning: listening on ${shownHost}, which is not a loopback address: anyone who can reach it can use the ` +
-          "unauthenticated control API (/emulator/v1/...), which issues service-account keys and changes behaviour.",
+        `warning: listening on ${shownHost}, which is not a loopback address: anyone who can reach it as ` +
+          `${allowedHosts.join(", ")} can use the unauthenticated control API (/emulator/v1/...), which issues ` +
+          "service-account keys and changes behaviour.",
       );
     }
+    this.originPolicy = { port: address.port, boundAddress: address.address, allowedHosts };
+    this.baseUrl = `http://${shownHost}:${address.port}`;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ticker.unref();
     return this.baseUrl;
@@ -270,29 +296,54 @@ export class Emulator {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = this.now();
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
-    const method = req.method ?? "GET";
-    const pretty = !["false", "0"].includes(
-      url.searchParams.get("prettyPrint") ?? url.searchParams.get("$prettyPrint") ?? "",
-    );
+    const method = effectiveMethod(req);
+    const pretty = !["false", "0"].includes(systemParameter(url.searchParams, "prettyPrint") ?? "");
     const entry = { timeMs: started, method, path: url.pathname };
+    const xgafv = url.searchParams.get("$.xgafv") ?? "2";
+    const format: ErrorFormat = xgafv === "1" ? "1" : "2";
+    const send = (reply: Reply): void =>
+      sendJson(res, reply.status, reply.error ? reply.error.toEnvelope(format) : reply.body, {
+        pretty,
+        ...(reply.headers ? { headers: reply.headers } : {}),
+      });
+
+    // Before anything else, control API and token endpoint included: no web page may drive the emulator.
+    const refusal = this.originPolicy ? originRefusal(req.headers, this.originPolicy) : "the emulator is not listening";
+    if (refusal) {
+      const error = new ApiError("PERMISSION_DENIED", `Request refused: ${refusal}.`, {
+        reason: "REQUEST_ORIGIN_REFUSED",
+      });
+      this.log.add({ ...entry, status: error.httpStatus });
+      send(errorReply(error));
+      return;
+    }
+    if (xgafv !== "1" && xgafv !== "2") {
+      send(errorReply(bindingError(`Invalid value at 'xgafv' (TYPE_ENUM), ${JSON.stringify(xgafv)}`, "$.xgafv")));
+      return;
+    }
 
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       const readJson = (): Promise<unknown> => readBody(req).then(parseJsonBody);
-      const reply = this.flushed(
-        await handleControl(this, method, url, readJson).catch((error: unknown) => this.errorReply(error)),
+      send(
+        this.flushed(
+          await handleControl(this, method, url, readJson).catch((error: unknown) => this.errorReply(error)),
+        ),
       );
-      sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
       return;
     }
 
     const route = matchAdminRoute(method, url.pathname);
     const endpoint: Endpoint | undefined = url.pathname === "/token" && method === "POST" ? "token" : route?.endpoint;
     if (!endpoint) {
+      this.log.add({ ...entry, status: 404 });
+      if (!this.options.json404) {
+        sendNotFoundPage(res, url.pathname);
+        return;
+      }
       const error = new ApiError("NOT_FOUND", `Method not found: ${method} ${url.pathname}`, {
         reason: "METHOD_NOT_FOUND",
       });
-      this.log.add({ ...entry, status: error.httpStatus });
-      sendError(res, error, pretty);
+      sendError(res, error, pretty, format);
       return;
     }
     const userProject = req.headers["x-goog-user-project"];
@@ -307,7 +358,7 @@ export class Emulator {
     if (fault === "429" || fault === "500" || fault === "503") {
       const error = transientError(fault, this.behaviourNow.faults.retryAfterSeconds);
       this.log.add({ ...logged, status: error.httpStatus, fault });
-      sendError(res, error, pretty);
+      sendError(res, error, pretty, format);
       return;
     }
     if (fault === "slow") await delay(this.behaviourNow.faults.slowMs);
@@ -334,17 +385,17 @@ export class Emulator {
       // Logged when it took effect, so that tests can act (kill the client) while the answer is still on its way.
       this.log.add({ ...record, status: reply.status });
       await delay(this.behaviourNow.faults.slowMs);
-      sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+      send(reply);
       return;
     }
     if (fault === "commit-then-500") {
       const error = transientError("500", 0);
       this.log.add({ ...record, status: error.httpStatus });
-      sendError(res, error, pretty);
+      sendError(res, error, pretty, format);
       return;
     }
     this.log.add({ ...record, status: reply.status });
-    sendJson(res, reply.status, reply.body, { pretty, ...(reply.headers ? { headers: reply.headers } : {}) });
+    send(reply);
   }
 
   private errorReply(error: unknown): Reply {
@@ -368,7 +419,8 @@ export class Emulator {
     }
     // Refused before the method runs, so a bad parameter never starts an operation.
     checkQueryParameters(route.endpoint, url.searchParams);
-    const mask = url.searchParams.get("fields") || url.searchParams.get("$fields");
+    // The query parameter wins over the header when both are given (which Google prefers is unverified).
+    const mask = systemParameter(url.searchParams, "fields") || headerValue(req.headers["x-goog-fieldmask"]);
     const selection = mask ? parseFieldMask(mask) : undefined;
     const reply = await this.adminMethod(route, url, bodyText);
     if (selection && reply.status === 200) reply.body = applyFieldMask(reply.body, selection);
@@ -477,6 +529,7 @@ export class Emulator {
         const filterText = url.searchParams.get("filter") ?? "";
         const offset = decodePageToken(
           url.searchParams.get("pageToken") ?? url.searchParams.get("page_token"),
+          route.database,
           filterText,
         );
         const page = this.store.list(
@@ -497,7 +550,7 @@ export class Emulator {
         const nextOffset = operations.length < page.items.length ? offset + operations.length : page.nextOffset;
         const body: Record<string, unknown> = {};
         if (operations.length) body.operations = operations;
-        if (nextOffset !== undefined) body.nextPageToken = encodePageToken(nextOffset, filterText);
+        if (nextOffset !== undefined) body.nextPageToken = encodePageToken(nextOffset, route.database, filterText);
         return { status: 200, body };
       }
     }
@@ -505,7 +558,21 @@ export class Emulator {
 }
 
 function errorReply(error: ApiError): Reply {
-  return { status: error.httpStatus, body: error.toEnvelope(), headers: error.responseHeaders() };
+  return { status: error.httpStatus, body: error.toEnvelope(), headers: error.responseHeaders(), error };
+}
+
+/**
+ * The method a request asks for: a POST may carry another in `X-HTTP-Method-Override` (a system parameter, for
+ * proxies that pass only GET and POST).
+ */
+function effectiveMethod(req: http.IncomingMessage): string {
+  const method = req.method ?? "GET";
+  const override = headerValue(req.headers["x-http-method-override"]);
+  return method === "POST" && override ? override.trim().toUpperCase() : method;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function describe(error: unknown): string {
@@ -524,23 +591,38 @@ function transientError(kind: Extract<FaultKind, "429" | "500" | "503">, retryAf
   return new ApiError("INTERNAL", "Internal error encountered (injected by the emulator).");
 }
 
-/** Page tokens are opaque and bound to the filter they were issued for, as AIP-158 asks. */
-function encodePageToken(offset: number, filter: string): string {
-  return Buffer.from(JSON.stringify({ o: offset, f: filter })).toString("base64url");
+/**
+ * Page tokens are opaque and bound to the database and filter they were issued for, as AIP-158 asks: the token
+ * holds the offset and a digest of both.
+ */
+function encodePageToken(offset: number, database: string, filter: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, b: pageTokenBinding(database, filter) })).toString("base64url");
 }
 
-function decodePageToken(token: string | null, filter: string): number {
+function decodePageToken(token: string | null, database: string, filter: string): number {
   if (!token) return 0;
   try {
-    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown; f?: unknown };
-    if (typeof parsed.o === "number" && Number.isInteger(parsed.o) && parsed.o >= 0 && parsed.f === filter)
-      return parsed.o;
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown; b?: unknown };
+    const offset = parsed.o;
+    if (
+      typeof offset === "number" &&
+      Number.isInteger(offset) &&
+      offset >= 0 &&
+      parsed.b === pageTokenBinding(database, filter)
+    )
+      return offset;
   } catch {
     // fall through to the error below
   }
   throw new ApiError("INVALID_ARGUMENT", "Invalid page_token.", {
-    fieldViolations: [{ field: "page_token", description: "not a token this list issued for this filter" }],
+    fieldViolations: [
+      { field: "page_token", description: "not a token this list issued for this database and filter" },
+    ],
   });
+}
+
+function pageTokenBinding(database: string, filter: string): string {
+  return createHash("sha256").update(`${database}\n${filter}`).digest("base64url").slice(0, 22);
 }
 
 function delay(ms: number): Promise<void> {

@@ -9,22 +9,32 @@ import { ApiError } from "./api-error";
 export type Selection = Map<string, Selection | true>;
 
 function invalid(mask: string, why: string): ApiError {
-  const message = `Invalid field selection "${mask}": ${why}.`;
+  const shown = mask.length > 200 ? `${mask.slice(0, 200)}…` : mask;
+  const message = `Invalid field selection ${JSON.stringify(shown)}: ${why}.`;
   return new ApiError("INVALID_ARGUMENT", message, { fieldViolations: [{ field: "fields", description: message }] });
 }
 
 const camel = (name: string): string => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** `a(b(c(...)))` and `a.b.c...` nest at most this deep: deeper is refused rather than recursed into. */
+export const MAX_FIELD_MASK_DEPTH = 32;
+
+/** One field name at `lastIndex` (sticky: no copy of the rest of the mask per name, so parsing stays linear). */
+const FIELD_NAME = /[A-Za-z0-9_@$*]+/y;
+
 export function parseFieldMask(mask: string): Selection {
   let at = 0;
   const parseList = (depth: number): Selection => {
+    if (depth > MAX_FIELD_MASK_DEPTH) throw invalid(mask, `parentheses nest deeper than ${MAX_FIELD_MASK_DEPTH}`);
     const selection: Selection = new Map();
     for (;;) {
       const path: string[] = [];
       for (;;) {
-        const match = /^[A-Za-z0-9_@$*]+/.exec(mask.slice(at));
+        FIELD_NAME.lastIndex = at;
+        const match = FIELD_NAME.exec(mask);
         if (!match) throw invalid(mask, `expected a field name at offset ${at}`);
         path.push(camel(match[0]));
+        if (path.length > MAX_FIELD_MASK_DEPTH) throw invalid(mask, `a path is deeper than ${MAX_FIELD_MASK_DEPTH}`);
         at += match[0].length;
         if (mask[at] !== "/" && mask[at] !== ".") break;
         at++;

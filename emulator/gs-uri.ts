@@ -66,13 +66,23 @@ export function parseGsUri(uri: string): { location: GsLocation } | { problem: s
   const bucket = match[1] as string;
   const bucketProblem = bucketNameProblem(bucket);
   if (bucketProblem) return { problem: bucketProblem };
-  const path = (match[2] ?? "").replace(/\/+$/, "");
+  const path = trimTrailingSlashes(match[2] ?? "");
   const nameProblem = objectNameProblem(path, true);
   if (nameProblem) return { problem: nameProblem };
   if (path !== "" && path.split("/").some((segment) => segment === "" || segment === "." || segment === "..")) {
     return { problem: `the path ${quote(path)} must not contain empty, "." or ".." segments` };
   }
   return { location: { bucket, path } };
+}
+
+/**
+ * `value` without its trailing slashes, in one pass from the end: the regex `/\/+$/` restarts at every slash of a
+ * long run and takes quadratic time (22 s for a 120 KB prefix of slashes).
+ */
+export function trimTrailingSlashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end--;
+  return value.slice(0, end);
 }
 
 /** A value quoted for an error message: JSON-escaped, and cut so that a huge input never fills the answer. */

@@ -1,19 +1,36 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError } from "./api-error";
+import { ApiError, bindingError, type ErrorFormat } from "./api-error";
 
 /** Request bodies above this are refused before parsing: admin requests are tiny. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** A body over MAX_BODY_BYTES: 413, and the connection is closed rather than the rest read. */
+export function bodyTooLarge(): ApiError {
+  return new ApiError("INVALID_ARGUMENT", `Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`, {
+    reason: "REQUEST_TOO_LARGE",
+    httpStatus: 413,
+    headers: { connection: "close" },
+  });
+}
+
+/**
+ * A body over the limit is still read (and dropped) up to this size before the 413 is sent, so that the client,
+ * still uploading, reads the answer instead of a reset; beyond it the connection is cut at once.
+ */
+const MAX_DRAINED_BYTES = 16 * MAX_BODY_BYTES;
+
+/** The body as text; throws bodyTooLarge() for one over MAX_BODY_BYTES, keeping none of it past the limit. */
 export async function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > MAX_DRAINED_BYTES) throw bodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new ApiError("INVALID_ARGUMENT", `Request payload size exceeds the limit: ${MAX_BODY_BYTES} bytes.`);
-    }
-    chunks.push(chunk as Buffer);
+    if (size > MAX_DRAINED_BYTES) throw bodyTooLarge();
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
+  if (size > MAX_BODY_BYTES) throw bodyTooLarge();
   return Buffer.concat(chunks).toString("utf8");
 }
 
@@ -22,9 +39,7 @@ export function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ApiError("INVALID_ARGUMENT", "Invalid JSON payload received. Unexpected token.", {
-      reason: "INVALID_JSON",
-    });
+    throw bindingError("Invalid JSON payload received. Unexpected token.");
   }
 }
 
@@ -43,6 +58,34 @@ export function sendJson(
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, error: ApiError, pretty = true): void {
-  sendJson(res, error.httpStatus, error.toEnvelope(), { pretty, headers: error.responseHeaders() });
+export function sendError(res: ServerResponse, error: ApiError, pretty = true, format: ErrorFormat = "2"): void {
+  sendJson(res, error.httpStatus, error.toEnvelope(format), { pretty, headers: error.responseHeaders() });
+}
+
+/** Google's front end's page for a URL no method serves (trailing slash, `//`, wrong method): HTML, not JSON. */
+export function sendNotFoundPage(res: ServerResponse, pathname: string): void {
+  const text = notFoundPage(pathname);
+  res.writeHead(404, {
+    "content-type": "text/html; charset=UTF-8",
+    "content-length": Buffer.byteLength(text),
+    "x-content-type-options": "nosniff",
+  });
+  res.end(text);
+}
+
+export function notFoundPage(pathname: string): string {
+  return [
+    "<!DOCTYPE html>",
+    "<html lang=en>",
+    "  <meta charset=utf-8>",
+    '  <meta name=viewport content="initial-scale=1, minimum-scale=1, width=device-width">',
+    "  <title>Error 404 (Not Found)!!1</title>",
+    "  <p><b>404.</b> <ins>That\u2019s an error.</ins>",
+    `  <p>The requested URL <code>${escapeHtml(pathname)}</code> was not found on this server.  <ins>That\u2019s all we know.</ins>`,
+    "",
+  ].join("\n");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

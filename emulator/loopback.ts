@@ -7,3 +7,10 @@ export function isLoopbackAddress(address: string): boolean {
   if (isIPv6(host)) return host === "::1" || /^::ffff:127\./.test(host) || /^(0+:){7}0*1$/.test(host);
   return host === "localhost";
 }
+
+/** 0.0.0.0 and :: (in any spelling): bound there, the emulator listens on every interface. */
+export function isUnspecifiedAddress(address: string): boolean {
+  const host = address.replace(/^\[|\]$/g, "");
+  if (isIPv4(host)) return host === "0.0.0.0";
+  return isIPv6(host) && host.split(":").every((part) => /^0*$/.test(part));
+}

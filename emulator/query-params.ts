@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error";
+import { bindingError } from "./api-error";
 import type { AdminRoute } from "./routes";
 
 /**
@@ -6,22 +6,35 @@ import type { AdminRoute } from "./routes";
  * the request message not bound to the path or the body; anything else is refused before the method runs.
  */
 
-/** System parameters (discovery "parameters" of firestore:v1, and the `$`-forms gax sends). */
+/**
+ * System parameters (https://cloud.google.com/apis/docs/system-parameters, and the discovery "parameters" of
+ * firestore:v1): each in its `$` form and, where the table gives one, its bare form.
+ */
 const SYSTEM_PARAMETERS = new Set([
   "$alt",
   "alt",
+  "$apiVersion",
+  "$.xgafv",
+  "$callback",
+  "callback",
+  "$ct",
+  "$fields",
+  "fields",
+  "$key",
+  "key",
+  "$outputDefaults",
   "$prettyPrint",
   "prettyPrint",
-  "fields",
-  "$fields",
-  "key",
+  "$quotaUser",
   "quotaUser",
-  "$.xgafv",
+  "$requestReason",
+  "$unique",
+  "$userProject",
+  "userProject",
   "access_token",
-  "callback",
+  "oauth_token",
   "upload_protocol",
   "uploadType",
-  "oauth_token",
 ]);
 
 /**
@@ -49,9 +62,7 @@ export function checkQueryParameters(endpoint: AdminRoute["endpoint"], params: U
   for (const key of params.keys()) {
     if (SYSTEM_PARAMETERS.has(key) || allowed.includes(key)) continue;
     const message = `Invalid JSON payload received. Unknown name "${key}": Cannot bind query parameter. Field '${key}' could not be found in request message.`;
-    throw new ApiError("INVALID_ARGUMENT", message, {
-      fieldViolations: [{ field: key, description: message }],
-    });
+    throw bindingError(message);
   }
 }
 
@@ -63,7 +74,10 @@ export function boolParameter(params: URLSearchParams, names: readonly [string, 
   if (value === "true") return true;
   if (value === "false") return false;
   const field = names[1];
-  throw new ApiError("INVALID_ARGUMENT", `Invalid value at '${field}' (TYPE_BOOL), "${value}"`, {
-    fieldViolations: [{ field, description: `Invalid value at '${field}' (TYPE_BOOL), "${value}"` }],
-  });
+  throw bindingError(`Invalid value at '${field}' (TYPE_BOOL), ${JSON.stringify(value)}`, field);
+}
+
+/** The first of `names` the query has (the `$` form first), or undefined. */
+export function systemParameter(params: URLSearchParams, name: string): string | undefined {
+  return params.get(`$${name}`) ?? params.get(name) ?? undefined;
 }

@@ -1,5 +1,5 @@
-import { ApiError, invalidArgument } from "./api-error";
-import { parseGsUri, quote } from "./gs-uri";
+import { ApiError, bindingError, invalidArgument } from "./api-error";
+import { parseGsUri, quote, trimTrailingSlashes } from "./gs-uri";
 import { adminTypeUrl } from "./metadata-types";
 import { parseTimestamp, timestamp } from "./wire-format";
 
@@ -47,21 +47,13 @@ export interface IndexRequest {
 export function normalizeFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body)) {
-    throw new ApiError("INVALID_ARGUMENT", "Invalid JSON payload received. Expected an object.");
+    throw bindingError('Invalid JSON payload received. Unknown name "": Root element must be a message.');
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     if (!allowed.includes(camel)) {
-      throw new ApiError(
-        "INVALID_ARGUMENT",
-        `Invalid JSON payload received. Unknown name "${key}": Cannot find field.`,
-        {
-          fieldViolations: [
-            { field: key, description: `Invalid JSON payload received. Unknown name "${key}": Cannot find field.` },
-          ],
-        },
-      );
+      throw bindingError(`Invalid JSON payload received. Unknown name ${JSON.stringify(key)}: Cannot find field.`);
     }
     out[camel] = value;
   }
@@ -79,9 +71,9 @@ function stringList(
 ): string[] {
   const value = fields[field];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    throw invalidArgument(snake(field), `Invalid value at '${snake(field)}': expected a list of strings.`);
-  }
+  if (!Array.isArray(value)) throw invalidValue(snake(field), "TYPE_STRING", value);
+  const at = value.findIndex((v) => typeof v !== "string");
+  if (at >= 0) throw invalidValue(`${snake(field)}[${at}]`, "TYPE_STRING", value[at]);
   const seen = new Set<string>();
   for (const id of value as string[]) {
     if (seen.has(id)) {
@@ -113,14 +105,12 @@ function gsUri(fields: Record<string, unknown>, field: "outputUriPrefix" | "inpu
   if (value === undefined || value === null || value === "") {
     throw invalidArgument(snake(field), `Missing required field: ${snake(field)}`);
   }
-  if (typeof value !== "string") {
-    throw invalidArgument(snake(field), `Invalid value at '${snake(field)}': expected a string.`);
-  }
+  if (typeof value !== "string") throw invalidValue(snake(field), "TYPE_STRING", value);
   const parsed = parseGsUri(value);
   if ("problem" in parsed) {
     throw invalidArgument(snake(field), `Invalid ${snake(field)} ${quote(value)}: ${parsed.problem}.`);
   }
-  return value.replace(/\/+$/, "");
+  return trimTrailingSlashes(value);
 }
 
 /** A request whose every field is bound to the path: only an empty body or `{}` binds. */
@@ -144,12 +134,7 @@ export function parseExportRequest(body: unknown, now: number, pointInTimeRecove
 /** "must be in the past, rounded to the minute and not older than earliestVersionTime". */
 export function parseSnapshotTime(value: unknown, now: number, pointInTimeRecovery: boolean): string {
   const parsed = typeof value === "string" ? parseTimestamp(value) : undefined;
-  if (!parsed) {
-    throw invalidArgument(
-      "snapshot_time",
-      `Invalid value at 'snapshot_time': "${String(value)}" is not an RFC 3339 timestamp.`,
-    );
-  }
+  if (!parsed) throw invalidValue("snapshot_time", "type.googleapis.com/google.protobuf.Timestamp", value);
   if (parsed.ms % 60_000 !== 0 || parsed.nanos !== 0) {
     throw invalidArgument("snapshot_time", "snapshot_time must be rounded to the minute.");
   }
@@ -193,7 +178,11 @@ export function parseBulkDeleteRequest(body: unknown): BulkDeleteRequest {
 
 /** Google's wording for an enum or scalar that does not parse. */
 function invalidValue(field: string, type: string, value: unknown): ApiError {
-  return invalidArgument(field, `Invalid value at '${field}' (${type}), ${JSON.stringify(value)}`);
+  const shown = JSON.stringify(value) ?? String(value);
+  return bindingError(
+    `Invalid value at '${field}' (${type}), ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}`,
+    field,
+  );
 }
 
 function enumValue(value: unknown, field: string, type: string, allowed: readonly string[]): string {
@@ -212,9 +201,8 @@ function indexField(value: unknown, at: number): IndexField {
   for (const key of Object.keys(value)) {
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     if (!["fieldPath", "order", "arrayConfig", "vectorConfig"].includes(camel)) {
-      throw invalidArgument(
-        key,
-        `Invalid JSON payload received. Unknown name "${key}" at '${path}': Cannot find field.`,
+      throw bindingError(
+        `Invalid JSON payload received. Unknown name ${JSON.stringify(key)} at '${path}': Cannot find field.`,
       );
     }
   }

@@ -238,17 +238,23 @@ describe("auth limits", () => {
     }
   });
 
-  test("binding a non-loopback address warns that the control API is open; loopback does not", async () => {
+  test("a non-loopback address is refused without allowed hosts, and warns with them; loopback does neither", async () => {
     const lines: string[] = [];
     const loopback = new Emulator({ log: (line) => lines.push(line) });
     await loopback.listen(0, "127.0.0.1");
     await loopback.close();
     assert.equal(lines.length, 0, lines.join("\n"));
     // Bound for an instant only, and closed at once: no test traffic leaves loopback.
-    const open = new Emulator({ log: (line) => lines.push(line) });
+    const refused = new Emulator({ log: (line) => lines.push(line) });
+    await assert.rejects(refused.listen(0, "0.0.0.0"), /refusing to listen on 0\.0\.0\.0.*--allowed-host NAME/);
+    await refused.close();
+    const open = new Emulator({ allowedHosts: ["emulator"], log: (line) => lines.push(line) });
     await open.listen(0, "0.0.0.0");
     await open.close();
     assert.equal(lines.length, 1);
-    assert.match(String(lines[0]), /warning: listening on 0\.0\.0\.0, which is not a loopback address.*control API/);
+    assert.match(
+      String(lines[0]),
+      /warning: listening on 0\.0\.0\.0, which is not a loopback address.*emulator.*control API/,
+    );
   });
 });

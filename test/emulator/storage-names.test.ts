@@ -50,7 +50,13 @@ describe("Cloud Storage names", () => {
       }
       await expectInvalid(emu, EXPORT, { outputUriPrefix: "gs://my-google-bkt/x" }, out, /contain "google"/);
       await expectInvalid(emu, EXPORT, { outputUriPrefix: "gs://bkt/a//b" }, out, /empty, "\." or "\.\." segments/);
-      await expectInvalid(emu, EXPORT, { outputUriPrefix: 42 }, out, /expected a string/);
+      await expectInvalid(
+        emu,
+        EXPORT,
+        { outputUriPrefix: 42 },
+        out,
+        /Invalid value at 'output_uri_prefix' \(TYPE_STRING\), 42/,
+      );
       await expectInvalid(
         emu,
         `/v1/${DB}:importDocuments`,
