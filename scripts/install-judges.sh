@@ -28,24 +28,31 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# stage NAME: a fresh staging folder in the cache, removed on exit unless renamed into place.
+# stage NAME: a fresh staging folder in the cache (the caller adds it to staging_dirs: this runs in $(...)).
 stage() {
   mkdir -p "$tools_home"
   find "$tools_home" -maxdepth 1 -name ".staging-$1.*" -mmin +120 -exec rm -rf {} + 2>/dev/null || true
   local dir
   dir=$(mktemp -d "$tools_home/.staging-$1.XXXXXX")
   chmod 755 "$dir"
-  staging_dirs+=("$dir")
   printf '%s\n' "$dir"
 }
 
-# place STAGING TARGET: renames a complete build into place; another run may have placed the same build meanwhile.
+# installed DIR STAMP: DIR holds a complete build of STAMP.
+installed() { [[ -f $1/.install-stamp && $(<"$1/.install-stamp") == "$2" ]]; }
+
+# place STAGING TARGET STAMP: renames a complete build into place. Another run may have placed the same build
+# meanwhile: then that one stays (a test may be using it) and ours is dropped with the staging folder.
 place() {
-  if [[ -e $2 ]]; then
-    mv -T "$2" "$1.old" 2>/dev/null || true
+  if installed "$2" "$3"; then
+    log "another run installed $2 meanwhile; using it"
+    return
+  fi
+  if [[ -e $2 ]]; then # incomplete or of another stamp: swap it out
+    mv -T "$2" "$1.old"
     rm -rf "$1.old"
   fi
-  mv -T "$1" "$2" || [[ -f $2/.install-stamp ]] || die "could not move $1 into $2"
+  mv -T "$1" "$2" || installed "$2" "$3" || die "could not move $1 into $2"
 }
 
 # --- Python: google-cloud-firestore in a venv ------------------------------------------------------------------
@@ -55,12 +62,13 @@ command -v "$python" >/dev/null || die "$python is not on PATH (set PYTHON to a 
 python_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 venv=$tools_home/python-judge-$firestore_version-$(hash_of "$python_dir/requirements.txt")
 python_stamp="google-cloud-firestore=$firestore_version python=$python_version"
-if [[ -x $venv/bin/python && -f $venv/.install-stamp && $(<"$venv/.install-stamp") == "$python_stamp" ]]; then
+if [[ -x $venv/bin/python ]] && installed "$venv" "$python_stamp"; then
   log "google-cloud-firestore $firestore_version already installed"
 else
   started=$SECONDS
   log "installing google-cloud-firestore $firestore_version (Python $python_version) from PyPI"
   staging=$(stage python-judge)
+  staging_dirs+=("$staging")
   # A venv's interpreter finds its packages relative to itself, so the renamed venv works (its pip scripts'
   # shebangs name the staging folder: we only ever run `python -m`).
   "$python" -m venv "$staging"
@@ -71,7 +79,7 @@ else
   "$staging/bin/python" -c 'import google.cloud.firestore_admin_v1' ||
     die "google.cloud.firestore_admin_v1 does not import in the new venv"
   printf '%s\n' "$python_stamp" >"$staging/.install-stamp"
-  place "$staging" "$venv"
+  place "$staging" "$venv" "$python_stamp"
   log "installed into $venv in $((SECONDS - started)) s"
 fi
 
@@ -79,16 +87,17 @@ fi
 command -v go >/dev/null || die "go is not on PATH (needed to build the Go judge)"
 go_key=$(hash_of "$go_dir/go.mod" "$go_dir/go.sum" "$go_dir"/*.go)
 go_install=$tools_home/go-judge-$go_key
-if [[ -x $go_install/go-judge && -f $go_install/.install-stamp && $(<"$go_install/.install-stamp") == "$go_key" ]]; then
+if [[ -x $go_install/go-judge ]] && installed "$go_install" "$go_key"; then
   log "go-judge $go_key already built"
 else
   started=$SECONDS
   log "building go-judge $go_key (cloud.google.com/go/firestore $(sed -n 's/^\s*cloud.google.com\/go\/firestore //p' "$go_dir/go.mod"))"
   staging=$(stage go-judge)
+  staging_dirs+=("$staging")
   # -mod=readonly: go.sum is the pin; a module missing from it fails the build rather than being added.
   (cd "$go_dir" && GOWORK=off GOFLAGS=-mod=readonly go build -trimpath -buildvcs=false -o "$staging/go-judge" .)
   printf '%s\n' "$go_key" >"$staging/.install-stamp"
-  place "$staging" "$go_install"
+  place "$staging" "$go_install" "$go_key"
   log "built into $go_install in $((SECONDS - started)) s"
 fi
 
