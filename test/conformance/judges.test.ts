@@ -143,8 +143,9 @@ for (const judge of JUDGES) {
 
     before(async () => {
       const tools = await installJudges();
-      // OAuth on: every call the client makes must carry the token, so a refusal would show in the answers.
-      emulator = await spawnEmulator(["--auth", "oauth", "--cancel-latency-ms", "200"]);
+      // OAuth on: every call the client makes must carry the token, so a refusal would show in the answers. The
+      // export outlives every case (they cancel it); a cancel lands in 200 ms.
+      emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", "600000", "--cancel-latency-ms", "200"]);
       client = judge.start(tools, emulator.url);
     });
     after(async () => {
