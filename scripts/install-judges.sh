@@ -10,6 +10,10 @@
 # hash, the binary by the hash of go.mod, go.sum and the Go source. A build goes to a staging folder that is
 # renamed into place only when complete, so a failed or interrupted run leaves nothing half-installed, and a run
 # with the cache present builds nothing. Progress goes to stderr; stdout is only those two lines.
+#
+# To move to newer clients: for Python, install google-cloud-firestore==NEW into a fresh venv and write its
+# `pip freeze` into python-judge/requirements.txt; for Go, `go get cloud.google.com/go/firestore@NEW && go mod tidy`
+# in go-judge/ (GOFLAGS=-mod=mod) and commit go.mod and go.sum. The new keys rebuild on the next setup.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -13,7 +13,15 @@ export interface JudgeTools {
 /** A cold install downloads from PyPI and the Go module proxy and compiles: minutes on a busy machine. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-export async function installJudges(): Promise<JudgeTools> {
+let installed: Promise<JudgeTools> | undefined;
+
+/** Runs scripts/install-judges.sh once per test process (it builds nothing when the cache holds both judges). */
+export function installJudges(): Promise<JudgeTools> {
+  installed ??= runInstallScript();
+  return installed;
+}
+
+async function runInstallScript(): Promise<JudgeTools> {
   const { stdout } = await promisify(execFile)("bash", [path.join(repoRoot(), "scripts/install-judges.sh")], {
     timeout: INSTALL_TIMEOUT_MS,
   });
