@@ -57,7 +57,9 @@ const JUDGES: Judge[] = [
   {
     language: "python",
     start: (tools, url) =>
+      // -I: isolated from PYTHON* variables and the user's site-packages; only the venv's packages count.
       spawnJudge(tools.python, [
+        "-I",
         path.join(repoRoot(), "test/conformance/python-judge/judge.py"),
         "--endpoint",
         url,
