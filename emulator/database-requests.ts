@@ -100,7 +100,7 @@ export function parseCreateDatabaseRequest(databaseId: string | null, body: unkn
 
 /** `backup`: "Must be from the same project as the parent. Format is projects/{projectId}/locations/{location}/backups/{backup}". */
 export function parseRestoreDatabaseRequest(project: string, body: unknown): RestoreDatabaseRequest {
-  const fields = normalizeFields(body, ["databaseId", "backup", "encryptionConfig", "tags"]);
+  const fields = normalizeFields(body, ["databaseId", "backup", "encryptionConfig", "tags"], ["parent"]);
   const databaseId = checkDatabaseId(fields.databaseId);
   const backup = fields.backup;
   if (backup === undefined || backup === null || backup === "") {
@@ -121,7 +121,7 @@ export function parseRestoreDatabaseRequest(project: string, body: unknown): Res
 }
 
 export function parseCloneDatabaseRequest(body: unknown): CloneDatabaseRequest {
-  const fields = normalizeFields(body, ["databaseId", "pitrSnapshot", "encryptionConfig", "tags"]);
+  const fields = normalizeFields(body, ["databaseId", "pitrSnapshot", "encryptionConfig", "tags"], ["parent"]);
   const databaseId = checkDatabaseId(fields.databaseId);
   if (fields.pitrSnapshot === undefined || fields.pitrSnapshot === null) {
     throw invalidArgument("pitr_snapshot", "Missing required field: pitr_snapshot");

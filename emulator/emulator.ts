@@ -501,8 +501,8 @@ export class Emulator {
         return { status: 200, body: render(op), operation: route.name };
       }
       case "operations.cancel": {
-        // The body must be empty or `{}` (CancelOperationRequest has only the path-bound name).
-        parseEmptyBody(parseJsonBody(bodyText));
+        // The body must be empty, `{}`, or hold only the path-bound name (CancelOperationRequest has no other field).
+        parseEmptyBody(parseJsonBody(bodyText), ["name"]);
         this.store.cancel(route.name);
         return { status: 200, body: {}, operation: route.name };
       }

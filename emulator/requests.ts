@@ -44,7 +44,11 @@ export interface IndexRequest {
 }
 
 /** proto3 JSON parsers accept both the lowerCamelCase and the original proto field names. */
-export function normalizeFields(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+export function normalizeFields(
+  body: unknown,
+  allowed: readonly string[],
+  pathBound: readonly string[] = [],
+): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body)) {
     throw bindingError('Invalid JSON payload received. Unknown name "": Root element must be a message.');
@@ -52,6 +56,9 @@ export function normalizeFields(body: unknown, allowed: readonly string[]): Reco
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    // With `body: "*"` the whole request message is the body, so a client may repeat the fields the URL binds
+    // (Google's Go REST clients send `name` and `parent` there): accepted, and the URL's value is the one used.
+    if (pathBound.includes(camel)) continue;
     if (!allowed.includes(camel)) {
       throw bindingError(`Invalid JSON payload received. Unknown name ${JSON.stringify(key)}: Cannot find field.`);
     }
@@ -114,12 +121,12 @@ function gsUri(fields: Record<string, unknown>, field: "outputUriPrefix" | "inpu
 }
 
 /** A request whose every field is bound to the path: only an empty body or `{}` binds. */
-export function parseEmptyBody(body: unknown): void {
-  normalizeFields(body, []);
+export function parseEmptyBody(body: unknown, pathBound: readonly string[] = []): void {
+  normalizeFields(body, [], pathBound);
 }
 
 export function parseExportRequest(body: unknown, now: number, pointInTimeRecovery: boolean): ExportRequest {
-  const fields = normalizeFields(body, ["collectionIds", "outputUriPrefix", "namespaceIds", "snapshotTime"]);
+  const fields = normalizeFields(body, ["collectionIds", "outputUriPrefix", "namespaceIds", "snapshotTime"], ["name"]);
   const request: ExportRequest = {
     collectionIds: stringList(fields, "collectionIds", collectionIdRule),
     namespaceIds: stringList(fields, "namespaceIds", namespaceIdRule),
@@ -153,7 +160,7 @@ export function parseSnapshotTime(value: unknown, now: number, pointInTimeRecove
 }
 
 export function parseImportRequest(body: unknown): ImportRequest {
-  const fields = normalizeFields(body, ["collectionIds", "inputUriPrefix", "namespaceIds"]);
+  const fields = normalizeFields(body, ["collectionIds", "inputUriPrefix", "namespaceIds"], ["name"]);
   return {
     collectionIds: stringList(fields, "collectionIds", collectionIdRule),
     namespaceIds: stringList(fields, "namespaceIds", namespaceIdRule),
@@ -162,7 +169,7 @@ export function parseImportRequest(body: unknown): ImportRequest {
 }
 
 export function parseBulkDeleteRequest(body: unknown): BulkDeleteRequest {
-  const fields = normalizeFields(body, ["collectionIds", "namespaceIds"]);
+  const fields = normalizeFields(body, ["collectionIds", "namespaceIds"], ["name"]);
   const request = {
     collectionIds: stringList(fields, "collectionIds", collectionIdRule),
     namespaceIds: stringList(fields, "namespaceIds", namespaceIdRule),
