@@ -212,6 +212,17 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
   const code = networkCode(cause);
   const host = url.port ? url.host : `${url.host}:${url.protocol === "https:" ? 443 : 80}`;
+  // The endpoint check refuses these ports first (client/fetch-ports.ts); should fetch's list outgrow ours, the
+  // refusal still says what it is: fetch sends nothing to a bad port.
+  if ((cause as { cause?: { message?: unknown } })?.cause?.message === "bad port") {
+    const error = new ApiRequestError(
+      `${what}: Node's fetch refuses to connect to port ${url.port} (a "bad port" of the Fetch standard); nothing was sent`,
+      0,
+      undefined,
+      false,
+    );
+    return { ok: false, retryable: false, error };
+  }
   if (code !== undefined && (NEVER_SENT.has(code) || isTlsCode(code))) {
     const error = new ApiRequestError(
       `${what}: could not ${isTlsCode(code) ? "establish a trusted TLS connection to" : "connect to"} ${host} (${code}); nothing was sent`,
