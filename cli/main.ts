@@ -13,7 +13,7 @@ import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
 import { commandRedactor, redactedStream } from "./redacted-output";
 import { reportError } from "./report-error";
-import { openSession } from "./session";
+import { openSession, type Session } from "./session";
 import { cliSettingName } from "./setting-names";
 import { USAGE } from "./usage";
 
@@ -36,6 +36,7 @@ export async function main(
   let redactor = commandRedactor(env);
   const stdout = redactedStream(rawStdout, () => redactor);
   const stderr = redactedStream(rawStderr, () => redactor);
+  let session: Session | undefined;
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === "help") {
@@ -49,10 +50,10 @@ export async function main(
     const { invocation } = parsed;
     settingName = cliSettingName(invocation.flags, env);
     redactor = commandRedactor(env, invocation.flags);
-    const session = openSession(invocation.flags, env, stderr);
+    session = openSession(invocation.flags, env, stderr);
     return await HANDLERS[invocation.command]({ invocation, session, stdout, stderr });
   } catch (error) {
-    return reportError(inTermsOf(error, settingName), stderr);
+    return reportError(inTermsOf(error, settingName), stderr, session);
   }
 }
 
