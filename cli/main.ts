@@ -17,7 +17,7 @@ import { EXIT, type ExitCode } from "./exit-codes";
 import type { ProgressStream } from "./progress-printer";
 import { commandRedactor, redactedStream } from "./redacted-output";
 import { reportError } from "./report-error";
-import { openSession } from "./session";
+import { openSession, type Session } from "./session";
 import { cliSettingName } from "./setting-names";
 import { USAGE } from "./usage";
 
@@ -44,6 +44,7 @@ export async function main(
   let redactor = commandRedactor(env);
   const stdout = redactedStream(rawStdout, () => redactor);
   const stderr = redactedStream(rawStderr, () => redactor);
+  let session: Session | undefined;
   try {
     const parsed = parseCommandLine(argv);
     if (parsed.kind === "help") {
@@ -57,7 +58,7 @@ export async function main(
     const { invocation } = parsed;
     settingName = cliSettingName(invocation.flags, env);
     redactor = commandRedactor(env, invocation.flags);
-    const session = openSession(invocation.flags, env, stderr);
+    session = openSession(invocation.flags, env, stderr);
     return await HANDLERS[invocation.command]({
       invocation,
       session,
@@ -66,7 +67,7 @@ export async function main(
       ...(stdin ? { stdin } : {}),
     });
   } catch (error) {
-    return reportError(inTermsOf(error, settingName), stderr);
+    return reportError(inTermsOf(error, settingName), stderr, session);
   }
 }
 

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { printableLines } from "../client/text";
 import type { ProgressStream } from "./progress-printer";
 
 /**
@@ -12,8 +13,10 @@ export function writeResources(
   many: boolean,
 ): void {
   if (format === "json") {
-    stream.write(`${JSON.stringify(many ? resources : resources[0], null, 2)}\n`);
+    // JSON escapes C0 controls itself; the rest (DEL, C1, bidi) become the same escapes, still the same JSON.
+    stream.write(`${printableLines(JSON.stringify(many ? resources : resources[0], null, 2))}\n`);
     return;
   }
-  stream.write(resources.map((resource) => stringify(resource, { lineWidth: 0 })).join("---\n"));
+  // YAML quotes C0 controls, not DEL, C1 or bidi controls: those are shown as escapes.
+  stream.write(printableLines(resources.map((resource) => stringify(resource, { lineWidth: 0 })).join("---\n")));
 }

@@ -18,6 +18,8 @@ export interface Session {
   api: OperationsApi;
   /** How this command line names each setting, for errors about one. */
   settingName: SettingName;
+  /** The environment the settings came from (credentials in it included), for hints about them. */
+  env: NodeJS.ProcessEnv;
 }
 
 /**
@@ -54,5 +56,6 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     client,
     api: new OperationsApi(transport, settings.endpoint),
     settingName: cliSettingName(flags, env),
+    env,
   };
 }

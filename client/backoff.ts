@@ -69,15 +69,6 @@ function jittered(baseMs: number, jitter: number, random: () => number): number 
   return Math.max(0, Math.round(baseMs * (1 + jitter * (2 * random() - 1))));
 }
 
-/** Retry-After as seconds or an HTTP date; capped, since a hostile or broken server must not park us for days. */
-export function retryAfterMs(header: string | null, now = Date.now(), capMs = 60_000): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(capMs, Math.max(0, ms));
-}
-
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

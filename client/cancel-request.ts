@@ -1,9 +1,10 @@
 import type { CallOptions, FirestoreAdminClient } from "./admin-client";
 import { delayFor, RETRY_BACKOFF, sleep } from "./backoff";
-import { type ApiRequestError, isApiRequestError } from "./errors";
+import { ApiRequestError, isApiRequestError } from "./errors";
 import { notCancellable } from "./operation-types";
 import type { OperationView } from "./operation-view";
 import { isQuotaRefusal } from "./quota-gate";
+import { describeWait, hintedWait } from "./retry-hint";
 
 /**
  * What asking for a cancel found: one verdict for the provider's destroy and for `firestore-ops cancel`, which
@@ -96,7 +97,8 @@ export async function requestCancel(
 
 /**
  * A cancel the server refused for quota (429 RESOURCE_EXHAUSTED, after the transport's own retries) did nothing:
- * wait as long as the server asks (Retry-After or RetryInfo, else a backoff) and send it again, within patience.
+ * wait as long as the server asks (Retry-After or RetryInfo), never less than the backoff's next delay, and send
+ * it again, within patience and the deadline (client/retry-hint.ts); a wait they cannot hold fails at once.
  */
 async function cancelWithinQuota(
   client: FirestoreAdminClient,
@@ -110,9 +112,25 @@ async function cancelWithinQuota(
     try {
       return await client.cancel(name, call);
     } catch (error) {
-      if (!isQuotaRefusal(error)) throw error;
-      const waitMs = error.retryAfterMs ?? delayFor(RETRY_BACKOFF, attempt);
-      if (Date.now() + waitMs >= giveUpAt) throw error;
+      // Patience 0 means no waiting; a refusal the transport already found beyond the deadline stays so.
+      if (!isQuotaRefusal(error) || error.retryBeyondDeadline || patienceMs <= 0) throw error;
+      const floorMs = delayFor(RETRY_BACKOFF, attempt);
+      const patience = { ms: giveUpAt - Date.now(), what: "the time a cancel waits for quota" };
+      const hinted = error.retryHint
+        ? hintedWait(error.retryHint, floorMs, call.signal, patience)
+        : floorMs < patience.ms
+          ? { waitMs: floorMs }
+          : { beyond: `${describeWait(undefined, floorMs)}, more than ${patience.what} allows` };
+      if (hinted.beyond !== undefined) {
+        throw new ApiRequestError(
+          `${error.message}. Not tried again: ${hinted.beyond}; the server refused the cancel (429), so it did nothing`,
+          error.httpStatus,
+          error.status,
+          false,
+          { ...(error.retryHint ? { retryHint: error.retryHint } : {}), retryBeyondDeadline: true },
+        );
+      }
+      const waitMs = hinted.waitMs;
       onQuotaWait?.(waitMs, error);
       await sleep(waitMs, call.signal);
     }

@@ -4,6 +4,14 @@ import { DeadlineExceededError } from "./errors";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Each deadline by its signal: what a request is given is the signal, and a retry must know the time left. */
+const bySignal = new WeakMap<AbortSignal, Deadline>();
+
+/** The deadline whose signal `signal` is, if it is one (a caller's own signal is not). */
+export function deadlineOf(signal: AbortSignal): Deadline | undefined {
+  return bySignal.get(signal);
+}
+
 /**
  * One user-visible wait's end: an absolute time and an AbortSignal that fires then (or when the caller's own
  * signal fires). Everything inside the wait (each request, its body read, retries, backoff sleeps) listens to
@@ -38,6 +46,7 @@ export class Deadline {
       this.timer.unref();
     }
     this.unlinkParent = linkAbort(parent, this.controller);
+    bySignal.set(this.signal, this);
   }
 
   /** A deadline `timeoutMs` from now, that also ends when `parent` aborts. */

@@ -3,6 +3,8 @@
  * program and the dynamic provider process, and two copies of the package may be loaded.
  */
 
+import type { RetryHint } from "./retry-hint";
+
 export class FirestoreOperationsError extends Error {
   /** The class name, which survives serialization (guards check it rather than `instanceof`). */
   override name = "FirestoreOperationsError";
@@ -37,14 +39,17 @@ export class ApiRequestError extends FirestoreOperationsError {
     readonly status: string | undefined,
     /** True when the request may have taken effect although it failed (a POST that timed out, a 5xx). */
     readonly ambiguous: boolean,
-    options?: { cause?: unknown; retryAfterMs?: number },
+    options?: { cause?: unknown; retryHint?: RetryHint; retryBeyondDeadline?: boolean },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options?.retryHint !== undefined) this.retryHint = options.retryHint;
+    if (options?.retryBeyondDeadline) this.retryBeyondDeadline = true;
   }
 
   /** How long the server asked us to wait before trying again (its Retry-After header or RetryInfo detail). */
-  readonly retryAfterMs?: number;
+  readonly retryHint?: RetryHint;
+  /** The next try would come after the deadline (client/retry-hint.ts): trying again later is pointless. */
+  readonly retryBeyondDeadline?: true;
 }
 
 /** The operation did not finish within our own timeout (the dynamic provider host ignores customTimeouts). */

@@ -1,4 +1,5 @@
 import { MalformedResponseError } from "./errors";
+import { printable } from "./text";
 
 /** The states of google.firestore.admin.v1.OperationState, by wire number. */
 const STATES = [
@@ -99,7 +100,7 @@ export function parseOperation(json: unknown, expectedName?: string): OperationV
   }
   const view: OperationView = {
     name: cap(name),
-    metadataType: type.slice(type.lastIndexOf(".") + 1),
+    metadataType: cap(type.slice(type.lastIndexOf(".") + 1)),
     done,
     state,
     request,
@@ -157,8 +158,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Every string of the view passes here: cut, and made printable, since any of them may end up on a terminal. */
 function cap(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text;
+  const clean = printable(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT + 1) : text);
+  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}...` : clean;
 }
 
 function describe(value: unknown): string {

@@ -1,6 +1,8 @@
 import type { StartMethod } from "./admin-client";
-import { type Backoff, delayFor } from "./backoff";
+import { type Backoff, delayFor, RETRY_BACKOFF } from "./backoff";
+import { formatDuration } from "./durations";
 import type { ApiRequestError } from "./errors";
+import { describeWait } from "./retry-hint";
 
 /**
  * Documented for Datastore mode (export-import-entities, limits): "The managed export and import service limits
@@ -18,8 +20,10 @@ const WINDOW_MS = 60_000;
 export interface QuotaRefusal {
   /** "20 requests a minute per project" or "50 exports and imports at once per project". */
   limit: string;
-  /** How long the server (or what we know of the window) says to wait. */
+  /** How long the server (or what we know of the window) says to wait, never less than our backoff's delay. */
   waitMs: number;
+  /** What the server asked and what we make of it, for messages: "the server asked to retry at once (...); ...". */
+  asked: string;
 }
 
 interface Waiter {
@@ -94,7 +98,11 @@ export class QuotaGate {
     this.release();
   }
 
-  /** The server refused the start for quota: from now on starts queue, and none goes before the time it named. */
+  /**
+   * The server refused the start for quota: from now on starts queue, and none goes before the time it named,
+   * nor before our own retry backoff's next delay (the floor of client/retry-hint.ts: "retry now" must not make
+   * a request storm). The ceiling is the caller's: a start whose deadline cannot hold `waitMs` fails at once.
+   */
   refused(error: ApiRequestError): QuotaRefusal {
     const now = Date.now();
     this.limited = true;
@@ -108,14 +116,18 @@ export class QuotaGate {
       : `${named ?? DOCUMENTED.perMinute} requests a minute per project`;
     this.acceptedAt = this.acceptedAt.filter((t) => t > now - WINDOW_MS);
     const oldest = this.acceptedAt[0];
-    const waitMs =
-      error.retryAfterMs ??
-      (!concurrent && oldest !== undefined ? oldest + WINDOW_MS - now : delayFor(UNHINTED_BACKOFF, this.refusals));
+    const window = !concurrent && oldest !== undefined ? oldest + WINDOW_MS - now : undefined;
+    const askedMs = error.retryHint?.ms ?? window ?? delayFor(UNHINTED_BACKOFF, this.refusals);
+    const waitMs = Math.max(askedMs, delayFor(RETRY_BACKOFF, this.refusals));
     this.refusals++;
     this.lastLimit = limit;
     this.refusedUntilMs = Math.max(this.refusedUntilMs, now + waitMs);
     this.release();
-    return { limit, waitMs: this.refusedUntilMs - now };
+    const until = this.refusedUntilMs - now;
+    const asked = error.retryHint
+      ? describeWait(error.retryHint, until)
+      : `${window === undefined ? "the server named no time to wait" : "our own starts fill the minute"}; the next try would be in ${formatDuration(until)}`;
+    return { limit, waitMs: until, asked };
   }
 
   private release(): void {

@@ -7,6 +7,7 @@
  */
 
 import type { ProviderSettings } from "./settings";
+import { printable } from "./text";
 
 const REDACTED = "[redacted]";
 /** Shorter values are not worth scrubbing for (and would garble ordinary words). */
@@ -88,9 +89,8 @@ export function scrubPatterns(text: string): string {
 /** Text from a server for a message: scrubbed first (so no secret is cut into an unrecognisable half), then cut. */
 export function serverText(text: string, redactor: Redactor | undefined, max = 500): string {
   const scrubbed = redactor ? redactor.scrub(text) : scrubPatterns(text);
-  // A server's text must not drive the terminal (escape sequences, carriage returns).
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  const clean = scrubbed.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ");
+  // A server's text must not drive the terminal (escape sequences, carriage returns, bidi overrides).
+  const clean = printable(scrubbed);
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
 

@@ -1,3 +1,4 @@
+import { FETCH_BAD_PORTS } from "./fetch-ports";
 import { SettingError } from "./setting-error";
 import { quote, trimTrailingSlashes } from "./text";
 
@@ -91,7 +92,7 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
   return host === "localhost" || host === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
 
-/** https anywhere; plain http only to loopback (the emulator) unless explicitly allowed. */
+/** https anywhere; plain http only to loopback (the emulator) unless explicitly allowed; never a port fetch refuses. */
 export function checkEndpoint(endpoint: string, allowInsecure: boolean): void {
   let url: URL;
   try {
@@ -102,10 +103,17 @@ export function checkEndpoint(endpoint: string, allowInsecure: boolean): void {
   if (url.username || url.password || url.search || url.hash) {
     throw new SettingError("endpoint", () => "must not contain credentials, a query or a fragment");
   }
-  if (url.protocol === "https:") return;
-  if (url.protocol !== "http:") {
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new SettingError("endpoint", () => `must be https:// (or http:// to loopback), got ${url.protocol}`);
   }
+  if (url.port !== "" && FETCH_BAD_PORTS.has(Number(url.port))) {
+    throw new SettingError(
+      "endpoint",
+      () =>
+        `port ${url.port} is one Node's fetch refuses to connect to (a "bad port" of the Fetch standard), so no request could ever be sent to ${url.host}; use another port (the emulator's --port, for example 8085)`,
+    );
+  }
+  if (url.protocol === "https:") return;
   if (!isLoopbackEndpoint(endpoint) && !allowInsecure) {
     throw new SettingError(
       "endpoint",

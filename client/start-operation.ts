@@ -88,7 +88,7 @@ export async function startOperation(
     const budget = startDeadline(deadline).remaining();
     if (refusal.waitMs >= budget) {
       throw new ApiRequestError(
-        `${sent.error.message}. Nothing was started: Firestore's ${quotaName(request.method)} quota (${refusal.limit}) would not allow a start for ${formatDuration(refusal.waitMs)}, beyond ${deadline.describe()}; ${wording.rerun}, or ${wording.moreTime}.`,
+        `${sent.error.message}. Nothing was started: Firestore's ${quotaName(request.method)} quota (${refusal.limit}) refused it, and ${refusal.asked}, more than the ${formatDuration(budget)} ${deadline.describe()} leaves for a start; ${wording.rerun}, or ${wording.moreTime}.`,
         sent.error.httpStatus,
         sent.error.status,
         false,

@@ -1,6 +1,8 @@
+import { renewEmulatorCredentials } from "./auth-hint";
 import { CredentialsError } from "./errors";
 import type { Redactor } from "./redaction";
 import { serverText } from "./redaction";
+import { isLoopbackEndpoint } from "./settings";
 
 /**
  * A google-auth-library (gaxios) failure as a CredentialsError with one clean message and no cause. Its own
@@ -21,8 +23,24 @@ export function tokenError(error: unknown, redactor: Redactor): CredentialsError
     .filter(Boolean)
     .join(": ");
   return new CredentialsError(
-    `could not get an access token${host ? ` from ${host}` : ""}: ${what || "unknown error"}`,
+    `could not get an access token${host ? ` from ${host}` : ""}: ${what || "unknown error"}${renewal(config?.url, status, what)}`,
   );
+}
+
+/**
+ * A grant refused by a token endpoint on loopback is the emulator's: its credentials last an hour after they were
+ * written, and writing them again is the fix. Said unless the emulator's own answer already says how.
+ */
+function renewal(url: unknown, status: number | undefined, what: string): string {
+  if (status !== 400 || !/invalid_grant/.test(what) || /--write-credentials/.test(what)) return "";
+  let endpoint: URL;
+  try {
+    endpoint = new URL(String(url));
+  } catch {
+    return "";
+  }
+  if (!isLoopbackEndpoint(endpoint.href)) return "";
+  return `. The emulator's credentials last an hour after they are written: write them again with ${renewEmulatorCredentials(`${endpoint.protocol}//${endpoint.host}`)}`;
 }
 
 interface GaxiosLike {

@@ -1,8 +1,9 @@
 import type { AuthHeaders } from "./auth-headers";
-import { type Backoff, delayFor, RETRY_BACKOFF, retryAfterMs, sleep } from "./backoff";
+import { type Backoff, delayFor, RETRY_BACKOFF, sleep } from "./backoff";
 import { isDeadlineExceeded, linkAbort } from "./deadline";
 import { ApiRequestError, InterruptedError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
 import { Redactor, serverText } from "./redaction";
+import { hintedWait, longestHint, type RetryHint, retryAfterHint, retryInfoHint } from "./retry-hint";
 
 export interface TransportOptions {
   auth: AuthHeaders;
@@ -56,7 +57,7 @@ const NEVER_SENT_ATTEMPTS = 3;
 
 type Outcome =
   | { ok: true; body: unknown }
-  | { ok: false; error: ApiRequestError; retryable: boolean; neverSent?: boolean; retryAfterMs?: number };
+  | { ok: false; error: ApiRequestError; retryable: boolean; neverSent?: boolean; retryHint?: RetryHint };
 
 /**
  * HTTP for the Admin API: auth headers, per-attempt timeouts, transient retries for idempotent calls only,
@@ -90,7 +91,12 @@ export class Transport {
       const attempts = outcome.neverSent ? Math.min(this.maxAttempts, NEVER_SENT_ATTEMPTS) : this.maxAttempts;
       const retryable = request.idempotent && outcome.retryable && attempt + 1 < attempts;
       if (!retryable) throw error;
-      const wait = outcome.retryAfterMs ?? delayFor(this.backoff, attempt);
+      let wait = delayFor(this.backoff, attempt);
+      if (outcome.retryHint) {
+        const hinted = hintedWait(outcome.retryHint, wait, signal);
+        if (hinted.beyond !== undefined) throw notRetried(error, hinted.beyond);
+        wait = hinted.waitMs;
+      }
       this.options.onRetry?.({
         method: request.method,
         path: url.pathname,
@@ -170,20 +176,17 @@ export class Transport {
     const message =
       envelope?.message === undefined ? `HTTP ${response.status}` : serverText(envelope.message, redactor);
     // Google's front end sends the hint as a google.rpc.RetryInfo detail, some proxies as Retry-After: the longer.
-    const hints = [retryAfterMs(response.headers.get("retry-after")), envelope?.retryDelayMs].filter(
-      (ms): ms is number => ms !== undefined,
-    );
-    const after = hints.length === 0 ? undefined : Math.max(...hints);
+    const hint = longestHint(retryAfterHint(response.headers.get("retry-after")), envelope?.retryHint);
     return {
       ok: false,
       retryable: RETRYABLE_STATUS.has(response.status),
-      ...(after === undefined ? {} : { retryAfterMs: after }),
+      ...(hint === undefined ? {} : { retryHint: hint }),
       error: new ApiRequestError(
         `${what}: ${response.status}${status ? ` ${status}` : ""}: ${message}`,
         response.status,
         status,
         response.status >= 500 || response.status === 408,
-        after === undefined ? undefined : { retryAfterMs: after },
+        hint === undefined ? undefined : { retryHint: hint },
       ),
     };
   }
@@ -209,6 +212,17 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
   const code = networkCode(cause);
   const host = url.port ? url.host : `${url.host}:${url.protocol === "https:" ? 443 : 80}`;
+  // The endpoint check refuses these ports first (client/fetch-ports.ts); should fetch's list outgrow ours, the
+  // refusal still says what it is: fetch sends nothing to a bad port.
+  if ((cause as { cause?: { message?: unknown } })?.cause?.message === "bad port") {
+    const error = new ApiRequestError(
+      `${what}: Node's fetch refuses to connect to port ${url.port} (a "bad port" of the Fetch standard); nothing was sent`,
+      0,
+      undefined,
+      false,
+    );
+    return { ok: false, retryable: false, error };
+  }
   if (code !== undefined && (NEVER_SENT.has(code) || isTlsCode(code))) {
     const error = new ApiRequestError(
       `${what}: could not ${isTlsCode(code) ? "establish a trusted TLS connection to" : "connect to"} ${host} (${code}); nothing was sent`,
@@ -225,6 +239,24 @@ function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
     true,
   );
   return { ok: false, retryable: true, error };
+}
+
+/**
+ * A retryable failure whose next try the deadline cannot hold (client/retry-hint.ts): thrown at once. A 429 is a
+ * refusal, so the request did nothing; anything else is as ambiguous as the failure was.
+ */
+function notRetried(last: ApiRequestError, beyond: string): ApiRequestError {
+  const effect = last.httpStatus === 429 ? "; the server refused the request (429), so it did nothing" : "";
+  return new ApiRequestError(
+    `${last.message}. Not tried again: ${beyond}${effect}`,
+    last.httpStatus,
+    last.status,
+    last.ambiguous,
+    {
+      ...(last.retryHint ? { retryHint: last.retryHint } : {}),
+      retryBeyondDeadline: true,
+    },
+  );
 }
 
 /** The signal ended the request: a deadline (says which) or the caller (an InterruptedError). */
@@ -277,38 +309,20 @@ async function readCapped(response: Response, maxBytes: number, what: string, si
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function parseEnvelope(text: string): { status?: string; message?: string; retryDelayMs?: number } | undefined {
+function parseEnvelope(text: string): { status?: string; message?: string; retryHint?: RetryHint } | undefined {
   try {
     const parsed = JSON.parse(text) as { error?: { status?: unknown; message?: unknown; details?: unknown } };
     const error = parsed?.error;
     if (typeof error !== "object" || error === null) return undefined;
-    const retryDelayMs = retryInfoDelayMs(error.details);
+    const retryHint = retryInfoHint(error.details);
     return {
       ...(typeof error.status === "string" ? { status: error.status } : {}),
       ...(typeof error.message === "string" ? { message: error.message } : {}),
-      ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+      ...(retryHint === undefined ? {} : { retryHint }),
     };
   } catch {
     return undefined;
   }
-}
-
-/**
- * The `retryDelay` of a google.rpc.RetryInfo detail (a proto3 JSON Duration, "12s" or "1.500s"), capped like
- * Retry-After: a broken or hostile server must not park us for days.
- */
-function retryInfoDelayMs(details: unknown, capMs = 60_000): number | undefined {
-  if (!Array.isArray(details)) return undefined;
-  for (const detail of details) {
-    if (typeof detail !== "object" || detail === null) continue;
-    const { "@type": type, retryDelay } = detail as { "@type"?: unknown; retryDelay?: unknown };
-    if (type !== "type.googleapis.com/google.rpc.RetryInfo" || typeof retryDelay !== "string") continue;
-    const match = /^(\d{1,12})(?:\.(\d{1,9}))?s$/.exec(retryDelay);
-    if (!match) continue;
-    const ms = Number(match[1]) * 1000 + Math.floor(Number(`0.${match[2] ?? "0"}`) * 1000);
-    return Math.min(capMs, ms);
-  }
-  return undefined;
 }
 
 /** The first error code in the cause chain (an AggregateError, from trying each address, counts its first). */

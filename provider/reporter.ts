@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { ProgressThrottle } from "../client/progress-throttle";
 import { scrubPatterns } from "../client/redaction";
+import { printableLines } from "../client/text";
 
 /** Messages a lifecycle step shows the user while it works. */
 export interface Reporter {
@@ -41,8 +42,9 @@ export function engineReporter(engineAddress: string | undefined = process.argv[
     }
   }
   const send = (severity: number, text: string, ephemeral: boolean, urn?: string): void => {
-    // Messages quote servers (an operation's error, a refused request): nothing that looks like a secret passes.
-    const message = scrubPatterns(text);
+    // Messages quote servers (an operation's error, a refused request): nothing that looks like a secret passes,
+    // nor anything that could drive the terminal (client/text.ts).
+    const message = printableLines(scrubPatterns(text));
     if (!client || !proto) {
       if (!ephemeral) process.stderr.write(`${message}\n`);
       return;

@@ -55,7 +55,7 @@ describe("firestore-ops takes the project from gcloud's active configuration", (
   test("no configuration, or one without a project: the usual request for --project", async () => {
     const config = gcloudConfig(undefined, { default: "[core]\naccount = me@example.com\n" });
     dirs.push(config);
-    const result = await runCli(["describe", "abc", "--endpoint", "http://127.0.0.1:9"], {
+    const result = await runCli(["describe", "abc", "--endpoint", "http://127.0.0.1:9000"], {
       env: { CLOUDSDK_CONFIG: config },
     });
     assert.equal(result.code, 2, result.stderr);

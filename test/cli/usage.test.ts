@@ -58,7 +58,7 @@ describe("firestore-ops: bad input fails with exit 2 before any request", () => 
   });
 
   test("a bare id without any project says how to give one", async () => {
-    const result = await runCli(["describe", "abc", "--endpoint", "http://127.0.0.1:9"]);
+    const result = await runCli(["describe", "abc", "--endpoint", "http://127.0.0.1:9000"]);
     assertUsageError(
       result,
       /--project: is required with the bare database id "\(default\)": pass --project, set GOOGLE_CLOUD_PROJECT/,

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { RETRY_BACKOFF } from "../../client/backoff";
 import { requestCancel } from "../../client/cancel-request";
 import {
   type LifecycleContext,
@@ -92,7 +93,9 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
     });
     assert.equal(verdict.result, "sent");
     assert.deepEqual(patient.calls, ["cancel", "cancel", "get"]);
-    assert.deepEqual(waits, [5]);
+    // A 5 ms hint waits no less than the backoff's first delay (client/retry-hint.ts: the floor).
+    assert.equal(waits.length, 1);
+    assert.ok((waits[0] ?? 0) >= RETRY_BACKOFF.initialDelayMs * (1 - RETRY_BACKOFF.jitter), `waited ${waits[0]} ms`);
     const impatient = scriptedClient({ cancel: [apiError(429, "RESOURCE_EXHAUSTED", { retryAfterMs: 5_000 })] });
     await assert.rejects(requestCancel(impatient.client, NAME, { metadataType: "", quotaPatienceMs: 1_000 }), /429/);
     assert.deepEqual(impatient.calls, ["cancel"]);

@@ -1,10 +1,11 @@
 /**
  * Deadlines against hostile servers, through real HTTP on loopback: a server that sends headers and then stalls
- * the body, one that trickles it a byte at a time, one that never answers, and one that answers 503 with
- * Retry-After: 3600. With 5 s timeouts, create (the start POST and the lookup after it), a waitFor: "done"
- * wait, delete's cancel wait and `firestore-ops watch --timeout 5s` must end at their deadline: not before it,
- * and within a bound generous enough for a loaded 2-core machine. Each case also checks that the server saw the
- * request it was meant to stall, so a setup that silently did not apply cannot pass.
+ * the body, one that trickles it a byte at a time, and one that never answers. With 5 s timeouts, create (the
+ * start POST and the lookup after it), a waitFor: "done" wait, delete's cancel wait and `firestore-ops watch
+ * --timeout 5s` must end at their deadline: not before it, and within a bound generous enough for a loaded
+ * 2-core machine. A server that answers 503 with Retry-After: 3600 asks for a wait no 5 s deadline can hold:
+ * those same calls fail at once, saying so (client/retry-hint.ts). Each case also checks that the server saw
+ * the request it was meant to stall, so a setup that silently did not apply cannot pass.
  */
 import assert from "node:assert/strict";
 import * as http from "node:http";
@@ -30,7 +31,7 @@ const EARLIEST_MS = TIMEOUT_MS - 150;
 const LATEST_MS = TIMEOUT_MS + 5_000;
 
 type Hostility = "stall-body" | "trickle" | "silent" | "503-retry-after";
-const HOSTILE: Hostility[] = ["stall-body", "trickle", "silent", "503-retry-after"];
+const HOSTILE: Hostility[] = ["stall-body", "trickle", "silent"];
 /** What a request is, by its path: the start POST, operations.get, operations.list or operations.cancel. */
 type Endpoint = "start" | "get" | "list" | "cancel";
 
@@ -218,6 +219,71 @@ describe("every wait ends at its deadline, whatever the server does", { concurre
       }
     });
   }
+});
+
+describe("a 503 asking for an hour (Retry-After: 3600) fails at once: no 5 s deadline holds the wait", () => {
+  const beyond = (deadline: string) =>
+    new RegExp(
+      `503 UNAVAILABLE: come back in an hour\\. Not tried again: the server asked to wait 1h \\(Retry-After: 3600\\), more than the \\d+s left of the ${deadline} deadline \\(5s\\)`,
+    );
+
+  test("create: the lookup after the ambiguous start POST cannot retry, so it says an operation may be running", async () => {
+    const server = await hostileServer("503-retry-after", ["start", "list"]);
+    try {
+      const { error } = await timed(() => providerAt(server.endpoint).create(inputs({})));
+      assert.equal(server.seen.filter((e) => e === "start").length, 1, "one POST, never resent");
+      assert.ok(server.seen.includes("list"), server.seen.join(", "));
+      assert.equal(error.name, "AmbiguousStartError", `${error.name}: ${error.message}`);
+      assert.match(error.message, /may be running/);
+      assert.match(error.message, beyond("timeouts\\.create"));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('waitFor "done": the poll fails at once, keeping the operation', async () => {
+    const server = await hostileServer("503-retry-after", ["get"]);
+    try {
+      const { error } = await timed(() =>
+        waitStepAt(server.endpoint).create({ ...inputs({ waitFor: "done" }), operationName: NAME }),
+      );
+      assert.deepEqual(server.seen, ["get"]);
+      assert.equal((error as Error & { id?: string }).id, NAME, "an initialization failure: the operation stays");
+      // The wait step names its deadline "wait" (provider/wait-provider.ts); the rule is the same.
+      assert.match(error.message, beyond("(?:timeouts\\.create|wait)"));
+    } finally {
+      await server.close();
+    }
+  });
+
+  for (const hostile of ["get", "cancel"] as const) {
+    test(`delete: a 503 on ${hostile} fails at once`, async () => {
+      const server = await hostileServer("503-retry-after", [hostile]);
+      try {
+        const provider = providerAt(server.endpoint);
+        const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
+        const { error } = await timed(() => provider.delete(NAME, props));
+        assert.equal(server.seen.filter((e) => e === hostile).length, 1, server.seen.join(", "));
+        assert.match(error.message, beyond("timeouts\\.delete"));
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  test("firestore-ops watch --timeout 5s: fails at once, naming the hint", async () => {
+    const server = await hostileServer("503-retry-after", ["get"]);
+    try {
+      const result = await runCli(["watch", NAME, "--timeout", "5s", "--endpoint", server.endpoint], {
+        timeoutMs: LATEST_MS * 2,
+      });
+      assert.deepEqual(server.seen, ["get"]);
+      assert.notEqual(result.code, 0, result.stderr);
+      assert.match(result.stderr, beyond("--timeout"));
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe("the caller's AbortSignal", () => {

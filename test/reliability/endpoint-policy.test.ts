@@ -42,14 +42,14 @@ const LOOPBACK = [
   "http://127.0.0.1:8085",
   "http://127.0.0.1:8085/v1/",
   "http://127.0.0.1",
-  "http://127.1.2.3:9",
+  "http://127.1.2.3:9000",
   "http://127.255.255.254/v1",
   "http://localhost:8085",
   "http://LOCALHOST:8085/",
   "http://[::1]:8085",
   "http://[::1]/v1/",
   "http://[0:0:0:0:0:0:0:1]:8085",
-  "HTTP://127.0.0.1:1",
+  "HTTP://127.0.0.1:1024",
 ];
 
 const REMOTE_HTTP = [
@@ -136,8 +136,8 @@ describe("endpoint policy", () => {
 
   test("the endpoint can also come from FIRESTORE_CUSTOM_ENDPOINT, under the same policy", () => {
     assert.equal(
-      settingsFrom(() => undefined, { FIRESTORE_CUSTOM_ENDPOINT: "http://127.0.0.1:9" }).endpoint,
-      "http://127.0.0.1:9/v1/",
+      settingsFrom(() => undefined, { FIRESTORE_CUSTOM_ENDPOINT: "http://127.0.0.1:9000" }).endpoint,
+      "http://127.0.0.1:9000/v1/",
     );
     refused(() => settingsFrom(() => undefined, { FIRESTORE_CUSTOM_ENDPOINT: "http://evil.example" }), /plain http/);
   });
@@ -205,7 +205,7 @@ describe("endpoint policy", () => {
       ...REMOTE_HTTP,
       "https://a.example",
       "http://127.0.0.1\\@evil.example/",
-      " http://127.0.0.1:1 ",
+      " http://127.0.0.1:1024 ",
     ];
     for (const endpoint of candidates) {
       let s: ReturnType<typeof settings>;

@@ -23,7 +23,15 @@ export function operationJson(state: string, extra: { endTime?: string; type?: s
 }
 
 export const apiError = (httpStatus: number, status: string, options: { retryAfterMs?: number } = {}) =>
-  new ApiRequestError(`${status} (${httpStatus})`, httpStatus, status, false, options);
+  new ApiRequestError(
+    `${status} (${httpStatus})`,
+    httpStatus,
+    status,
+    false,
+    options.retryAfterMs === undefined
+      ? undefined
+      : { retryHint: { ms: options.retryAfterMs, said: `RetryInfo retryDelay "${options.retryAfterMs / 1000}s"` } },
+  );
 
 /**
  * A FirestoreAdminClient without a server: each call takes the next answer scripted for its method (a value, or an
