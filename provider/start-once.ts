@@ -10,7 +10,13 @@ import { findStartedOperation, runningLookalikes, type SendWindow } from "./ambi
 import { finishOnInterrupt } from "./interrupt";
 import type { Reporter } from "./reporter";
 import { startDeadline } from "./start-deadline";
-import type { StartJournal, StartRecord } from "./start-journal";
+import {
+  JournalFolderError,
+  requestFingerprint,
+  type StartJournal,
+  type StartOwner,
+  type StartRecord,
+} from "./start-journal";
 import type { StartRequest } from "./start-request";
 
 /**
@@ -42,15 +48,15 @@ export interface StartContext {
  */
 export async function startOnce(
   context: StartContext,
-  resource: string | undefined,
+  owner: StartOwner | undefined,
   database: string,
   request: StartRequest,
   label: string,
 ): Promise<OperationView> {
   const { client, reporter, deadline } = context;
-  const journal = resource === undefined ? undefined : context.journal;
-  const fingerprint = JSON.stringify({ database, method: request.method, body: request.body });
-  const earlier = resource === undefined ? undefined : journal?.read(resource);
+  const journal = owner === undefined ? undefined : context.journal;
+  const fingerprint = requestFingerprint(database, request.method, request.body);
+  const earlier = owner === undefined ? undefined : journal?.read(owner);
   if (earlier && earlier.request === fingerprint) {
     const resumed = await earlierOperation(client, earlier, database, request, deadline);
     if (resumed) {
@@ -80,7 +86,7 @@ export async function startOnce(
     }
     let sent: Awaited<ReturnType<typeof sendOnce>>;
     try {
-      sent = await sendOnce(context, resource, fingerprint, database, request, label);
+      sent = await sendOnce(context, owner, fingerprint, database, request, label);
     } catch (error) {
       gate.released(); // an ambiguous start that the lookup could not settle: the next in line must not hang
       throw error;
@@ -121,7 +127,7 @@ function quotaLine(request: StartRequest, limit: string | undefined, ahead: numb
  */
 async function sendOnce(
   context: StartContext,
-  resource: string | undefined,
+  owner: StartOwner | undefined,
   fingerprint: string,
   database: string,
   request: StartRequest,
@@ -129,10 +135,9 @@ async function sendOnce(
 ): Promise<{ view: OperationView; error?: undefined } | { view?: undefined; error: unknown }> {
   const { client, reporter, deadline } = context;
   const options = { signal: deadline.signal };
-  const journal = resource === undefined ? undefined : context.journal;
+  const journal = owner === undefined ? undefined : context.journal;
   const sentAtMs = Date.now();
-  const entry: StartRecord | undefined =
-    resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
+  const entry: StartRecord | undefined = owner === undefined ? undefined : { ...owner, request: fingerprint, sentAtMs };
   await record(journal, reporter, entry);
   let view: OperationView;
   try {
@@ -146,14 +151,14 @@ async function sendOnce(
     );
   } catch (error) {
     if (!isApiRequestError(error) || !error.ambiguous) {
-      if (resource !== undefined) await journal?.remove(resource);
+      if (owner !== undefined) await journal?.remove(owner);
       return { error };
     }
     reporter.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
     const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
     const found = await findStartedOperation(client, database, request, window, error.message, undefined, options);
     if (!found) {
-      if (resource !== undefined) await journal?.remove(resource);
+      if (owner !== undefined) await journal?.remove(owner);
       throw new AmbiguousStartError(
         `${error.message}. No ${request.method} operation matching this request was found afterwards, so none was started; run the update again.`,
         [],
@@ -221,7 +226,10 @@ async function warnAboutLookalikes(
   );
 }
 
-/** A journal that cannot be written (a read-only home) costs the kill protection, never the update. */
+/**
+ * A journal that cannot be written (a read-only home) costs the kill protection, never the update; a folder we
+ * must not trust stops the start before anything is sent (its error names the folder and the fix).
+ */
 async function record(
   journal: StartJournal | undefined,
   reporter: Reporter,
@@ -231,6 +239,7 @@ async function record(
   try {
     await journal.write(entry);
   } catch (error) {
+    if (error instanceof JournalFolderError) throw error;
     reporter.warn(
       `cannot write the start journal in ${journal.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a run killed during this start could not tell which operation it started. Set FIRESTORE_OPS_STATE_DIR to a writable folder.`,
     );
