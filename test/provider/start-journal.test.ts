@@ -21,6 +21,7 @@ import {
 import { DB, waitFor } from "../support/emulator-client";
 import { withProxy } from "../support/loopback-proxy";
 import { type Harness, withProvider } from "../support/provider-harness";
+import { repoRoot } from "../support/repo";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::x";
 const NEWS = { outputUriPrefix: "gs://bkt/nightly", collectionIds: ["users"], resourceUrn: URN };
@@ -451,4 +452,9 @@ describe("start journal: the folder is checked, never trusted", () => {
       cleanup();
     }
   });
+});
+
+test("the README states the journal's TTL as the code has it", () => {
+  const readme = fs.readFileSync(path.join(repoRoot(), "README.md"), "utf8");
+  assert.match(readme, new RegExp(`Entries expire after ${ENTRY_TTL_MS / 86_400_000}\\s+days\\.`));
 });
