@@ -138,9 +138,18 @@ export class StartJournal {
     await this.prune().catch(() => undefined); // housekeeping: never the write's failure
   }
 
-  /** Drops the owner's entry; with `operationName`, only an entry for that operation. */
+  /**
+   * Drops the owner's entry; with `operationName`, only an entry for that operation. A folder we must not trust
+   * is left alone, without an error: this is housekeeping for diff, refresh and destroy, which must not fail
+   * over it, and nothing is ever read from such a folder (the next start refuses it, saying why).
+   */
   async remove(owner: StartOwner, operationName?: string): Promise<void> {
-    if (!this.checkFolder()) return;
+    try {
+      if (!this.checkFolder()) return;
+    } catch (error) {
+      if (error instanceof JournalFolderError) return;
+      throw error;
+    }
     if (operationName !== undefined && this.read(owner)?.operationName !== operationName) return;
     await fsp.rm(this.file(owner), { force: true }); // unlinks a link itself, never its target
   }

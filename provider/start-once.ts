@@ -138,7 +138,7 @@ async function sendOnce(
   const journal = owner === undefined ? undefined : context.journal;
   const sentAtMs = Date.now();
   const entry: StartRecord | undefined = owner === undefined ? undefined : { ...owner, request: fingerprint, sentAtMs };
-  await record(journal, reporter, entry);
+  await record(journal, reporter, entry, "before the POST");
   let view: OperationView;
   try {
     view = await finishOnInterrupt(
@@ -227,19 +227,21 @@ async function warnAboutLookalikes(
 }
 
 /**
- * A journal that cannot be written (a read-only home) costs the kill protection, never the update; a folder we
- * must not trust stops the start before anything is sent (its error names the folder and the fix).
+ * A journal that cannot be written (a read-only home) costs the kill protection, never the update. A folder we
+ * must not trust stops the start if nothing was sent yet (its error names the folder and the fix); once an
+ * operation exists, failing would orphan it, so then it is a warning like any other.
  */
 async function record(
   journal: StartJournal | undefined,
   reporter: Reporter,
   entry: StartRecord | undefined,
+  when: "before the POST" | "after it" = "after it",
 ): Promise<void> {
   if (!journal || !entry) return;
   try {
     await journal.write(entry);
   } catch (error) {
-    if (error instanceof JournalFolderError) throw error;
+    if (error instanceof JournalFolderError && when === "before the POST") throw error;
     reporter.warn(
       `cannot write the start journal in ${journal.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a run killed during this start could not tell which operation it started. Set FIRESTORE_OPS_STATE_DIR to a writable folder.`,
     );
