@@ -173,9 +173,10 @@ export class StartJournal {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
       throw error;
     }
-    const uid = process.getuid?.();
     if (!folder.isDirectory()) throw new JournalFolderError(this.dir, "is not a folder (a link or a file)");
-    if (uid !== undefined && folder.uid !== uid) {
+    const uid = process.getuid?.();
+    if (uid === undefined) return true; // Windows: no uid, and mode bits that say nothing about who can write
+    if (folder.uid !== uid) {
       throw new JournalFolderError(this.dir, `belongs to uid ${folder.uid}, not to this user (uid ${uid})`);
     }
     if ((folder.mode & 0o022) !== 0) {
@@ -183,7 +184,7 @@ export class StartJournal {
     }
     const parentPath = path.dirname(this.dir);
     const parent = fs.statSync(parentPath);
-    if (uid !== undefined && parent.uid !== uid && parent.uid !== 0) {
+    if (parent.uid !== uid && parent.uid !== 0) {
       throw new JournalFolderError(parentPath, `belongs to uid ${parent.uid}, not to this user (uid ${uid}) or root`);
     }
     // A sticky folder (like /tmp) lets others add names, never rename or remove ours.
