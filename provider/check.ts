@@ -29,7 +29,7 @@ export interface CheckFailure {
   reason: string;
 }
 
-const COMMON = ["project", "waitFor", "timeouts", "onCancelLost", "resourceUrn", "__provider"];
+const COMMON = ["project", "waitFor", "timeouts", "onCancelLost", "resourceUrn", "stackInstance", "__provider"];
 
 /**
  * Validates and normalizes inputs. Never throws: every problem becomes a failure naming the field and the
@@ -54,6 +54,9 @@ export function checkInputs(
   if ("__provider" in news) out.__provider = news.__provider;
   if (typeof news.resourceUrn === "string" || unknown(news.resourceUrn)) out.resourceUrn = news.resourceUrn;
   else if (news.resourceUrn !== undefined) fail("resourceUrn", "is set by the resource class, to its own URN");
+  if (typeof news.stackInstance === "string") out.stackInstance = news.stackInstance;
+  else if (news.stackInstance !== undefined)
+    fail("stackInstance", "is set by the resource class, to its StackInstance's id");
 
   // database: a full name, or an id with a project (the resource's, else gcp:project).
   const project = news.project;

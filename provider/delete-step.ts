@@ -12,6 +12,7 @@ import { DEFAULT_TIMEOUTS } from "./inputs";
 import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
 import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { journalOwner } from "./stack-instance";
 import { unprovenNotFound } from "./unproven-not-found";
 
 const RERUN = '"pulumi destroy" (or the same "pulumi up")';
@@ -24,7 +25,8 @@ const RERUN = '"pulumi destroy" (or the same "pulumi up")';
 export async function cancelAndWait(context: LifecycleContext, name: string, props: ResourceOutputs): Promise<void> {
   const { client, reporter, journal } = context;
   const label = resourceLabel(props.resourceUrn);
-  if (props.resourceUrn) await journal?.remove(props.resourceUrn, name);
+  const owner = journalOwner(props);
+  if (owner) await journal?.remove(owner, name);
   // Done is final: an operation the state saw end needs no request at all.
   if (props.done === true) {
     reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);

@@ -17,6 +17,11 @@ export interface ProviderInputs {
   onCancelLost: "warn" | "fail";
   /** The URN of the component users declare: names the resource in messages and keys its start journal. */
   resourceUrn?: string;
+  /**
+   * The id of the component's StackInstance resource (provider/stack-instance.ts): with the URN, keys the start
+   * journal, so that only this stack instance resumes its entries. Never a change (diff ignores it).
+   */
+  stackInstance?: string;
 }
 
 /** Inputs that describe the operation itself: changing one means a new operation (replace). */

@@ -3,5 +3,8 @@ export type ResourceKind = "export" | "import" | "bulkDelete" | "adopted";
 
 export const RESOURCE_KINDS: readonly ResourceKind[] = ["export", "import", "bulkDelete", "adopted"];
 
-/** What a provider module in state names: a resource kind, or the wait step of a `waitFor: "done"` resource. */
-export type ProviderKind = ResourceKind | "wait";
+/**
+ * What a provider module in state names: a resource kind, the wait step of a `waitFor: "done"` resource, or the
+ * StackInstance resource of every component (provider/stack-instance.ts).
+ */
+export type ProviderKind = ResourceKind | "wait" | "stackInstance";

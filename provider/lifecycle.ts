@@ -20,6 +20,7 @@ import { irreversibleWarning } from "./irreversible";
 import type { ResourceKind } from "./kinds";
 import { type LiveOutputs, liveOutputs, withoutRetiredOutputs } from "./outputs";
 import { type Reporter, resourceLabel, SILENT } from "./reporter";
+import { journalOwner } from "./stack-instance";
 import { StartJournal } from "./start-journal";
 import { startOnce } from "./start-once";
 import { startRequest } from "./start-request";
@@ -129,7 +130,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     } else {
       view = await startOnce(
         { client, reporter, journal, deadline },
-        inputs.resourceUrn,
+        journalOwner(inputs),
         inputs.database,
         request,
         label,
@@ -166,8 +167,8 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 
   /** A later step saw the operation in the stack's state: the journal entry of its start has done its job. */
   private async confirmRecorded(outs: ResourceOutputs): Promise<void> {
-    if (outs.resourceUrn && outs.operationName)
-      await this.context().journal?.remove(outs.resourceUrn, outs.operationName);
+    const owner = journalOwner(outs);
+    if (owner && outs.operationName) await this.context().journal?.remove(owner, outs.operationName);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { ResourceKind } from "./kinds";
 import { type OperationOutputs, OUTPUT_NAMES, withOutputNames } from "./outputs";
 import { TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
+import { STACK_INSTANCE_TYPE } from "./stack-instance";
 
 /** Type of the wait step of a `waitFor: "done"` resource. Never change it: it is in users' state. */
 const WAIT_TYPE = `pulumi-nodejs:dynamic/${TYPE_MODULE}:OperationWait`;
@@ -38,11 +39,19 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     // The component's URN as a plain value: as an Output it would make each step depend on every child of the
     // component, itself included (a cycle once there are two steps).
     const resourceUrn = new Promise<string>((resolve) => this.urn.apply(resolve));
+    // Identifies this stack instance in the start journal (provider/stack-instance.ts). Created, and so in the
+    // state, before the start step, which takes its id as an input.
+    const stackInstance = new Step(
+      STACK_INSTANCE_TYPE,
+      name,
+      { __provider: providerModuleText("stackInstance") },
+      { parent: this },
+    );
     // The old operation must be cancelled and over before a replacement starts (deleteBeforeReplace).
     const start = new Step(
       `pulumi-nodejs:dynamic/${TYPE_MODULE}:${typeName}`,
       name,
-      { ...props, resourceUrn, __provider: providerModuleText(kind) },
+      { ...props, resourceUrn, stackInstance: stackInstance.id, __provider: providerModuleText(kind) },
       // 0.1.0 registered this step directly under the user's parent: keep those resources (and operations).
       { ...stepOptions, aliases: [{ parent: opts.parent ?? pulumi.rootStackResource }] },
     ) as unknown as Record<string, pulumi.Output<unknown>>;

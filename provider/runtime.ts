@@ -10,9 +10,11 @@ import { settingsFromPulumiConfig } from "./config-keys";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
 import { createContext, type LifecycleContext, OperationsProvider } from "./lifecycle";
 import { engineReporter } from "./reporter";
+import { StackInstanceProvider } from "./stack-instance";
 import { WaitProvider } from "./wait-provider";
 
-type RuntimeProvider = (OperationsProvider | WaitProvider) & Pick<pulumi.dynamic.ResourceProvider, "configure">;
+type RuntimeProvider = (OperationsProvider | WaitProvider | StackInstanceProvider) &
+  Pick<pulumi.dynamic.ResourceProvider, "configure">;
 
 type StackConfig = Parameters<typeof settingsFromPulumiConfig>[0];
 
@@ -61,7 +63,7 @@ export class ProviderProcess {
 
   /** The provider the shim forwards to: one per kind, its steps' errors made safe for the engine. */
   providerFor(kind: ProviderKind): RuntimeProvider {
-    if (kind !== "wait" && !RESOURCE_KINDS.includes(kind)) {
+    if (kind !== "wait" && kind !== "stackInstance" && !RESOURCE_KINDS.includes(kind)) {
       throw new Error(
         `unknown Firestore operation resource kind "${String(kind)}": is the installed pulumi-firestore-operations older than the one that created this resource?`,
       );
@@ -69,7 +71,12 @@ export class ProviderProcess {
     let provider = this.#providers.get(kind);
     if (!provider) {
       const context = () => this.context();
-      const lifecycle = kind === "wait" ? new WaitProvider(context) : new OperationsProvider(kind, context);
+      const lifecycle =
+        kind === "wait"
+          ? new WaitProvider(context)
+          : kind === "stackInstance"
+            ? new StackInstanceProvider()
+            : new OperationsProvider(kind, context);
       provider = Object.create(lifecycle) as RuntimeProvider;
       provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> =>
         this.configure(request.config);

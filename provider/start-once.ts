@@ -7,7 +7,13 @@ import { describeProgress } from "../client/progress-text";
 import { startOperation } from "../client/start-operation";
 import { finishOnInterrupt } from "./interrupt";
 import type { Reporter } from "./reporter";
-import type { StartJournal, StartRecord } from "./start-journal";
+import {
+  JournalFolderError,
+  requestFingerprint,
+  type StartJournal,
+  type StartOwner,
+  type StartRecord,
+} from "./start-journal";
 import type { StartRequest } from "./start-request";
 
 /**
@@ -48,15 +54,15 @@ export interface StartContext {
  */
 export async function startOnce(
   context: StartContext,
-  resource: string | undefined,
+  owner: StartOwner | undefined,
   database: string,
   request: StartRequest,
   label: string,
 ): Promise<OperationView> {
   const { client, reporter, deadline } = context;
-  const journal = resource === undefined ? undefined : context.journal;
-  const fingerprint = JSON.stringify({ database, method: request.method, body: request.body });
-  const earlier = resource === undefined ? undefined : journal?.read(resource);
+  const journal = owner === undefined ? undefined : context.journal;
+  const fingerprint = requestFingerprint(database, request.method, request.body);
+  const earlier = owner === undefined ? undefined : journal?.read(owner);
   if (earlier && earlier.request === fingerprint) {
     const resumed = await earlierOperation(client, earlier, database, request, deadline);
     if (resumed) {
@@ -78,14 +84,14 @@ export async function startOnce(
     hooks: {
       // The journal entry is written (and fsynced) before the POST, the operation's name after it.
       beforeSend: async (sentAtMs) => {
-        entry = resource === undefined ? undefined : { resource, request: fingerprint, sentAtMs };
-        await record(journal, reporter, entry);
+        entry = owner === undefined ? undefined : { ...owner, request: fingerprint, sentAtMs };
+        await record(journal, reporter, entry, "before the POST");
       },
       named: async (operationName) => {
         if (entry) await record(journal, reporter, { ...entry, operationName });
       },
       nothingStarted: async () => {
-        if (resource !== undefined) await journal?.remove(resource);
+        if (owner !== undefined) await journal?.remove(owner);
       },
       whileSending: finishOnInterrupt,
     },
@@ -147,16 +153,22 @@ async function warnAboutLookalikes(
   );
 }
 
-/** A journal that cannot be written (a read-only home) costs the kill protection, never the update. */
+/**
+ * A journal that cannot be written (a read-only home) costs the kill protection, never the update. A folder we
+ * must not trust stops the start if nothing was sent yet (its error names the folder and the fix); once an
+ * operation exists, failing would orphan it, so then it is a warning like any other.
+ */
 async function record(
   journal: StartJournal | undefined,
   reporter: Reporter,
   entry: StartRecord | undefined,
+  when: "before the POST" | "after it" = "after it",
 ): Promise<void> {
   if (!journal || !entry) return;
   try {
     await journal.write(entry);
   } catch (error) {
+    if (error instanceof JournalFolderError && when === "before the POST") throw error;
     reporter.warn(
       `cannot write the start journal in ${journal.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a run killed during this start could not tell which operation it started. Set FIRESTORE_OPS_STATE_DIR to a writable folder.`,
     );

@@ -112,7 +112,8 @@ describe("examples copied out of the repo and installed from the packed package"
     const pairs = Object.entries(settings).flatMap(([key, value]) => ["--plaintext", `${key}=${value}`]);
     await project.pulumi(["config", "set-all", ...pairs]);
     const preview = await project.pulumi(["preview", "--non-interactive"]);
-    assert.match(preview.stdout, new RegExp(`\\+ ${waitFor === "done" ? 4 : 3} to create`));
+    // The stack, the component, its StackInstance and its start step (and its wait step).
+    assert.match(preview.stdout, new RegExp(`\\+ ${waitFor === "done" ? 5 : 4} to create`));
     assert.equal(preview.stdout.includes("firestore-operations:OperationWait"), waitFor === "done");
   }
 

@@ -40,8 +40,8 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     assert.equal(resource.outputs.operationName, resource.id);
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
     const again = await e.pulumi(["up", "--yes", "--non-interactive"]);
-    // The stack, the component users declare, and its start step.
-    assert.match(again.stdout, /3 unchanged/, "a second up changes nothing");
+    // The stack, the component users declare, its StackInstance and its start step.
+    assert.match(again.stdout, /4 unchanged/, "a second up changes nothing");
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
   });
 
@@ -73,7 +73,7 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
         "state, progress, and what changed since the last refresh",
       );
     const preview = await e.pulumi(["preview", "--non-interactive", "--expect-no-changes"]);
-    assert.match(preview.stdout, /3 unchanged/);
+    assert.match(preview.stdout, /4 unchanged/);
   });
 
   test("changing an input replaces: the old export is cancelled and over before the new one starts", async () => {

@@ -126,11 +126,11 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
     const line = result.stdout.split("\n").find((text) => text.startsWith("RESULT "));
     assert.ok(line, result.stdout);
     const run = JSON.parse(line.slice("RESULT ".length));
-    assert.deepEqual(run.upChanges, { create: 3 }); // the stack, the export and its start step
+    assert.deepEqual(run.upChanges, { create: 4 }); // the stack, the export, its StackInstance and its start step
     assert.equal(run.outputs.state, "PROCESSING");
     assert.equal(run.refreshResult, "succeeded");
     assert.match(run.destroyStdout, /CANCELLED after/);
-    assert.deepEqual(run.destroyChanges, { delete: 3 });
+    assert.deepEqual(run.destroyChanges, { delete: 4 });
     assert.equal((await admin(run.outputs.operationName)).metadata.operationState, "CANCELLED");
   });
 });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { STACK_INSTANCE_TYPE } from "../../provider/stack-instance";
 import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
 import { createTempStack, type PulumiResult, type TempStack } from "./pulumi-cli";
 import { repoRoot } from "./repo";
@@ -46,13 +47,21 @@ export const E2E_PROFILE: "tidy" | "messy" = process.env.FIRESTORE_OPS_E2E_PROFI
 export const MESSY = E2E_PROFILE === "messy";
 const PROFILE_ARGS = MESSY ? ["--profile", "messy", "--seed", process.env.FIRESTORE_OPS_E2E_SEED ?? "1"] : [];
 
+export interface E2eStackOptions {
+  /** An emulator to share with other stacks (started with `--auth oauth`); the stack's dispose leaves it running. */
+  emulator?: EmulatorProcess;
+  /** Extra environment for every pulumi run of the stack, e.g. a FIRESTORE_OPS_STATE_DIR shared with another. */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * A temporary stack of the fixture program against an emulator in its own process (OAuth on, credentials
  * from its token endpoint), through the installed Pulumi CLI. Fails loudly when the CLI is missing.
  */
-export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eStack> {
+export async function createE2eStack(emulatorArgs: string[] = [], options: E2eStackOptions = {}): Promise<E2eStack> {
   // The test's own flags come after the profile's: a flag given wins over the profile (emulator/cli.ts).
-  const emulator = await spawnEmulator(["--auth", "oauth", ...PROFILE_ARGS, ...emulatorArgs]);
+  const shared = options.emulator;
+  const emulator = shared ?? (await spawnEmulator(["--auth", "oauth", ...PROFILE_ARGS, ...emulatorArgs]));
   const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-creds-"));
   let stack: TempStack | undefined;
   try {
@@ -63,7 +72,7 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
     stack = await createTempStack({
       fixtureDir: FIXTURE,
       links: { "pulumi-firestore-operations": repoRoot() },
-      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...options.env },
     });
     const run = stack.pulumi;
     const pulumi = async (args: string[], expectCode = 0) => {
@@ -105,13 +114,13 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
       requests: async () => (await http("GET", "/emulator/v1/requests")).requests,
       dispose: async () => {
         created.remove();
-        await emulator.kill();
+        if (!shared) await emulator.kill();
         fs.rmSync(credentialsDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     stack?.remove();
-    await emulator.kill();
+    if (!shared) await emulator.kill();
     fs.rmSync(credentialsDir, { recursive: true, force: true });
     throw error;
   }
@@ -122,8 +131,16 @@ export async function createE2eStack(emulatorArgs: string[] = []): Promise<E2eSt
 export function operationResources(state: any): any[] {
   return (state.deployment?.resources ?? []).filter(
     (r: { type: string }) =>
-      r.type.startsWith("pulumi-nodejs:dynamic/firestore-operations:") && !r.type.endsWith(":OperationWait"),
+      r.type.startsWith("pulumi-nodejs:dynamic/firestore-operations:") &&
+      !r.type.endsWith(":OperationWait") &&
+      r.type !== STACK_INSTANCE_TYPE,
   );
+}
+
+/** The StackInstance resources (one per declared resource: provider/stack-instance.ts) in an exported state. */
+// biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+export function stackInstances(state: any): any[] {
+  return (state.deployment?.resources ?? []).filter((r: { type: string }) => r.type === STACK_INSTANCE_TYPE);
 }
 
 /** The wait steps (`waitFor: "done"`) in an exported state. */

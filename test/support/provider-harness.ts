@@ -1,15 +1,19 @@
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
-import type { ProviderKind, ResourceKind } from "../../provider/kinds";
+import type { ResourceKind } from "../../provider/kinds";
 import { createContext, type LifecycleContext, OperationsProvider } from "../../provider/lifecycle";
 import type { Reporter } from "../../provider/reporter";
-import { StartJournal } from "../../provider/start-journal";
+import { StartJournal, type StartOwner } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";
 import { type TestEmulator, withEmulator } from "./emulator-client";
+
+/** The providers a harness runs: each resource kind's, and the wait step's. */
+type HarnessKind = ResourceKind | "wait";
 
 /** One message a lifecycle step showed the user. */
 export interface Message {
@@ -38,13 +42,17 @@ export interface Harness {
   emu: TestEmulator;
   /** The start journal the provider uses in this harness (FIRESTORE_OPS_STATE_DIR points at it). */
   journal: StartJournal;
+  /** The id of this harness's stack instance, which `up` gives every resource with a URN, as the component does. */
+  stackInstance: string;
+  /** The journal owner of the resource `urn` in this harness's stack instance. */
+  owner(urn: string): StartOwner;
   /** Every message the provider reported, in order (the engine's log in a real run). */
   messages: Message[];
   provider(kind: "wait"): WaitProvider;
   provider(kind: ResourceKind): OperationsProvider;
-  /** check + create, as the engine does. */
+  /** check + create, as the engine does (with `stackInstance` added, as the component adds it). */
   // biome-ignore lint/suspicious/noExplicitAny: outputs as the engine stores them.
-  up(kind: ProviderKind, news: Record<string, unknown>): Promise<{ id: string; outs: any }>;
+  up(kind: HarnessKind, news: Record<string, unknown>): Promise<{ id: string; outs: any }>;
   /** An admin API call with the emulator's dev token, for arranging and inspecting from the test side. */
   // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
@@ -97,8 +105,8 @@ export async function withProvider(
         );
         return context;
       };
-      const providers = new Map<ProviderKind, OperationsProvider | WaitProvider>();
-      const providerOf = (kind: ProviderKind): OperationsProvider | WaitProvider => {
+      const providers = new Map<HarnessKind, OperationsProvider | WaitProvider>();
+      const providerOf = (kind: HarnessKind): OperationsProvider | WaitProvider => {
         let provider = providers.get(kind);
         if (!provider) {
           provider = kind === "wait" ? new WaitProvider(currentContext) : new OperationsProvider(kind, currentContext);
@@ -107,14 +115,21 @@ export async function withProvider(
         return provider;
       };
       const log = async (): Promise<LoggedRequest[]> => (await emu.control("GET", "requests")).json.requests;
+      const stackInstance = randomUUID();
       const harness: Harness = {
         emu,
         journal,
+        stackInstance,
+        owner: (resource) => ({ stack: stackInstance, resource }),
         messages,
         provider: providerOf as Harness["provider"],
         async up(kind, news) {
           const provider = providerOf(kind);
-          const checked = await provider.check({}, news);
+          const withInstance =
+            kind !== "wait" && news.resourceUrn !== undefined && !("stackInstance" in news)
+              ? { ...news, stackInstance }
+              : news;
+          const checked = await provider.check({}, withInstance);
           if (checked.failures?.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
           const created = await provider.create(checked.inputs as Record<string, unknown>);
           return { id: created.id, outs: created.outs };
