@@ -1,7 +1,7 @@
 import { ApiError, invalidArgument } from "./api-error";
 import type { Authenticator } from "./auth";
-import type { Behaviour, BehaviourPatch } from "./behaviour";
 import { BACKUP_STATES, type BackupState, checkBackupName, renderBackup } from "./backups";
+import type { Behaviour, BehaviourPatch } from "./behaviour";
 import { DEFAULT_COLLECTIONS, isDatabaseName, seedDatabase } from "./dataset";
 import type { FaultInjector } from "./fault-injector";
 import { bucketNameProblem } from "./gs-uri";

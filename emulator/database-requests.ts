@@ -183,7 +183,10 @@ const UPDATABLE = ["deleteProtectionState", "pointInTimeRecoveryEnablement"] as 
 export function parseUpdateDatabaseRequest(database: string, body: unknown, updateMask: string | null): DatabaseUpdate {
   const fields = normalizeFields(body, DATABASE_FIELDS);
   if (fields.name !== undefined && fields.name !== null && fields.name !== "" && fields.name !== database) {
-    throw invalidArgument("database.name", `database.name ${JSON.stringify(fields.name)} does not match the URL (${database}).`);
+    throw invalidArgument(
+      "database.name",
+      `database.name ${JSON.stringify(fields.name)} does not match the URL (${database}).`,
+    );
   }
   const paths =
     updateMask === null || updateMask === ""

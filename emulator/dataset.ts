@@ -107,7 +107,9 @@ export function renderDatabase(db: DatabaseRecord, nowMs: number): Record<string
 
 /** The database's system-generated UUID4: stable for the name and creation time, as the real one is per database. */
 export function databaseUid(db: Pick<DatabaseRecord, "name" | "createdMs">): string {
-  const hex = createHash("sha256").update(`uid:${db.name}@${db.createdMs ?? 0}`).digest("hex");
+  const hex = createHash("sha256")
+    .update(`uid:${db.name}@${db.createdMs ?? 0}`)
+    .digest("hex");
   const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -115,7 +117,11 @@ export function databaseUid(db: Pick<DatabaseRecord, "name" | "createdMs">): str
 /** An etag per database version (name, creation and last update): what databases.delete?etag= is checked against. */
 export function databaseEtag(db: DatabaseRecord): string {
   return createHash("sha256")
-    .update(db.updatedMs === undefined ? `${db.name}@${db.createdMs ?? 0}` : `${db.name}@${db.createdMs ?? 0}@${db.updatedMs}`)
+    .update(
+      db.updatedMs === undefined
+        ? `${db.name}@${db.createdMs ?? 0}`
+        : `${db.name}@${db.createdMs ?? 0}@${db.updatedMs}`,
+    )
     .digest("base64url")
     .slice(0, 16);
 }

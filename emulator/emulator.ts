@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { ApiError } from "./api-error";
 import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
+import { checkBackupName } from "./backups";
 import {
   applyBehaviourPatch,
   type Behaviour,
@@ -17,7 +18,6 @@ import {
   parseCreateDatabaseRequest,
   parseRestoreDatabaseRequest,
 } from "./database-requests";
-import { checkBackupName } from "./backups";
 import { DEFAULT_COLLECTIONS, databaseEtag, isDatabaseName, renderDatabase, seedDatabase } from "./dataset";
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";

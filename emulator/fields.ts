@@ -83,9 +83,7 @@ export function fieldDeltas(change: FieldChange): {
   const beforeKeys = new Set(before.map(key));
   const afterKeys = new Set(after.map(key));
   const indexConfigDeltas = [
-    ...after
-      .filter((i) => !beforeKeys.has(key(i)))
-      .map((i) => ({ changeType: "ADD", index: renderIndex(fieldId, i) })),
+    ...after.filter((i) => !beforeKeys.has(key(i))).map((i) => ({ changeType: "ADD", index: renderIndex(fieldId, i) })),
     ...before
       .filter((i) => !afterKeys.has(key(i)))
       .map((i) => ({ changeType: "REMOVE", index: renderIndex(fieldId, i) })),
@@ -137,7 +135,12 @@ export function parseFieldPatch(
     if (fields.indexConfig === undefined || fields.indexConfig === null) {
       delete next.indexes;
     } else {
-      const config = normalizeFields(fields.indexConfig, ["indexes", "usesAncestorConfig", "ancestorField", "reverting"]);
+      const config = normalizeFields(fields.indexConfig, [
+        "indexes",
+        "usesAncestorConfig",
+        "ancestorField",
+        "reverting",
+      ]);
       const list = config.indexes ?? [];
       if (!Array.isArray(list)) throw invalidArgument("field.index_config.indexes", "indexes must be a list.");
       next.indexes = list.map((raw, i) => parseSingleFieldIndex(raw, fieldId, `field.index_config.indexes[${i}]`));
@@ -168,7 +171,10 @@ function parseSingleFieldIndex(raw: unknown, fieldId: string, at: string): Singl
     throw invalidArgument(`${at}.fields[0]`, `Each index field sets exactly one of order and array_config (${at}).`);
   }
   if (hasOrder && field.order !== "ASCENDING" && field.order !== "DESCENDING") {
-    throw invalidArgument(`${at}.fields[0].order`, `Invalid value at '${at}.fields[0].order': ${JSON.stringify(field.order)}.`);
+    throw invalidArgument(
+      `${at}.fields[0].order`,
+      `Invalid value at '${at}.fields[0].order': ${JSON.stringify(field.order)}.`,
+    );
   }
   if (hasArray && field.arrayConfig !== "CONTAINS") {
     throw invalidArgument(

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ApiError, invalidArgument } from "./api-error";
+import { type BackupRecord, backupNotFound, parseBackupName } from "./backups";
 import type { Behaviour } from "./behaviour";
 import { bucketApiError, bucketFailure, bucketRpcStatus } from "./bucket-problems";
 import {
@@ -8,7 +9,6 @@ import {
   cloneSnapshotTime,
   type RestoreDatabaseRequest,
 } from "./database-requests";
-import { type BackupRecord, backupNotFound, parseBackupName } from "./backups";
 import { type CollectionStats, type DatabaseRecord, databaseUid, renderDatabase } from "./dataset";
 import { type FieldChange, type FieldConfig, fieldBusy, fieldParts, UNCONFIGURED } from "./fields";
 import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
@@ -19,11 +19,11 @@ import {
   distribute,
   evaluate,
   isDatabaseOperation,
-  renderIndex,
   type OperationKind,
   type OperationPhase,
   type OperationRecord,
   operationName,
+  renderIndex,
   type TerminalState,
 } from "./operation";
 import type { StateChange } from "./persisted-state";
@@ -204,6 +204,8 @@ export class OperationStore {
     const metadataName = exportObjectNames(source.path, "").overall;
     const bucketProblem = this.bucketProblem(db.name, source.bucket, metadataName);
     this.checkTransferLimits(db.name);
+    // An export that is over by the clock has written its files, whether or not a tick has advanced it yet.
+    for (const op of [...this.running]) if (op.kind === "export") this.advance(op);
     const metadata = this.readExportMetadata(source.bucket, metadataName);
     let totals: Record<string, CollectionStats> = {};
     let outcome: OperationRecord["outcome"] = this.plannedOutcome();
@@ -395,7 +397,10 @@ export class OperationStore {
    * databases.patch: an UpdateDatabase operation; the change takes effect when it succeeds. Refused while another
    * update of the same database runs, as the service serializes them.
    */
-  startUpdateDatabase(name: string, update: NonNullable<OperationRecord["request"]["databaseUpdate"]>): OperationRecord {
+  startUpdateDatabase(
+    name: string,
+    update: NonNullable<OperationRecord["request"]["databaseUpdate"]>,
+  ): OperationRecord {
     const db = this.database(name);
     for (const op of this.running) {
       if (op.kind === "updateDatabase" && op.database === name && !this.settle(op).done) {
@@ -512,7 +517,8 @@ export class OperationStore {
       if (inGroup(name)) out.push(renderIndex(name, spec, "READY"));
     }
     for (const op of this.buildingIndexes(database)) {
-      if (inGroup(op.request.index as string)) out.push(renderIndex(op.request.index, op.request.indexSpec, "CREATING"));
+      if (inGroup(op.request.index as string))
+        out.push(renderIndex(op.request.index, op.request.indexSpec, "CREATING"));
     }
     return out;
   }
@@ -670,18 +676,21 @@ export class OperationStore {
     return evaluate(op, now);
   }
 
+  /** Settles one operation; one that cannot advance fails on its own. */
+  private advance(op: OperationRecord): void {
+    try {
+      this.settle(op);
+    } catch (error) {
+      this.failOperation(op, error);
+    }
+  }
+
   /**
    * Advances every running operation (side effects, finalization) and garbage-collects old ones. Never throws:
    * an operation that cannot advance fails on its own, and the others go on.
    */
   tick(): void {
-    for (const op of [...this.running]) {
-      try {
-        this.settle(op);
-      } catch (error) {
-        this.failOperation(op, error);
-      }
-    }
+    for (const op of [...this.running]) this.advance(op);
     const now = this.options.now();
     const retention = this.behaviour.retentionMs;
     if (retention !== this.sweptRetentionMs || now > this.nextExpiryMs) this.sweep(now, retention);

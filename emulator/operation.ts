@@ -251,7 +251,10 @@ export function renderOperation(
   const metadata: Record<string, unknown> = { "@type": metadataTypeUrl(op.kind), startTime: timestamp(op.createdMs) };
   if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
   const share = estimateShare(op, phase);
-  const progressDocuments = progressOf(share === undefined ? 0 : totals.documents * share, totals.documents * phase.fraction);
+  const progressDocuments = progressOf(
+    share === undefined ? 0 : totals.documents * share,
+    totals.documents * phase.fraction,
+  );
   const progressBytes = progressOf(share === undefined ? 0 : totals.bytes * share, totals.bytes * phase.fraction);
   const withProgress = (): void => {
     if (progressDocuments) metadata.progressDocuments = progressDocuments;

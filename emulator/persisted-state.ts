@@ -1,6 +1,6 @@
 import type { AuthState, ServiceAccountKeyRecord } from "./auth";
-import { type DatabaseRecord, isDatabaseName } from "./dataset";
 import { type BackupRecord, parseBackupName } from "./backups";
+import { type DatabaseRecord, isDatabaseName } from "./dataset";
 import { OPERATION_KINDS, type OperationRecord, operationName } from "./operation";
 
 /** Everything that must survive a restart with --data-dir: what a snapshot (state.json) holds. */
@@ -120,9 +120,9 @@ export function parseJournalEntry(line: string): { seq: number; change: StateCha
           ? databaseProblem(entry.database)
           : "backup" in entry
             ? backupProblem(entry.backup)
-          : "key" in entry
-            ? keyProblem(entry.key)
-            : "unknown change";
+            : "key" in entry
+              ? keyProblem(entry.key)
+              : "unknown change";
   if (problem) return { problem };
   const { seq, ...change } = entry;
   return { seq: entry.seq, change: change as StateChange };
@@ -142,7 +142,8 @@ function backupProblem(backup: unknown): string | undefined {
   if (!isObject(backup) || typeof backup.name !== "string" || !parseBackupName(backup.name)) {
     return "name must be a backup name";
   }
-  if (typeof backup.database !== "string" || !isDatabaseName(backup.database)) return "database must be a database name";
+  if (typeof backup.database !== "string" || !isDatabaseName(backup.database))
+    return "database must be a database name";
   if (!isObject(backup.collections)) return "collections must be an object";
   if (!isFiniteNumber(backup.snapshotMs) || !isFiniteNumber(backup.expireMs)) {
     return "snapshotMs and expireMs must be numbers";

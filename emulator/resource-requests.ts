@@ -102,12 +102,10 @@ export function handleResourceRequest(
     }
     case "fields.list": {
       checkPageSize(params);
-      const fields = store
-        .listFields(route.database, route.collectionGroup, params.get("filter") ?? "")
-        .map((name) => {
-          const { config, settled } = store.field(name);
-          return renderField(name, config, settled);
-        });
+      const fields = store.listFields(route.database, route.collectionGroup, params.get("filter") ?? "").map((name) => {
+        const { config, settled } = store.field(name);
+        return renderField(name, config, settled);
+      });
       return ok(fields.length ? { fields } : {});
     }
     case "fields.patch": {

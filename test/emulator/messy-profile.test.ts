@@ -215,7 +215,9 @@ describe("profile tidy (the default)", () => {
       assert.equal(op.metadata.progressDocuments, undefined, JSON.stringify(op.metadata));
       clock.at(TIDY_ESTIMATE_AFTER / 2);
       const early = (await emu.call("GET", `/v1/${started.name}`)).json;
-      assert.deepEqual(early.metadata.progressDocuments, { completedWork: String(DOCUMENTS * (TIDY_ESTIMATE_AFTER / 2)) });
+      assert.deepEqual(early.metadata.progressDocuments, {
+        completedWork: String(DOCUMENTS * (TIDY_ESTIMATE_AFTER / 2)),
+      });
       clock.at(0.5);
       const half = (await emu.call("GET", `/v1/${started.name}`)).json;
       assert.deepEqual(half.metadata.progressDocuments, {
