@@ -158,16 +158,33 @@ export function cloneSnapshotTime(value: unknown, now: number, pointInTimeRecove
   }
 }
 
-const PITR_VALUES = ["POINT_IN_TIME_RECOVERY_ENABLED", "POINT_IN_TIME_RECOVERY_DISABLED"];
-const DELETE_PROTECTION_VALUES = ["DELETE_PROTECTION_ENABLED", "DELETE_PROTECTION_DISABLED"];
+/** database.proto's enums in number order: proto3 JSON takes a value by name or by number. */
+const PITR_VALUES = [
+  "POINT_IN_TIME_RECOVERY_ENABLEMENT_UNSPECIFIED",
+  "POINT_IN_TIME_RECOVERY_ENABLED",
+  "POINT_IN_TIME_RECOVERY_DISABLED",
+];
+const DELETE_PROTECTION_VALUES = [
+  "DELETE_PROTECTION_STATE_UNSPECIFIED",
+  "DELETE_PROTECTION_DISABLED",
+  "DELETE_PROTECTION_ENABLED",
+];
+
+/** An enum value by name, or by number as Google's clients send it with `enum-encoding=int`. */
+export function enumName(value: unknown, names: readonly string[]): unknown {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length
+    ? names[value]
+    : value;
+}
 
 /** A DeleteProtectionState as a boolean; undefined when absent or UNSPECIFIED (which leaves it as it is). */
-function deleteProtection(value: unknown, field: string): boolean | undefined {
+function deleteProtection(raw: unknown, field: string): boolean | undefined {
+  const value = enumName(raw, DELETE_PROTECTION_VALUES);
   if (value === undefined || value === null || value === "DELETE_PROTECTION_STATE_UNSPECIFIED") return undefined;
   if (typeof value !== "string" || !DELETE_PROTECTION_VALUES.includes(value)) {
     throw invalidArgument(
       field,
-      `Invalid value at '${field}' (${adminTypeUrl("Database.DeleteProtectionState")}), ${JSON.stringify(value)}`,
+      `Invalid value at '${field}' (${adminTypeUrl("Database.DeleteProtectionState")}), ${JSON.stringify(raw)}`,
     );
   }
   return value === "DELETE_PROTECTION_ENABLED";
@@ -198,7 +215,7 @@ export function parseUpdateDatabaseRequest(database: string, body: unknown, upda
       const value = deleteProtection(fields.deleteProtectionState, "database.delete_protection_state");
       if (value !== undefined) update.deleteProtection = value;
     } else if (path === "pointInTimeRecoveryEnablement") {
-      const value = fields.pointInTimeRecoveryEnablement;
+      const value = enumName(fields.pointInTimeRecoveryEnablement, PITR_VALUES);
       if (value !== undefined && value !== null && value !== "POINT_IN_TIME_RECOVERY_ENABLEMENT_UNSPECIFIED") {
         if (typeof value !== "string" || !PITR_VALUES.includes(value)) {
           throw invalidArgument(

@@ -1,4 +1,5 @@
 import { ApiError, invalidArgument } from "./api-error";
+import { enumName } from "./database-requests";
 import { normalizeFields } from "./requests";
 
 /**
@@ -151,7 +152,13 @@ export function parseFieldPatch(
 
 function parseSingleFieldIndex(raw: unknown, fieldId: string, at: string): SingleFieldIndex {
   const index = normalizeFields(raw, ["name", "queryScope", "apiScope", "fields", "state", "density"]);
-  const queryScope = index.queryScope ?? "COLLECTION";
+  // index.proto's enums in number order (Google's clients may send numbers).
+  const queryScope = enumName(index.queryScope ?? "COLLECTION", [
+    "QUERY_SCOPE_UNSPECIFIED",
+    "COLLECTION",
+    "COLLECTION_GROUP",
+    "COLLECTION_RECURSIVE",
+  ]);
   if (queryScope !== "COLLECTION" && queryScope !== "COLLECTION_GROUP") {
     throw invalidArgument(`${at}.query_scope`, `Invalid value at '${at}.query_scope': ${JSON.stringify(queryScope)}.`);
   }
@@ -159,6 +166,8 @@ function parseSingleFieldIndex(raw: unknown, fieldId: string, at: string): Singl
     throw invalidArgument(`${at}.fields`, `A single-field index lists exactly one field (${at}.fields).`);
   }
   const field = normalizeFields(index.fields[0], ["fieldPath", "order", "arrayConfig", "vectorConfig"]);
+  field.order = enumName(field.order, ["ORDER_UNSPECIFIED", "ASCENDING", "DESCENDING"]);
+  field.arrayConfig = enumName(field.arrayConfig, ["ARRAY_CONFIG_UNSPECIFIED", "CONTAINS"]);
   if (field.fieldPath !== undefined && field.fieldPath !== fieldId) {
     throw invalidArgument(
       `${at}.fields[0].field_path`,

@@ -465,13 +465,20 @@ export class OperationStore {
     this.options.onChange({ backup });
   }
 
-  /** A field's configuration now, and whether a change of it is still running. */
-  field(name: string): { config: FieldConfig; settled: boolean } {
+  /**
+   * A field's configuration, and whether it is settled: while a change of it runs, the configuration it is
+   * changing to (its new TTL and indexes CREATING), and the one before as `before`.
+   */
+  field(name: string): { config: FieldConfig; settled: boolean; before: FieldConfig } {
     const db = this.database(fieldParts(name).database);
-    const running = [...this.running].some(
+    const current = db.fields?.[name] ?? UNCONFIGURED;
+    const running = [...this.running].find(
       (op) => op.kind === "fieldUpdate" && op.request.field?.name === name && !this.settle(op).done,
     );
-    return { config: db.fields?.[name] ?? UNCONFIGURED, settled: !running };
+    const change = running?.request.field;
+    return change
+      ? { config: change.after, settled: false, before: current }
+      : { config: current, settled: true, before: current };
   }
 
   /**
@@ -497,7 +504,7 @@ export class OperationStore {
     const { database, collectionGroup } = fieldParts(name);
     const current = this.field(name);
     if (!current.settled) throw fieldBusy(name);
-    const change: FieldChange = { name, before: current.config, after };
+    const change: FieldChange = { name, before: current.before, after };
     const counts = this.documentCounts(database);
     return this.insert({
       database,

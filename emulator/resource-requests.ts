@@ -109,7 +109,8 @@ export function handleResourceRequest(
       return ok(fields.length ? { fields } : {});
     }
     case "fields.patch": {
-      const current = store.field(route.name).config;
+      // The patch applies to the configuration the field has (a busy field is refused when the change starts).
+      const current = store.field(route.name).before;
       const next = parseFieldPatch(
         route.name,
         parseBody(bodyText),
