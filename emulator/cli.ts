@@ -43,7 +43,8 @@ const USAGE = `Usage: firestore-ops-emulator [options]
                            around it (messy: seeded)                     [fixed]
   --database-cancel LIST   what cancel does to database operations, e.g. restoreDatabase=ignore,
                            cloneDatabase=refuse (refuse | ignore | cancel)
-                           [createDatabase=cancel,restoreDatabase=refuse,cloneDatabase=cancel,deleteDatabase=cancel]
+                           [createDatabase=cancel,restoreDatabase=refuse,cloneDatabase=cancel,deleteDatabase=cancel,
+                            updateDatabase=cancel]
   --fault-rate P           probability of a transient fault per request  [0]
   --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { MESSY_PROFILE_PATCH } from "../../emulator/behaviour";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { spawnEmulator } from "../support/emulator-process";
 import { steppedClock } from "./stepped-clock";
 
 const PROJECT = "projects/demo-project";
@@ -107,6 +108,36 @@ describe("progress as Google gives it", () => {
         assert.match(refused.json.error.message, /workRate key/);
       },
     );
+  });
+
+  test("the flags --documents-per-second and --bytes-per-second set the work rate", async () => {
+    const emu = await spawnEmulator([
+      "--collections",
+      "users=2000",
+      "--duration-ms",
+      "1000",
+      "--documents-per-second",
+      "1000",
+      "--bytes-per-second",
+      "0",
+    ]);
+    try {
+      const behaviour = (await (await fetch(`${emu.url}/emulator/v1/behaviour`)).json()) as {
+        workRate: { documentsPerSecond: number; bytesPerSecond: number };
+      };
+      assert.deepEqual(behaviour.workRate, { documentsPerSecond: 1_000, bytesPerSecond: 0 });
+      const started = await fetch(`${emu.url}/v1/${DB}:exportDocuments`, {
+        method: "POST",
+        body: JSON.stringify({ outputUriPrefix: "gs://bkt/flags" }),
+      });
+      assert.equal(started.status, 200);
+      const records = (await (await fetch(`${emu.url}/emulator/v1/operations`)).json()) as {
+        operations: { durationMs: number }[];
+      };
+      assert.equal(records.operations[0]?.durationMs, 1_000 + 2_000);
+    } finally {
+      await emu.kill("SIGTERM");
+    }
   });
 
   test("messy (the realistic profile): bytes count too, and each operation draws its own pace from the seed", async () => {
