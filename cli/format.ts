@@ -1,6 +1,6 @@
 import { formatDuration } from "../client/durations";
 import type { OperationView } from "../client/operation-view";
-import { percentDone } from "../client/progress-text";
+import { NO_ESTIMATE_YET, percentDone } from "../client/progress-text";
 
 export { shortOperationId as shortId } from "../client/names";
 
@@ -37,7 +37,9 @@ export function progressBar(view: OperationView, width = BAR_WIDTH): string {
 /** The bar with its percentage, for a table column: `[#####---------------]  26.0%`. */
 export function progressCell(view: OperationView): string {
   const percent = percentDone(view);
-  return percent === undefined ? "" : `${progressBar(view)} ${percent.toFixed(1).padStart(5)}%`;
+  if (percent !== undefined) return `${progressBar(view)} ${percent.toFixed(1).padStart(5)}%`;
+  // Progress without an estimate (early reads): said so, rather than a bar of a number the server did not send.
+  return view.documents?.completed || view.bytes?.completed ? NO_ESTIMATE_YET : "";
 }
 
 /** "code 13: message", the way gcloud shows a google.rpc.Status. */

@@ -1,5 +1,5 @@
 import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
-import { cancelEffects, DOCUMENT_OPERATION_TYPES } from "../client/operation-types";
+import { cancelEffects, DOCUMENT_OPERATION_TYPES, OTHER_OPERATION_TYPES } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { elapsed, formatError, formatTime, shortId, shortType } from "./format";
@@ -14,7 +14,7 @@ export function progressText(view: OperationView): string {
 export function operationText(view: OperationView): string {
   const rows: [string, string][] = [
     ["Name", view.name],
-    ["Type", shortType(view)],
+    ["Type", typeText(view)],
     ["State", view.state],
     ["Done", view.done ? "yes" : "no"],
     ["Progress", progressText(view) || "-"],
@@ -27,6 +27,7 @@ export function operationText(view: OperationView): string {
     rows.push(["Collections", view.request.collectionIds.join(", ") || "all"]);
     rows.push(["Namespaces", view.request.namespaceIds.map((id) => id || "(default)").join(", ") || "all"]);
   }
+  if (view.resource) rows.push(["Resource", view.resource]);
   const output = view.outputUriPrefix ?? view.request.outputUriPrefix;
   if (output) rows.push(["Output", output]);
   if (view.request.inputUriPrefix) rows.push(["Input", view.request.inputUriPrefix]);
@@ -43,6 +44,12 @@ export function operationText(view: OperationView): string {
   }
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return rows.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`).join("\n");
+}
+
+/** The short type, with what it is when this package knows the type (any other is shown by its name). */
+function typeText(view: OperationView): string {
+  const what = OTHER_OPERATION_TYPES[view.metadataType];
+  return what ? `${shortType(view)} (${what})` : shortType(view);
 }
 
 /** One line for an operation that is over: `ID ended FAILED after 2m10s: 1,000/5,000 documents (20.0%) (code 13: ...)`. */

@@ -12,6 +12,21 @@ export const METADATA_TYPE: Record<StartMethod, string> = {
   bulkDeleteDocuments: "BulkDeleteDocumentsMetadata",
 };
 
+/**
+ * The other types a database's operation list holds (operation.proto, firestore_admin.proto), each with what it
+ * is, for people: index builds, single-field and TTL changes, and database creates, restores, clones, updates
+ * and deletes. A type not listed here (one Google adds later) is shown by its name and handled like any operation.
+ */
+export const OTHER_OPERATION_TYPES: Readonly<Record<string, string>> = {
+  IndexOperationMetadata: "a composite index build",
+  FieldOperationMetadata: "a single-field index or TTL policy change",
+  CreateDatabaseMetadata: "a database create",
+  RestoreDatabaseMetadata: "a database restore from a backup",
+  CloneDatabaseMetadata: "a database clone",
+  UpdateDatabaseMetadata: "a database update",
+  DeleteDatabaseMetadata: "a database delete",
+};
+
 /** Document operations (export, import, bulk delete): their request names collections and namespaces. */
 export const DOCUMENT_OPERATION_TYPES: readonly string[] = Object.values(METADATA_TYPE);
 
@@ -45,6 +60,12 @@ export function cancelEffects(metadataType: string, resolvedOutputUriPrefix?: st
       return "Cancelling does not roll back: if the operation ends despite the cancel, the new database exists (delete it to undo).";
     case "DeleteDatabaseMetadata":
       return "Cancelling does not roll back: if the delete ends despite the cancel, the database is gone (restore it from a backup or, within its retention, clone it).";
+    case "UpdateDatabaseMetadata":
+      return "Cancelling does not roll back: if the update ends despite the cancel, the database has the new settings (update it again to undo).";
+    case "IndexOperationMetadata":
+      return "Cancelling stops the index build: the index is not created (create it again to retry).";
+    case "FieldOperationMetadata":
+      return "Cancelling does not roll back: if the change ends despite the cancel, the field has its new index or TTL configuration (patch it again to undo).";
     default:
       return "Cancelling does not roll back: whatever the operation already did stays done.";
   }

@@ -36,6 +36,8 @@ export interface OperationView {
   startTime?: string;
   endTime?: string;
   outputUriPrefix?: string;
+  /** What an index, field or restore/clone operation works on: metadata `index`, `field` or `database`. */
+  resource?: string;
   error?: { code: number; message: string };
   /** The request as the metadata echoes it: what ties an operation found by listing to a request we sent. */
   request: {
@@ -116,6 +118,8 @@ export function parseOperation(json: unknown, expectedName?: string): OperationV
   const responsePrefix = isRecord(op.response) ? op.response.outputUriPrefix : undefined;
   const prefix = responsePrefix ?? metadata.outputUriPrefix;
   if (typeof prefix === "string") view.outputUriPrefix = cap(prefix);
+  const resource = metadata.index ?? metadata.field ?? metadata.database;
+  if (typeof resource === "string") view.resource = cap(resource);
   if (error) view.error = error;
   return view;
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from "./durations";
 import type { OperationView, Progress } from "./operation-view";
+import { NO_ESTIMATE_YET } from "./progress-text";
 import { formatBytes, formatCount } from "./quantities";
 
 /**
@@ -84,18 +85,18 @@ export function estimateFrom(
   staleMs = 60_000,
 ): Estimate {
   const last = samples.at(-1);
-  if (!last) return { meaningful: false, reason: "no estimate yet: no progress read so far" };
+  if (!last) return { meaningful: false, reason: `${NO_ESTIMATE_YET}: no progress read so far` };
   if (last.state !== "PROCESSING") return { meaningful: false, reason: `no estimate while ${last.state}` };
-  if (samples.length < 2) return { meaningful: false, reason: "no estimate yet: one reading so far" };
+  if (samples.length < 2) return { meaningful: false, reason: `${NO_ESTIMATE_YET}: one reading so far` };
   const basis = last.documents?.estimated ? "documents" : last.bytes?.estimated ? "bytes" : undefined;
-  if (!basis) return { meaningful: false, reason: "no estimate: Firestore has not estimated the work yet" };
+  if (!basis) return { meaningful: false, reason: `${NO_ESTIMATE_YET}: Firestore has not estimated the work` };
   const current = last[basis] as Progress;
   if (current.completed >= current.estimated) {
     return { meaningful: false, reason: "no estimate: the work done has passed Firestore's estimate" };
   }
   const first = samples.find((s) => s.state === "PROCESSING" && s[basis] !== undefined) as ProgressSample;
   const spanMs = last.atMs - first.atMs;
-  if (spanMs < minSpanMs) return { meaningful: false, reason: "no estimate yet: too short a time to measure" };
+  if (spanMs < minSpanMs) return { meaningful: false, reason: `${NO_ESTIMATE_YET}: too short a time to measure` };
   const rate = (p: "documents" | "bytes"): number | undefined => {
     const a = first[p];
     const b = last[p];

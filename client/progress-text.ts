@@ -1,7 +1,14 @@
 import type { OperationView } from "./operation-view";
 import { formatBytes, formatCount } from "./quantities";
 
-/** One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. */
+/** The words for progress the server has reported without an estimate of the whole (early reads, as Google's). */
+export const NO_ESTIMATE_YET = "no estimate yet";
+
+/**
+ * One line for logs: `PROCESSING 4,200/26,200 documents (16.0%), 1.9 MB/12.8 MB`. Only numbers the server sent are
+ * printed: before its first estimate `PROCESSING 1,310 documents so far (no estimate yet)`, before any progress
+ * the state alone.
+ */
 export function describeProgress(
   view: Pick<OperationView, "state" | "documents" | "bytes"> & Pick<Partial<OperationView>, "percentage">,
 ): string {
@@ -12,18 +19,28 @@ export function describeProgress(
     parts.push(`${pct.toFixed(0)}% done`);
   }
   const docs = view.documents;
+  let unestimated = false;
   if (docs?.estimated && docs.completed > docs.estimated) {
     // The server's estimates can be low (completed overtakes them): say so rather than print 122.7%.
     parts.push(`${formatCount(docs.completed)} documents (over the estimate of ${formatCount(docs.estimated)})`);
   } else if (docs?.estimated) {
     const pct = ((docs.completed / docs.estimated) * 100).toFixed(1);
     parts.push(`${formatCount(docs.completed)}/${formatCount(docs.estimated)} documents (${pct}%)`);
+  } else if (docs?.completed) {
+    parts.push(`${formatCount(docs.completed)} documents so far`);
+    unestimated = true;
   }
   const bytes = view.bytes;
   if (bytes?.estimated && bytes.completed > bytes.estimated) {
     parts.push(`${formatBytes(bytes.completed)} (over the estimate of ${formatBytes(bytes.estimated)})`);
-  } else if (bytes?.estimated) parts.push(`${formatBytes(bytes.completed)}/${formatBytes(bytes.estimated)}`);
-  return parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
+  } else if (bytes?.estimated) {
+    parts.push(`${formatBytes(bytes.completed)}/${formatBytes(bytes.estimated)}`);
+  } else if (bytes?.completed) {
+    parts.push(`${formatBytes(bytes.completed)} so far`);
+    unestimated = true;
+  }
+  const text = parts.length ? `${view.state} ${parts.join(", ")}` : view.state;
+  return unestimated ? `${text} (${NO_ESTIMATE_YET})` : text;
 }
 
 /**

@@ -41,6 +41,17 @@ export type Endpoint =
   | "operations.cancel"
   | "operations.delete"
   | "databases.get"
+  | "databases.list"
+  | "databases.patch"
+  | "backups.get"
+  | "backups.list"
+  | "backups.delete"
+  | "fields.get"
+  | "fields.list"
+  | "fields.patch"
+  | "indexes.list"
+  | "indexes.get"
+  | "indexes.delete"
   | "token";
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -57,15 +68,32 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "operations.cancel",
   "operations.delete",
   "databases.get",
+  "databases.list",
+  "databases.patch",
+  "backups.get",
+  "backups.list",
+  "backups.delete",
+  "fields.get",
+  "fields.list",
+  "fields.patch",
+  "indexes.list",
+  "indexes.get",
+  "indexes.delete",
   "token",
 ];
 
-export type DatabaseOperationKind = "createDatabase" | "restoreDatabase" | "cloneDatabase" | "deleteDatabase";
+export type DatabaseOperationKind =
+  | "createDatabase"
+  | "restoreDatabase"
+  | "cloneDatabase"
+  | "deleteDatabase"
+  | "updateDatabase";
 export const DATABASE_OPERATION_KINDS: readonly DatabaseOperationKind[] = [
   "createDatabase",
   "restoreDatabase",
   "cloneDatabase",
   "deleteDatabase",
+  "updateDatabase",
 ];
 export type DatabaseCancelBehaviour = "refuse" | "ignore" | "cancel";
 const DATABASE_CANCEL_BEHAVIOURS: readonly DatabaseCancelBehaviour[] = ["refuse", "ignore", "cancel"];
@@ -113,12 +141,24 @@ export interface Behaviour {
   retentionMs: number;
   /** Probability that an operation ends FAILED instead of SUCCESSFUL. */
   failureRate: number;
-  /** Export/import limits, documented for Datastore mode: 50 concurrent, 20 requests a minute. */
+  /**
+   * Export/import limits, documented for Datastore mode: 50 concurrent, 20 requests a minute, counted per project
+   * (each project the emulator serves has its own).
+   */
   limits: { enabled: boolean; concurrent: number; perMinute: number; hints: RetryHints };
+  /**
+   * How fast exports, imports and bulk deletes get through their data: each runs operationDurationMs plus its
+   * documents at documentsPerSecond plus its bytes at bytesPerSecond (0: that part takes no time). Messy draws a
+   * factor per operation from the seed (0.7x to 1.5x). Tidy leaves both 0: every operation lasts
+   * operationDurationMs, whatever its size. The real rates are unverified.
+   */
+  workRate: { documentsPerSecond: number; bytesPerSecond: number };
   faults: FaultSettings;
   /**
    * `messy`: operations pass INITIALIZING → PROCESSING → FINALIZING, estimates are missing early and too low
-   * (completed overtakes them), drawn per operation from the seed. `tidy` keeps the idealised timeline.
+   * (completed overtakes them) and revised once, drawn per operation from the seed. `tidy` keeps the idealised
+   * timeline, but like the service gives no progress in the start reply: an exact estimate comes once a tenth of the
+   * work is done (TIDY_ESTIMATE_AFTER in operation.ts).
    */
   profile: "tidy" | "messy";
   /** Buckets the Firestore service agent cannot use, and how Google reports it (emulator/bucket-problems.ts). */
@@ -135,6 +175,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
     restoreDatabase: "refuse",
     cloneDatabase: "cancel",
     deleteDatabase: "cancel",
+    updateDatabase: "cancel",
   },
   cancelUnimplemented: false,
   cancelStuck: false,
@@ -144,6 +185,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   retentionMs: 30 * 24 * 3600 * 1000,
   failureRate: 0,
   limits: { enabled: false, concurrent: 50, perMinute: 20, hints: "both" },
+  workRate: { documentsPerSecond: 0, bytesPerSecond: 0 },
   faults: {
     rate: 0,
     kinds: ["429", "500", "503", "reset", "slow"],
@@ -155,9 +197,12 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
   buckets: {},
 };
 
-export type BehaviourPatch = Partial<Omit<Behaviour, "limits" | "faults" | "buckets" | "databaseCancel">> & {
+export type BehaviourPatch = Partial<
+  Omit<Behaviour, "limits" | "faults" | "buckets" | "databaseCancel" | "workRate">
+> & {
   buckets?: Record<string, Partial<BucketProblemSpec> & Pick<BucketProblemSpec, "problem">>;
   limits?: Partial<Behaviour["limits"]>;
+  workRate?: Partial<Behaviour["workRate"]>;
   databaseCancel?: Partial<Behaviour["databaseCancel"]>;
   faults?: Partial<FaultSettings>;
 };
@@ -205,6 +250,12 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
       case "limits":
         next.limits = mergeLimits(next.limits, value);
         break;
+      case "workRate":
+        for (const [rate, v] of Object.entries(record(key, value))) {
+          const k = oneOf("workRate key", rate, ["documentsPerSecond", "bytesPerSecond"] as const);
+          next.workRate[k] = nonNegativeNumber(`workRate.${k}`, v);
+        }
+        break;
       case "faults":
         next.faults = mergeFaults(next.faults, value);
         break;
@@ -220,12 +271,14 @@ export function applyBehaviourPatch(base: Behaviour, patch: unknown): Behaviour 
 }
 
 /**
- * What `--profile messy` turns on besides the profile itself: limits, seeded CANCELLING durations and cancels that
- * sometimes lose the race (the operation ends SUCCESSFUL after the cancel was accepted).
+ * What `--profile messy` turns on besides the profile itself: the export/import limits (per project), durations
+ * that grow with the data, seeded CANCELLING durations and cancels that sometimes lose the race (the operation
+ * ends SUCCESSFUL after the cancel was accepted). It is the realistic profile: everything harder at once.
  */
 export const MESSY_PROFILE_PATCH: BehaviourPatch = {
   profile: "messy",
   limits: { enabled: true },
+  workRate: { documentsPerSecond: 20_000, bytesPerSecond: 20_000_000 },
   cancelLatencyDistribution: "seeded",
   cancelLoseRate: 0.15,
 };

@@ -21,6 +21,9 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --dev-token TOKEN        static token accepted with --auth oauth ("" for none) [firestore-emulator-dev-token]
   --seed N                 seed for datasets, outcomes and faults        [1]
   --database NAME          a database that exists (repeatable)           [projects/demo-project/databases/(default)]
+  --backup NAME=DATABASE   a READY backup of a seeded database, e.g.
+                           projects/demo-project/locations/nam5/backups/daily=projects/demo-project/databases/(default)
+                           (repeatable; restore from it, list, get and delete it)
   --collections SPEC       synthetic documents, e.g. users=1200,orders=5000
   --pitr                   databases have point-in-time recovery (7-day snapshotTime window)
   --duration-ms N          how long operations run                       [60000]
@@ -33,14 +36,19 @@ const USAGE = `Usage: firestore-ops-emulator [options]
   --list-all               list also shows successful operations without a done filter
   --retention-ms N         garbage-collect finished operations after N ms [30 days]
   --failure-rate P         probability an operation ends FAILED          [0]
-  --limits                 enforce 50 concurrent / 20 per minute export+import limits
-  --profile tidy|messy     messy: INITIALIZING/FINALIZING, late and low estimates, seeded CANCELLING
-                           durations, cancels that sometimes lose the race (15%), and --limits   [tidy]
+  --limits                 enforce 50 concurrent / 20 per minute export+import limits, per project
+  --documents-per-second N  exports, imports and bulk deletes take their documents at this rate on top of
+                           --duration-ms (0: no time)                    [0; messy: 20000]
+  --bytes-per-second N     ... and their bytes at this rate              [0; messy: 20000000]
+  --profile tidy|messy     messy (the realistic one): INITIALIZING/FINALIZING, late, low and revised estimates,
+                           durations that grow with the data, seeded CANCELLING durations, cancels that sometimes
+                           lose the race (15%), and --limits. Both give no progress in the start reply   [tidy]
   --cancel-latency-distribution fixed|seeded  CANCELLING lasts exactly --cancel-latency-ms, or a seeded draw
                            around it (messy: seeded)                     [fixed]
   --database-cancel LIST   what cancel does to database operations, e.g. restoreDatabase=ignore,
                            cloneDatabase=refuse (refuse | ignore | cancel)
-                           [createDatabase=cancel,restoreDatabase=refuse,cloneDatabase=cancel,deleteDatabase=cancel]
+                           [createDatabase=cancel,restoreDatabase=refuse,cloneDatabase=cancel,deleteDatabase=cancel,
+                            updateDatabase=cancel]
   --fault-rate P           probability of a transient fault per request  [0]
   --fault-kinds LIST       429,500,503,reset,slow,commit-then-500,commit-then-reset,commit-then-slow
   --fault-endpoints LIST   e.g. operations.get,operations.cancel (default: all)
@@ -66,6 +74,9 @@ async function main(): Promise<void> {
       seed: { type: "string", default: "1" },
       database: { type: "string", multiple: true },
       collections: { type: "string" },
+      backup: { type: "string", multiple: true },
+      "documents-per-second": { type: "string" },
+      "bytes-per-second": { type: "string" },
       pitr: { type: "boolean" },
       "duration-ms": { type: "string" },
       "cancel-latency-ms": { type: "string" },
@@ -122,6 +133,15 @@ async function main(): Promise<void> {
     retentionMs: number("retention-ms", values["retention-ms"]),
     failureRate: number("failure-rate", values["failure-rate"]),
     limits: values.limits ? { enabled: true } : undefined,
+    workRate:
+      values["documents-per-second"] !== undefined || values["bytes-per-second"] !== undefined
+        ? Object.fromEntries(
+            Object.entries({
+              documentsPerSecond: number("documents-per-second", values["documents-per-second"]),
+              bytesPerSecond: number("bytes-per-second", values["bytes-per-second"]),
+            }).filter(([, v]) => v !== undefined),
+          )
+        : undefined,
     profile: values.profile,
     buckets: values["bucket-problem"]
       ? Object.fromEntries(values["bucket-problem"].map(parseBucketProblemFlag))
@@ -158,6 +178,7 @@ async function main(): Promise<void> {
     ...(values["json-404"] ? { json404: true } : {}),
     ...(values.database ? { databases: values.database } : {}),
     ...(values.collections ? { collections: parseCollectionsSpec(values.collections) } : {}),
+    ...(values.backup ? { backups: values.backup.map(parseBackupFlag) } : {}),
     ...(values.pitr ? { pointInTimeRecovery: true } : {}),
   });
   if (values["write-credentials"]) {
@@ -173,6 +194,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+}
+
+/** `--backup NAME=DATABASE` */
+function parseBackupFlag(text: string): { name: string; database: string } {
+  const at = text.indexOf("=");
+  if (at < 0) throw new TypeError(`--backup must be NAME=DATABASE, got "${text}"`);
+  return { name: text.slice(0, at), database: text.slice(at + 1) };
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import { ApiError, invalidArgument } from "./api-error";
 import type { Authenticator } from "./auth";
+import { BACKUP_STATES, type BackupState, checkBackupName, renderBackup } from "./backups";
 import type { Behaviour, BehaviourPatch } from "./behaviour";
 import { DEFAULT_COLLECTIONS, isDatabaseName, seedDatabase } from "./dataset";
 import type { FaultInjector } from "./fault-injector";
@@ -71,6 +72,7 @@ const CONTROL_ROUTES: readonly ControlRoute[] = [
   { method: "GET", pattern: /^operations$/, handle: listAllOperations },
   { method: "POST", pattern: /^serviceAccountKeys$/, handle: issueServiceAccountKey },
   { method: "POST", pattern: /^databases$/, handle: createDatabase },
+  { method: "POST", pattern: /^backups$/, handle: createBackup },
   {
     method: "GET",
     pattern: /^(projects\/[^/]+\/databases\/[^/]+)\/documents$/,
@@ -148,6 +150,8 @@ function listAllOperations(target: ControlTarget): ControlReply {
       name,
       kind: op.kind,
       createdMs: op.createdMs,
+      // With a work rate, longer than the behaviour's operationDurationMs: tests step the clock by it.
+      durationMs: op.durationMs,
       state: phase?.state ?? op.final?.state ?? "DELETED",
       done: phase?.done ?? true,
       cancelRequested: op.cancel !== undefined,
@@ -199,6 +203,22 @@ async function createDatabase(target: ControlTarget, { body }: ControlRequest): 
   );
   target.store.addDatabase(db);
   return ok(db);
+}
+
+/** Seeds a backup of a database's documents as they are now: `{name, database, state?}` (state: READY). */
+async function createBackup(target: ControlTarget, { body }: ControlRequest): Promise<ControlReply> {
+  const spec = ((await body()) ?? {}) as { name?: unknown; database?: unknown; state?: unknown };
+  const name = checkBackupName(spec.name);
+  if (typeof spec.database !== "string" || !isDatabaseName(spec.database)) {
+    throw invalidArgument("database", "database must be a database name projects/P/databases/D");
+  }
+  if (name.split("/")[1] !== spec.database.split("/")[1]) {
+    throw invalidArgument("database", "A backup is of a database of its own project.");
+  }
+  if (spec.state !== undefined && !BACKUP_STATES.includes(spec.state as BackupState)) {
+    throw invalidArgument("state", `state must be one of ${BACKUP_STATES.join(", ")}`);
+  }
+  return ok(renderBackup(target.store.addBackup(name, spec.database, (spec.state as BackupState) ?? "READY")));
 }
 
 function listBucket(target: ControlTarget, { params, url }: ControlRequest): ControlReply {

@@ -12,6 +12,13 @@ export interface CreateDatabaseRequest {
   locationId?: string;
   type?: string;
   pointInTimeRecovery: boolean;
+  deleteProtection: boolean;
+}
+
+/** What a databases.patch changes (the Database fields the emulator models that an update may set). */
+export interface DatabaseUpdate {
+  deleteProtection?: boolean;
+  pointInTimeRecovery?: boolean;
 }
 
 export interface RestoreDatabaseRequest {
@@ -25,7 +32,7 @@ export interface CloneDatabaseRequest {
 }
 
 /** The fields of google.firestore.admin.v1.Database (its REST reference), output-only ones included. */
-const DATABASE_FIELDS = [
+export const DATABASE_FIELDS = [
   "name",
   "uid",
   "createTime",
@@ -79,6 +86,7 @@ export function parseCreateDatabaseRequest(databaseId: string | null, body: unkn
   const request: CreateDatabaseRequest = {
     databaseId: checkDatabaseId(databaseId),
     pointInTimeRecovery: fields.pointInTimeRecoveryEnablement === "POINT_IN_TIME_RECOVERY_ENABLED",
+    deleteProtection: deleteProtection(fields.deleteProtectionState, "database.delete_protection_state") === true,
   };
   if (fields.locationId !== undefined) {
     if (typeof fields.locationId !== "string" || !/^[a-z0-9-]{1,63}$/.test(fields.locationId)) {
@@ -148,4 +156,81 @@ export function cloneSnapshotTime(value: unknown, now: number, pointInTimeRecove
     }
     throw error;
   }
+}
+
+/** database.proto's enums in number order: proto3 JSON takes a value by name or by number. */
+const PITR_VALUES = [
+  "POINT_IN_TIME_RECOVERY_ENABLEMENT_UNSPECIFIED",
+  "POINT_IN_TIME_RECOVERY_ENABLED",
+  "POINT_IN_TIME_RECOVERY_DISABLED",
+];
+const DELETE_PROTECTION_VALUES = [
+  "DELETE_PROTECTION_STATE_UNSPECIFIED",
+  "DELETE_PROTECTION_DISABLED",
+  "DELETE_PROTECTION_ENABLED",
+];
+
+/** An enum value by name, or by number as Google's clients send it with `enum-encoding=int`. */
+export function enumName(value: unknown, names: readonly string[]): unknown {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < names.length
+    ? names[value]
+    : value;
+}
+
+/** A DeleteProtectionState as a boolean; undefined when absent or UNSPECIFIED (which leaves it as it is). */
+function deleteProtection(raw: unknown, field: string): boolean | undefined {
+  const value = enumName(raw, DELETE_PROTECTION_VALUES);
+  if (value === undefined || value === null || value === "DELETE_PROTECTION_STATE_UNSPECIFIED") return undefined;
+  if (typeof value !== "string" || !DELETE_PROTECTION_VALUES.includes(value)) {
+    throw invalidArgument(
+      field,
+      `Invalid value at '${field}' (${adminTypeUrl("Database.DeleteProtectionState")}), ${JSON.stringify(raw)}`,
+    );
+  }
+  return value === "DELETE_PROTECTION_ENABLED";
+}
+
+/** The Database fields a databases.patch may change here, by their JSON names. */
+const UPDATABLE = ["deleteProtectionState", "pointInTimeRecoveryEnablement"] as const;
+
+/**
+ * databases.patch (UpdateDatabaseRequest): the Database body and its update_mask. Only the fields the mask names
+ * change (without a mask, those the body sets); a mask path the emulator does not model is refused by name.
+ */
+export function parseUpdateDatabaseRequest(database: string, body: unknown, updateMask: string | null): DatabaseUpdate {
+  const fields = normalizeFields(body, DATABASE_FIELDS);
+  if (fields.name !== undefined && fields.name !== null && fields.name !== "" && fields.name !== database) {
+    throw invalidArgument(
+      "database.name",
+      `database.name ${JSON.stringify(fields.name)} does not match the URL (${database}).`,
+    );
+  }
+  const paths =
+    updateMask === null || updateMask === ""
+      ? UPDATABLE.filter((path) => fields[path] !== undefined && fields[path] !== null)
+      : updateMask.split(",").map((path) => path.trim().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+  const update: DatabaseUpdate = {};
+  for (const path of paths) {
+    if (path === "deleteProtectionState") {
+      const value = deleteProtection(fields.deleteProtectionState, "database.delete_protection_state");
+      if (value !== undefined) update.deleteProtection = value;
+    } else if (path === "pointInTimeRecoveryEnablement") {
+      const value = enumName(fields.pointInTimeRecoveryEnablement, PITR_VALUES);
+      if (value !== undefined && value !== null && value !== "POINT_IN_TIME_RECOVERY_ENABLEMENT_UNSPECIFIED") {
+        if (typeof value !== "string" || !PITR_VALUES.includes(value)) {
+          throw invalidArgument(
+            "database.point_in_time_recovery_enablement",
+            `Invalid value at 'database.point_in_time_recovery_enablement' (${adminTypeUrl("Database.PointInTimeRecoveryEnablement")}), ${JSON.stringify(value)}`,
+          );
+        }
+        update.pointInTimeRecovery = value === "POINT_IN_TIME_RECOVERY_ENABLED";
+      }
+    } else {
+      throw invalidArgument(
+        "update_mask",
+        `Invalid update_mask path "${path}": the emulator updates ${UPDATABLE.map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join(" and ")}.`,
+      );
+    }
+  }
+  return update;
 }

@@ -111,6 +111,7 @@ export class DurableState {
     const snapshot: PersistedState = {
       databases: contents.databases,
       operations: contents.operations,
+      backups: contents.backups ?? [],
       auth: contents.auth,
       version: 2,
       journalSeq: this.seq,

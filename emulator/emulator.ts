@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { ApiError, bindingError, type ErrorFormat } from "./api-error";
 import { Authenticator, DEV_TOKEN, newAuthState, OAuthError } from "./auth";
+import { checkBackupName } from "./backups";
 import {
   applyBehaviourPatch,
   type Behaviour,
@@ -40,6 +41,7 @@ import {
   parseImportRequest,
   parseIndexRequest,
 } from "./requests";
+import { handleResourceRequest, isResourceRoute } from "./resource-requests";
 import { type AdminRoute, matchAdminRoute } from "./routes";
 import { SeededRandom } from "./seeded-random";
 import { OPERATION_STATES } from "./wire-format";
@@ -73,6 +75,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Databases that exist (full names). Default: `projects/demo-project/databases/(default)`. */
   databases?: string[];
+  /** Backups that exist (full names, each of a seeded database: `projects/P/locations/L/backups/B=DATABASE`). */
+  backups?: { name: string; database: string }[];
   /** Synthetic documents per collection group in each seeded database. */
   collections?: Record<string, number>;
   pointInTimeRecovery?: boolean;
@@ -148,15 +152,16 @@ export class Emulator {
       log: this.logLine,
     });
     if (persisted) {
-      this.store.load(persisted.databases, persisted.operations);
+      this.store.load(persisted.databases, persisted.operations, persisted.backups);
     } else {
       for (const name of options.databases ?? [DEFAULT_DATABASE]) {
         if (!isDatabaseName(name)) throw new TypeError(`not a database name: "${name}" (projects/P/databases/D)`);
         this.store.databases.set(
           name,
-          seedDatabase(name, options.collections ?? DEFAULT_COLLECTIONS, seed, options.pointInTimeRecovery),
+          seedDatabase(name, options.collections ?? DEFAULT_COLLECTIONS, seed, options.pointInTimeRecovery, this.now()),
         );
       }
+      for (const backup of options.backups ?? []) this.store.addBackup(checkBackupName(backup.name), backup.database);
     }
     if (this.durable && options.dataDir) {
       const legacy = migrateLegacyStorage(path.join(options.dataDir, "storage"), this.objects);
@@ -246,6 +251,7 @@ export class Emulator {
     return {
       databases: [...this.store.databases.values()],
       operations: [...this.store.operations.values()],
+      backups: [...this.store.backups.values()],
       auth: this.auth.state,
     };
   }
@@ -437,6 +443,12 @@ export class Emulator {
         OPERATION_STATES,
       );
     const now = this.now();
+    if (isResourceRoute(route)) {
+      const reply = handleResourceRequest(this.store, route, url.searchParams, bodyText, parseJsonBody, now);
+      return reply.operation
+        ? { status: 200, body: render(reply.operation), operation: operationName(reply.operation) }
+        : { status: 200, body: reply.body };
+    }
 
     switch (route.endpoint) {
       case "exportDocuments": {
@@ -467,7 +479,7 @@ export class Emulator {
         return { status: 200, body: render(op), operation: operationName(op) };
       }
       case "databases.get": {
-        return { status: 200, body: renderDatabase(this.store.database(route.database)) };
+        return { status: 200, body: renderDatabase(this.store.database(route.database), now) };
       }
       case "databases.create": {
         const databaseId = url.searchParams.get("databaseId") ?? url.searchParams.get("database_id");
@@ -481,7 +493,6 @@ export class Emulator {
         const op = this.store.startRestoreDatabase(
           route.project,
           parseRestoreDatabaseRequest(route.project, parseJsonBody(bodyText)),
-          this.options.seed ?? 1,
         );
         return { status: 200, body: render(op), operation: operationName(op) };
       }

@@ -18,6 +18,8 @@ export const METADATA_TYPE_NAMES: Readonly<Record<OperationKind, string>> = {
   restoreDatabase: "RestoreDatabaseMetadata",
   cloneDatabase: "CloneDatabaseMetadata",
   deleteDatabase: "DeleteDatabaseMetadata",
+  updateDatabase: "UpdateDatabaseMetadata",
+  fieldUpdate: "FieldOperationMetadata",
 };
 
 export function metadataTypeUrl(kind: OperationKind): string {

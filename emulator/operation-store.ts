@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ApiError, invalidArgument } from "./api-error";
+import { type BackupRecord, backupNotFound, parseBackupName } from "./backups";
 import type { Behaviour } from "./behaviour";
 import { bucketApiError, bucketFailure, bucketRpcStatus } from "./bucket-problems";
 import {
@@ -8,7 +9,8 @@ import {
   cloneSnapshotTime,
   type RestoreDatabaseRequest,
 } from "./database-requests";
-import { type CollectionStats, type DatabaseRecord, renderDatabase, seedDatabase } from "./dataset";
+import { type CollectionStats, type DatabaseRecord, databaseUid, renderDatabase } from "./dataset";
+import { type FieldChange, type FieldConfig, fieldBusy, fieldParts, UNCONFIGURED } from "./fields";
 import { MAX_OBJECT_NAME_BYTES, parseGsUri, quote } from "./gs-uri";
 import { asksAboutCompletion, type FilterTerm, matchesFilter } from "./list-filter";
 import { metadataTypeUrl } from "./metadata-types";
@@ -21,6 +23,7 @@ import {
   type OperationPhase,
   type OperationRecord,
   operationName,
+  renderIndex,
   type TerminalState,
 } from "./operation";
 import type { StateChange } from "./persisted-state";
@@ -49,8 +52,9 @@ const CHUNKS_PER_COLLECTION = 4;
 export class OperationStore {
   readonly databases = new Map<string, DatabaseRecord>();
   readonly operations = new Map<string, OperationRecord>();
-  /** Export/import request times in the last minute, for the per-minute limit. */
-  private recentTransfers: number[] = [];
+  readonly backups = new Map<string, BackupRecord>();
+  /** Export/import request times in the last minute, per project, for the per-minute limit. */
+  private readonly recentTransfers = new Map<string, number[]>();
   /** Operations not yet over: all the tick advances, so its cost follows these and not the finished ones. */
   private readonly running = new Set<OperationRecord>();
   /** Imports and bulk deletes, per database: what document counts add up. */
@@ -65,9 +69,10 @@ export class OperationStore {
     return this.options.behaviour();
   }
 
-  load(databases: DatabaseRecord[], operations: OperationRecord[]): void {
+  load(databases: DatabaseRecord[], operations: OperationRecord[], backups: BackupRecord[] = []): void {
     for (const db of databases) this.databases.set(db.name, db);
     for (const op of operations) this.track(op);
+    for (const backup of backups) this.backups.set(backup.name, backup);
   }
 
   private track(op: OperationRecord): void {
@@ -97,16 +102,38 @@ export class OperationStore {
   }
 
   /**
-   * What a database operation's end does to its database: a deleted one is gone; one whose create, restore or clone
+   * What an operation's end does to its database. A deleted database is gone; one whose create, restore or clone
    * did not succeed never becomes usable, so it is gone too (a failed or cancelled creation leaves no database).
+   * A database update, a field change or an index build takes effect only when it succeeds.
    */
   private databaseOutcome(op: OperationRecord, state: TerminalState): void {
+    const db = this.databases.get(op.database);
+    if (!db || db.deleted) return;
+    if (op.kind === "updateDatabase" || op.kind === "fieldUpdate" || op.kind === "index") {
+      if (state !== "SUCCESSFUL") return;
+      if (op.kind === "updateDatabase") this.applyDatabaseUpdate(op, db);
+      else if (op.kind === "fieldUpdate" && op.request.field) setFieldConfig(db, op.request.field);
+      else if (op.kind === "index" && op.request.index && op.request.indexSpec && !op.indexDeleted) {
+        db.indexes = { ...db.indexes, [op.request.index]: op.request.indexSpec };
+      }
+      this.options.onChange({ database: db });
+      return;
+    }
     if (!isDatabaseOperation(op.kind)) return;
     const gone = op.kind === "deleteDatabase" ? state === "SUCCESSFUL" : state !== "SUCCESSFUL";
-    const db = this.databases.get(op.database);
-    if (!gone || !db || db.deleted) return;
+    if (!gone) return;
     db.deleted = true;
     this.options.onChange({ database: db });
+  }
+
+  /** databases.patch takes effect: the database changes, and the operation answers with it as it now is. */
+  private applyDatabaseUpdate(op: OperationRecord, db: DatabaseRecord): void {
+    const update = op.request.databaseUpdate ?? {};
+    if (update.deleteProtection !== undefined) db.deleteProtection = update.deleteProtection;
+    if (update.pointInTimeRecovery !== undefined) db.pointInTimeRecovery = update.pointInTimeRecovery;
+    db.updatedMs = op.final?.endMs ?? this.options.now();
+    op.request.databaseResponse = renderDatabase(db, this.options.now());
+    this.options.onChange({ operation: op });
   }
 
   private noteFinished(op: OperationRecord): void {
@@ -177,6 +204,8 @@ export class OperationStore {
     const metadataName = exportObjectNames(source.path, "").overall;
     const bucketProblem = this.bucketProblem(db.name, source.bucket, metadataName);
     this.checkTransferLimits(db.name);
+    // An export that is over by the clock has written its files, whether or not a tick has advanced it yet.
+    for (const op of [...this.running]) if (op.kind === "export") this.advance(op);
     const metadata = this.readExportMetadata(source.bucket, metadataName);
     let totals: Record<string, CollectionStats> = {};
     let outcome: OperationRecord["outcome"] = this.plannedOutcome();
@@ -226,8 +255,16 @@ export class OperationStore {
     const db = this.database(databaseName);
     // The index exists from the moment its build starts until the build fails or is cancelled.
     const key = indexKey(collectionGroup, request);
+    for (const [name, spec] of Object.entries(db.indexes ?? {})) {
+      if (indexKey(indexCollectionGroup(name), spec) === key) {
+        throw new ApiError("ALREADY_EXISTS", "index already exists", { reason: "ALREADY_EXISTS" });
+      }
+    }
     for (const op of this.operations.values()) {
       if (op.kind !== "index" || op.database !== db.name || !op.request.indexSpec || !op.request.index) continue;
+      // A deleted index no longer exists, whatever its build did.
+      if (op.indexDeleted || (db.indexes?.[op.request.index] === undefined && this.settle(op).state === "SUCCESSFUL"))
+        continue;
       if (indexKey(indexCollectionGroup(op.request.index), op.request.indexSpec) !== key) continue;
       const state = this.settle(op).state;
       if (state !== "FAILED" && state !== "CANCELLED") {
@@ -256,17 +293,25 @@ export class OperationStore {
     const db = this.newDatabase(project, request.databaseId, {}, request.pointInTimeRecovery);
     if (request.locationId) db.locationId = request.locationId;
     if (request.type) db.type = request.type;
+    if (request.deleteProtection) db.deleteProtection = true;
     return this.insertDatabaseOperation("createDatabase", db, {});
   }
 
   /**
-   * databases:restore. The emulator keeps no backups: any well-formed backup of the project restores a database
-   * with the default synthetic collections. Its operation lives under the new database (documented for restore).
+   * databases:restore: the backup must exist (NOT_FOUND otherwise) and be READY; the new database gets its
+   * documents, in its location. The operation lives under the new database (documented for restore).
    */
-  startRestoreDatabase(project: string, request: RestoreDatabaseRequest, seed: number): OperationRecord {
-    const name = `projects/${project}/databases/${request.databaseId}`;
-    const seeded = seedDatabase(name, { users: 1_200, orders: 5_000, events: 20_000 }, seed, false).collections;
-    const db = this.newDatabase(project, request.databaseId, seeded, false);
+  startRestoreDatabase(project: string, request: RestoreDatabaseRequest): OperationRecord {
+    const backup = this.backup(request.backup);
+    if (backup.state !== "READY") {
+      throw new ApiError("FAILED_PRECONDITION", `Backup ${backup.name} is not ready (${backup.state}).`, {
+        reason: "BACKUP_NOT_READY",
+      });
+    }
+    const collections: Record<string, CollectionStats> = {};
+    for (const [id, stats] of Object.entries(backup.collections)) collections[id] = { ...stats };
+    const db = this.newDatabase(project, request.databaseId, collections, false);
+    db.locationId = parseBackupName(backup.name)?.location ?? "nam5";
     return this.insertDatabaseOperation("restoreDatabase", db, { backup: request.backup });
   }
 
@@ -289,6 +334,14 @@ export class OperationStore {
   /** databases.delete: the database is gone once the operation succeeds. */
   startDeleteDatabase(name: string, etag: string | null, currentEtag: string): OperationRecord {
     const db = this.database(name);
+    if (db.deleteProtection) {
+      // database.proto: "When delete protection is enabled, this database cannot be deleted." The text is ours.
+      throw new ApiError(
+        "FAILED_PRECONDITION",
+        `Database ${name} has delete protection enabled. Disable delete protection (delete_protection_state: DELETE_PROTECTION_DISABLED) before deleting it.`,
+        { reason: "DELETE_PROTECTION_ENABLED" },
+      );
+    }
     if (etag && etag !== currentEtag) {
       // firestore_admin.proto DeleteDatabaseRequest.etag: "deletion will be blocked and a FAILED_PRECONDITION".
       throw new ApiError("FAILED_PRECONDITION", `The etag ${etag} does not match the current etag of ${name}.`, {
@@ -329,10 +382,189 @@ export class OperationStore {
     return this.insert({
       database: db.name,
       kind,
-      request: { collectionIds: [], namespaceIds: [], ...request, databaseResponse: renderDatabase(db) },
+      request: {
+        collectionIds: [],
+        namespaceIds: [],
+        ...request,
+        databaseResponse: renderDatabase(db, this.options.now()),
+      },
       totals: {},
       outcome: this.plannedOutcome(),
     });
+  }
+
+  /**
+   * databases.patch: an UpdateDatabase operation; the change takes effect when it succeeds. Refused while another
+   * update of the same database runs, as the service serializes them.
+   */
+  startUpdateDatabase(
+    name: string,
+    update: NonNullable<OperationRecord["request"]["databaseUpdate"]>,
+  ): OperationRecord {
+    const db = this.database(name);
+    for (const op of this.running) {
+      if (op.kind === "updateDatabase" && op.database === name && !this.settle(op).done) {
+        throw new ApiError("FAILED_PRECONDITION", `The database ${name} is already being updated.`, {
+          reason: "DATABASE_UPDATE_IN_PROGRESS",
+        });
+      }
+    }
+    return this.insertDatabaseOperation("updateDatabase", db, { databaseUpdate: update });
+  }
+
+  /** databases.list: the project's databases that exist, by name. */
+  listDatabases(project: string): DatabaseRecord[] {
+    return [...this.databases.values()]
+      .filter((db) => !db.deleted && db.name.split("/")[1] === project)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A backup that exists; NOT_FOUND otherwise. */
+  backup(name: string): BackupRecord {
+    const backup = this.backups.get(name);
+    if (!backup || backup.deleted) throw backupNotFound(name);
+    return backup;
+  }
+
+  /** Seeds a backup (control API, --backup) of a database's documents as they are now. */
+  addBackup(name: string, database: string, state: BackupRecord["state"] = "READY"): BackupRecord {
+    const existing = this.backups.get(name);
+    if (existing && !existing.deleted) {
+      throw new ApiError("ALREADY_EXISTS", `Backup ${name} already exists.`, { reason: "ALREADY_EXISTS" });
+    }
+    const db = this.database(database);
+    const now = this.options.now();
+    const backup: BackupRecord = {
+      name,
+      database: db.name,
+      databaseUid: databaseUid(db),
+      snapshotMs: now,
+      // Backups made by a daily schedule are kept 7 days by default (the retention is the schedule's).
+      expireMs: now + 7 * 24 * 3600 * 1000,
+      collections: this.documentCounts(db.name),
+      state,
+    };
+    this.backups.set(name, backup);
+    this.options.onChange({ backup });
+    return backup;
+  }
+
+  /** backups.list: a location's backups, or every location's with `-` (ListBackupsRequest.parent). */
+  listBackups(project: string, location: string): BackupRecord[] {
+    return [...this.backups.values()]
+      .filter((b) => {
+        const parts = parseBackupName(b.name);
+        return !b.deleted && parts?.project === project && (location === "-" || parts.location === location);
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  deleteBackup(name: string): void {
+    const backup = this.backup(name);
+    backup.deleted = true;
+    this.options.onChange({ backup });
+  }
+
+  /**
+   * A field's configuration, and whether it is settled: while a change of it runs, the configuration it is
+   * changing to (its new TTL and indexes CREATING), and the one before as `before`.
+   */
+  field(name: string): { config: FieldConfig; settled: boolean; before: FieldConfig } {
+    const db = this.database(fieldParts(name).database);
+    const current = db.fields?.[name] ?? UNCONFIGURED;
+    const running = [...this.running].find(
+      (op) => op.kind === "fieldUpdate" && op.request.field?.name === name && !this.settle(op).done,
+    );
+    const change = running?.request.field;
+    return change
+      ? { config: change.after, settled: false, before: current }
+      : { config: current, settled: true, before: current };
+  }
+
+  /**
+   * fields.list: as the service, only fields whose configuration was changed (the filter asks for index overrides,
+   * `indexConfig.usesAncestorConfig:false`, or TTL policies, `ttlConfig:*`; without one, both).
+   */
+  listFields(database: string, collectionGroup: string, filter: string): string[] {
+    const db = this.database(database);
+    const names = Object.entries(db.fields ?? {})
+      .filter(([name]) => collectionGroup === "-" || fieldParts(name).collectionGroup === collectionGroup)
+      .filter(([, config]) => {
+        const overridesIndexes = config.indexes !== undefined;
+        if (/ttlConfig\s*:\s*\*/.test(filter) && !/usesAncestorConfig/.test(filter)) return config.ttl;
+        if (/usesAncestorConfig\s*:\s*false/.test(filter) && !/ttlConfig/.test(filter)) return overridesIndexes;
+        return config.ttl || overridesIndexes;
+      })
+      .map(([name]) => name);
+    return names.sort();
+  }
+
+  /** fields.patch: a FieldOperationMetadata operation over the collection group's documents. */
+  startFieldUpdate(name: string, after: FieldConfig): OperationRecord {
+    const { database, collectionGroup } = fieldParts(name);
+    const current = this.field(name);
+    if (!current.settled) throw fieldBusy(name);
+    const change: FieldChange = { name, before: current.before, after };
+    const counts = this.documentCounts(database);
+    return this.insert({
+      database,
+      kind: "fieldUpdate",
+      request: { collectionIds: [], namespaceIds: [], field: change },
+      totals: counts[collectionGroup] ? { [collectionGroup]: counts[collectionGroup] } : {},
+      outcome: this.plannedOutcome(),
+    });
+  }
+
+  /** The composite indexes of a collection group (`-`: all): READY ones, then those still building. */
+  listIndexes(database: string, collectionGroup: string): Record<string, unknown>[] {
+    const db = this.database(database);
+    const out: Record<string, unknown>[] = [];
+    const inGroup = (name: string) => collectionGroup === "-" || indexCollectionGroup(name) === collectionGroup;
+    for (const [name, spec] of Object.entries(db.indexes ?? {})) {
+      if (inGroup(name)) out.push(renderIndex(name, spec, "READY"));
+    }
+    for (const op of this.buildingIndexes(database)) {
+      if (inGroup(op.request.index as string))
+        out.push(renderIndex(op.request.index, op.request.indexSpec, "CREATING"));
+    }
+    return out;
+  }
+
+  /** indexes.get: a READY or building index; NOT_FOUND otherwise. */
+  index(name: string): Record<string, unknown> {
+    const database = name.split("/").slice(0, 4).join("/");
+    const spec = this.database(database).indexes?.[name];
+    if (spec) return renderIndex(name, spec, "READY");
+    const building = this.buildingIndexes(database).find((op) => op.request.index === name);
+    if (building) return renderIndex(name, building.request.indexSpec, "CREATING");
+    throw new ApiError("NOT_FOUND", `Index ${name} not found.`, { reason: "INDEX_NOT_FOUND" });
+  }
+
+  /** indexes.delete: the index is gone (one still building never becomes READY; its operation runs on). */
+  deleteIndex(name: string): void {
+    this.index(name);
+    const db = this.database(name.split("/").slice(0, 4).join("/"));
+    if (db.indexes?.[name]) {
+      const { [name]: _, ...rest } = db.indexes;
+      db.indexes = rest;
+      this.options.onChange({ database: db });
+    }
+    for (const op of this.buildingIndexes(db.name)) {
+      if (op.request.index !== name) continue;
+      op.indexDeleted = true;
+      this.options.onChange({ operation: op });
+    }
+  }
+
+  private buildingIndexes(database: string): OperationRecord[] {
+    return [...this.running].filter(
+      (op) =>
+        op.kind === "index" &&
+        op.database === database &&
+        !op.indexDeleted &&
+        op.request.index !== undefined &&
+        !this.settle(op).done,
+    );
   }
 
   /** The operation as it is now; deleted and unknown operations are 404, as after garbage collection. */
@@ -451,18 +683,21 @@ export class OperationStore {
     return evaluate(op, now);
   }
 
+  /** Settles one operation; one that cannot advance fails on its own. */
+  private advance(op: OperationRecord): void {
+    try {
+      this.settle(op);
+    } catch (error) {
+      this.failOperation(op, error);
+    }
+  }
+
   /**
    * Advances every running operation (side effects, finalization) and garbage-collects old ones. Never throws:
    * an operation that cannot advance fails on its own, and the others go on.
    */
   tick(): void {
-    for (const op of [...this.running]) {
-      try {
-        this.settle(op);
-      } catch (error) {
-        this.failOperation(op, error);
-      }
-    }
+    for (const op of [...this.running]) this.advance(op);
     const now = this.options.now();
     const retention = this.behaviour.retentionMs;
     if (retention !== this.sweptRetentionMs || now > this.nextExpiryMs) this.sweep(now, retention);
@@ -507,14 +742,20 @@ export class OperationStore {
     }
   }
 
-  /** Export and import share the documented 50-concurrent / 20-per-minute limits. */
+  /** Export and import share the documented 50-concurrent / 20-per-minute limits, each project its own. */
   private checkTransferLimits(databaseName: string): void {
     const limits = this.behaviour.limits;
     if (!limits.enabled) return;
     const now = this.options.now();
-    this.recentTransfers = this.recentTransfers.filter((t) => t > now - 60_000);
+    const project = projectOf(databaseName);
+    const recent = (this.recentTransfers.get(project) ?? []).filter((t) => t > now - 60_000);
+    this.recentTransfers.set(project, recent);
     const running = [...this.running].filter(
-      (op) => (op.kind === "export" || op.kind === "import") && !op.deleted && !this.settle(op).done,
+      (op) =>
+        (op.kind === "export" || op.kind === "import") &&
+        projectOf(op.database) === project &&
+        !op.deleted &&
+        !this.settle(op).done,
     ).length;
     // ErrorInfo as Google's quota errors carry it (AIP-193 RATE_LIMIT_EXCEEDED: consumer, quota_metric,
     // quota_limit); the metric and limit names of the export/import limits are the emulator's (unverified).
@@ -522,7 +763,7 @@ export class OperationStore {
       reason: "RATE_LIMIT_EXCEEDED",
       retryHints: limits.hints,
       metadata: {
-        consumer: `projects/${databaseName.split("/")[1]}`,
+        consumer: `projects/${project}`,
         quota_metric: "firestore.googleapis.com/export_import_requests",
         quota_limit: limit,
       },
@@ -534,8 +775,8 @@ export class OperationStore {
         { ...quota("ConcurrentExportImportOperationsPerProject"), retryAfterSeconds: 30 },
       );
     }
-    if (this.recentTransfers.length >= limits.perMinute) {
-      const oldest = this.recentTransfers[0] ?? now;
+    if (recent.length >= limits.perMinute) {
+      const oldest = recent[0] ?? now;
       throw new ApiError(
         "RESOURCE_EXHAUSTED",
         `Quota exceeded: at most ${limits.perMinute} export and import requests per minute.`,
@@ -545,7 +786,7 @@ export class OperationStore {
         },
       );
     }
-    this.recentTransfers.push(now);
+    recent.push(now);
   }
 
   /**
@@ -597,18 +838,37 @@ export class OperationStore {
   private insert(
     fields: Omit<OperationRecord, "id" | "createdMs" | "durationMs" | "applied" | "chunksWritten">,
   ): OperationRecord {
+    const messy = this.behaviour.profile === "messy" ? this.messyTimeline() : undefined;
     const op: OperationRecord = {
       id: `AS${randomBytes(30).toString("base64url")}`,
       createdMs: this.options.now(),
-      durationMs: this.behaviour.operationDurationMs,
+      durationMs: this.behaviour.operationDurationMs + this.workMs(fields.kind, fields.totals, messy !== undefined),
       applied: {},
       chunksWritten: 0,
       ...fields,
-      ...(this.behaviour.profile === "messy" ? { messy: this.messyTimeline() } : {}),
+      ...(messy ? { messy } : {}),
     };
     this.track(op);
     this.options.onChange({ operation: op });
     return op;
+  }
+
+  /** The time an export, import or bulk delete spends on its data at the behaviour's work rate. */
+  private workMs(kind: OperationKind, totals: Record<string, CollectionStats>, seeded: boolean): number {
+    if (kind !== "export" && kind !== "import" && kind !== "bulkDelete") return 0;
+    const { documentsPerSecond, bytesPerSecond } = this.behaviour.workRate;
+    if (documentsPerSecond <= 0 && bytesPerSecond <= 0) return 0;
+    let documents = 0;
+    let bytes = 0;
+    for (const stats of Object.values(totals)) {
+      documents += stats.documents;
+      bytes += stats.documents * stats.bytesPerDocument;
+    }
+    const ms =
+      (documentsPerSecond > 0 ? (documents / documentsPerSecond) * 1000 : 0) +
+      (bytesPerSecond > 0 ? (bytes / bytesPerSecond) * 1000 : 0);
+    const factor = seeded ? 0.7 + 0.8 * this.options.random.fraction() : 1;
+    return Math.round(ms * factor);
   }
 
   /**
@@ -760,4 +1020,15 @@ function indexKey(collectionGroup: string, spec: IndexRequest): string {
 
 function indexCollectionGroup(indexName: string): string {
   return indexName.split("/")[5] ?? "";
+}
+
+function projectOf(databaseName: string): string {
+  return databaseName.split("/")[1] ?? "";
+}
+
+/** A field change that succeeded: the field's configuration from now on (an inherited one is no override). */
+function setFieldConfig(db: DatabaseRecord, change: FieldChange): void {
+  const { [change.name]: _, ...others } = db.fields ?? {};
+  const overridden = change.after.ttl || change.after.indexes !== undefined;
+  db.fields = overridden ? { ...others, [change.name]: change.after } : others;
 }

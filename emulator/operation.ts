@@ -1,4 +1,5 @@
 import type { CollectionStats } from "./dataset";
+import { type FieldChange, fieldDeltas, renderField } from "./fields";
 import { adminTypeUrl, EMPTY_TYPE_URL, metadataTypeUrl } from "./metadata-types";
 import type { IndexRequest } from "./requests";
 import { type OperationState, progress, timestamp } from "./wire-format";
@@ -12,12 +13,32 @@ export type OperationKind =
   | "createDatabase"
   | "restoreDatabase"
   | "cloneDatabase"
-  | "deleteDatabase";
+  | "deleteDatabase"
+  | "updateDatabase"
+  | "fieldUpdate";
+
+/** Every kind, each once: what a persisted record's kind is checked against. */
+export const OPERATION_KINDS: readonly OperationKind[] = Object.keys({
+  export: true,
+  import: true,
+  bulkDelete: true,
+  index: true,
+  createDatabase: true,
+  restoreDatabase: true,
+  cloneDatabase: true,
+  deleteDatabase: true,
+  updateDatabase: true,
+  fieldUpdate: true,
+} satisfies Record<OperationKind, true>) as OperationKind[];
 
 /** Operations on a whole database: their metadata carries no document progress (restore and clone: a percentage). */
 export function isDatabaseOperation(kind: OperationKind): boolean {
   return (
-    kind === "createDatabase" || kind === "restoreDatabase" || kind === "cloneDatabase" || kind === "deleteDatabase"
+    kind === "createDatabase" ||
+    kind === "restoreDatabase" ||
+    kind === "cloneDatabase" ||
+    kind === "deleteDatabase" ||
+    kind === "updateDatabase"
   );
 }
 
@@ -56,6 +77,10 @@ export interface OperationRecord {
     pitrSnapshot?: { database: string; snapshotTime: string };
     /** Database operations: the google.firestore.admin.v1.Database the operation answers with when it succeeds. */
     databaseResponse?: Record<string, unknown>;
+    /** databases.patch: the changes, applied to the database when the operation succeeds. */
+    databaseUpdate?: { deleteProtection?: boolean; pointInTimeRecovery?: boolean };
+    /** fields.patch: the field and the configuration it has once the operation succeeds. */
+    field?: FieldChange;
   };
   /** Work to do, per collection group. */
   totals: Record<string, CollectionStats>;
@@ -75,6 +100,8 @@ export interface OperationRecord {
   chunksWritten: number;
   /** Hidden by operations.delete. */
   deleted?: boolean;
+  /** Index operations: the index was deleted by indexes.delete (the operation itself stays listed). */
+  indexDeleted?: boolean;
   /** The messy profile's draw for this operation (fractions of durationMs / of the work); absent when tidy. */
   messy?: MessyTimeline;
 }
@@ -177,6 +204,37 @@ export function workTotals(op: OperationRecord): { documents: number; bytes: num
   return { documents, bytes };
 }
 
+/** Tidy profile: the first estimate comes once this share of the work is done, and it is exact. */
+export const TIDY_ESTIMATE_AFTER = 0.1;
+
+/**
+ * The estimate as a share of the real total, or undefined while the service has none (no estimate comes with the
+ * start: the POST reply carries no progress at all). Messy: late and low, revised upwards once, halfway through
+ * what is left after it appeared, and still low, so the work done overtakes it near the end.
+ */
+export function estimateShare(op: Pick<OperationRecord, "messy">, phase: OperationPhase): number | undefined {
+  const m = op.messy;
+  if (!phase.done && phase.fraction < (m ? m.estimateAfter : TIDY_ESTIMATE_AFTER)) return undefined;
+  if (!m) return 1;
+  return phase.done || phase.fraction >= estimateRevisedAt(m) ? revisedEstimateRatio(m) : m.estimateRatio;
+}
+
+/** The share of the work done when the messy estimate is revised. */
+export function estimateRevisedAt(m: MessyTimeline): number {
+  return m.estimateAfter + (1 - m.estimateAfter) / 2;
+}
+
+/** The revised estimate's share of the real total: closer to it, still below. */
+export function revisedEstimateRatio(m: MessyTimeline): number {
+  return Math.sqrt(m.estimateRatio);
+}
+
+/** A Progress, or undefined when it would be empty (proto3 JSON leaves an unset message out). */
+function progressOf(estimated: number, completed: number): Record<string, string> | undefined {
+  const out = progress(estimated, completed);
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Renders the google.longrunning.Operation JSON exactly as the real service shapes it. */
 export function renderOperation(
   op: OperationRecord,
@@ -186,18 +244,22 @@ export function renderOperation(
 ): Record<string, unknown> {
   const totals = workTotals(op);
   const state = options.enumsAsNumbers ? stateNumbers.indexOf(phase.state) : phase.state;
-  // CreateDatabaseMetadata and DeleteDatabaseMetadata are empty messages (firestore_admin.proto): only the type.
-  if (op.kind === "createDatabase" || op.kind === "deleteDatabase") {
+  // Create, Update and DeleteDatabaseMetadata are empty messages (firestore_admin.proto): only the type.
+  if (op.kind === "createDatabase" || op.kind === "deleteDatabase" || op.kind === "updateDatabase") {
     return finished({ name: operationName(op), metadata: { "@type": metadataTypeUrl(op.kind) } }, op, phase);
   }
   const metadata: Record<string, unknown> = { "@type": metadataTypeUrl(op.kind), startTime: timestamp(op.createdMs) };
   if (phase.endMs !== undefined) metadata.endTime = timestamp(phase.endMs);
-  // Messy: no estimate until some work is done, then one too low (real transcripts show completed > estimated).
-  const m = op.messy;
-  const estimate = (total: number): number =>
-    !m ? total : !phase.done && phase.fraction < m.estimateAfter ? 0 : total * m.estimateRatio;
-  const progressDocuments = progress(estimate(totals.documents), totals.documents * phase.fraction);
-  const progressBytes = progress(estimate(totals.bytes), totals.bytes * phase.fraction);
+  const share = estimateShare(op, phase);
+  const progressDocuments = progressOf(
+    share === undefined ? 0 : totals.documents * share,
+    totals.documents * phase.fraction,
+  );
+  const progressBytes = progressOf(share === undefined ? 0 : totals.bytes * share, totals.bytes * phase.fraction);
+  const withProgress = (): void => {
+    if (progressDocuments) metadata.progressDocuments = progressDocuments;
+    if (progressBytes) metadata.progressBytes = progressBytes;
+  };
   const r = op.request;
 
   if (op.kind === "restoreDatabase" || op.kind === "cloneDatabase") {
@@ -207,17 +269,23 @@ export function renderOperation(
     if (op.kind === "restoreDatabase") metadata.backup = r.backup;
     else metadata.pitrSnapshot = r.pitrSnapshot;
     // "How far along the restore is as an estimated percentage of remaining time": a Progress out of 100.
-    const percentage = progress(!m || phase.done || phase.fraction >= m.estimateAfter ? 100 : 0, 100 * phase.fraction);
-    if (Object.keys(percentage).length) metadata.progressPercentage = percentage;
+    const percentage = progressOf(share === undefined ? 0 : 100, 100 * phase.fraction);
+    if (percentage) metadata.progressPercentage = percentage;
   } else if (op.kind === "index") {
     metadata.index = r.index;
     metadata.state = state;
-    metadata.progressDocuments = progressDocuments;
-    metadata.progressBytes = progressBytes;
+    withProgress();
+  } else if (op.kind === "fieldUpdate" && r.field) {
+    // FieldOperationMetadata, in field order; like index metadata its state is `state`.
+    const deltas = fieldDeltas(r.field);
+    metadata.field = r.field.name;
+    if (deltas.indexConfigDeltas.length) metadata.indexConfigDeltas = deltas.indexConfigDeltas;
+    metadata.state = state;
+    withProgress();
+    if (deltas.ttlConfigDelta) metadata.ttlConfigDelta = deltas.ttlConfigDelta;
   } else {
     metadata.operationState = state;
-    metadata.progressDocuments = progressDocuments;
-    metadata.progressBytes = progressBytes;
+    withProgress();
     if (r.collectionIds.length) metadata.collectionIds = r.collectionIds;
     if (op.kind === "export") metadata.outputUriPrefix = r.outputUriPrefix;
     if (op.kind === "import") metadata.inputUriPrefix = r.inputUriPrefix;
@@ -248,22 +316,26 @@ function successResponse(op: OperationRecord): Record<string, unknown> {
     case "bulkDelete":
       return { "@type": adminTypeUrl("BulkDeleteDocumentsResponse") };
     case "index":
-      return indexResponse(op.request.index, op.request.indexSpec);
+      return { "@type": adminTypeUrl("Index"), ...renderIndex(op.request.index, op.request.indexSpec, "READY") };
+    case "fieldUpdate":
+      return op.request.field
+        ? { "@type": adminTypeUrl("Field"), ...renderField(op.request.field.name, op.request.field.after, true) }
+        : { "@type": adminTypeUrl("Field") };
     default:
       return { "@type": adminTypeUrl("Database"), ...op.request.databaseResponse };
   }
 }
 
 /** The Index as index.proto shapes it: defaults (ANY_API, unique false) omitted, fields in request order. */
-function indexResponse(name: string | undefined, spec: IndexRequest | undefined): Record<string, unknown> {
-  const index: Record<string, unknown> = {
-    "@type": adminTypeUrl("Index"),
-    name,
-    queryScope: spec?.queryScope ?? "COLLECTION",
-  };
+export function renderIndex(
+  name: string | undefined,
+  spec: IndexRequest | undefined,
+  state: "CREATING" | "READY",
+): Record<string, unknown> {
+  const index: Record<string, unknown> = { name, queryScope: spec?.queryScope ?? "COLLECTION" };
   if (spec?.apiScope) index.apiScope = spec.apiScope;
   if (spec) index.fields = spec.fields;
-  index.state = "READY";
+  index.state = state;
   if (spec?.density) index.density = spec.density;
   if (spec?.unique) index.unique = true;
   return index;

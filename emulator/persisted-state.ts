@@ -1,6 +1,7 @@
 import type { AuthState, ServiceAccountKeyRecord } from "./auth";
+import { type BackupRecord, parseBackupName } from "./backups";
 import { type DatabaseRecord, isDatabaseName } from "./dataset";
-import { type OperationRecord, operationName } from "./operation";
+import { OPERATION_KINDS, type OperationRecord, operationName } from "./operation";
 
 /** Everything that must survive a restart with --data-dir: what a snapshot (state.json) holds. */
 export interface PersistedState {
@@ -10,6 +11,8 @@ export interface PersistedState {
   journalSeq: number;
   databases: DatabaseRecord[];
   operations: OperationRecord[];
+  /** Absent in data dirs written before backups were kept. */
+  backups?: BackupRecord[];
   auth: AuthState;
 }
 
@@ -18,6 +21,7 @@ export type StateChange =
   | { operation: OperationRecord } // created or changed: the whole record, so replay is a plain overwrite
   | { removed: string } // an operation garbage-collected after its retention
   | { database: DatabaseRecord }
+  | { backup: BackupRecord } // seeded, or deleted (a deleted backup is kept, marked)
   | { key: ServiceAccountKeyRecord };
 
 /** A data dir that cannot be loaded: reported as one line, never a crash inside the running emulator. */
@@ -30,16 +34,19 @@ export function replay(snapshot: PersistedState, changes: readonly StateChange[]
   const databases = new Map(snapshot.databases.map((db) => [db.name, db]));
   const operations = new Map(snapshot.operations.map((op) => [operationName(op), op]));
   const keys = new Map(snapshot.auth.keys.map((key) => [key.keyId, key]));
+  const backups = new Map((snapshot.backups ?? []).map((backup) => [backup.name, backup]));
   for (const change of changes) {
     if ("operation" in change) operations.set(operationName(change.operation), change.operation);
     else if ("removed" in change) operations.delete(change.removed);
     else if ("database" in change) databases.set(change.database.name, change.database);
+    else if ("backup" in change) backups.set(change.backup.name, change.backup);
     else keys.set(change.key.keyId, change.key);
   }
   return {
     ...snapshot,
     databases: [...databases.values()],
     operations: [...operations.values()],
+    backups: [...backups.values()],
     auth: { ...snapshot.auth, keys: [...keys.values()] },
   };
 }
@@ -60,6 +67,7 @@ export function parseSnapshot(text: string, file: string): PersistedState {
   if (state.version !== 1 && state.version !== 2) fail(`unsupported state version ${JSON.stringify(state.version)}`);
   if (!Array.isArray(state.databases)) fail("databases must be a list");
   if (!Array.isArray(state.operations)) fail("operations must be a list");
+  if (state.backups !== undefined && !Array.isArray(state.backups)) fail("backups must be a list");
   if (typeof state.auth?.tokenSecret !== "string" || !Array.isArray(state.auth.keys)) {
     fail("auth must hold tokenSecret and keys");
   }
@@ -71,6 +79,10 @@ export function parseSnapshot(text: string, file: string): PersistedState {
     const problem = operationProblem(op);
     if (problem) fail(`operations[${index}]: ${problem}`);
   }
+  for (const [index, backup] of (state.backups ?? []).entries()) {
+    const problem = backupProblem(backup);
+    if (problem) fail(`backups[${index}]: ${problem}`);
+  }
   for (const [index, key] of (state.auth?.keys ?? []).entries()) {
     const problem = keyProblem(key);
     if (problem) fail(`auth.keys[${index}]: ${problem}`);
@@ -80,6 +92,7 @@ export function parseSnapshot(text: string, file: string): PersistedState {
     journalSeq: typeof state.journalSeq === "number" ? state.journalSeq : 0,
     databases: state.databases as DatabaseRecord[],
     operations: state.operations as OperationRecord[],
+    backups: (state.backups ?? []) as BackupRecord[],
     auth: state.auth as AuthState,
   };
 }
@@ -105,9 +118,11 @@ export function parseJournalEntry(line: string): { seq: number; change: StateCha
           : "removed must be an operation name"
         : "database" in entry
           ? databaseProblem(entry.database)
-          : "key" in entry
-            ? keyProblem(entry.key)
-            : "unknown change";
+          : "backup" in entry
+            ? backupProblem(entry.backup)
+            : "key" in entry
+              ? keyProblem(entry.key)
+              : "unknown change";
   if (problem) return { problem };
   const { seq, ...change } = entry;
   return { seq: entry.seq, change: change as StateChange };
@@ -120,6 +135,19 @@ const isFiniteNumber = (v: unknown): boolean => typeof v === "number" && Number.
 function databaseProblem(db: unknown): string | undefined {
   if (!isObject(db) || typeof db.name !== "string" || !isDatabaseName(db.name)) return "name must be a database name";
   if (!isObject(db.collections)) return "collections must be an object";
+  return undefined;
+}
+
+function backupProblem(backup: unknown): string | undefined {
+  if (!isObject(backup) || typeof backup.name !== "string" || !parseBackupName(backup.name)) {
+    return "name must be a backup name";
+  }
+  if (typeof backup.database !== "string" || !isDatabaseName(backup.database))
+    return "database must be a database name";
+  if (!isObject(backup.collections)) return "collections must be an object";
+  if (!isFiniteNumber(backup.snapshotMs) || !isFiniteNumber(backup.expireMs)) {
+    return "snapshotMs and expireMs must be numbers";
+  }
   return undefined;
 }
 
@@ -139,7 +167,7 @@ function operationProblem(op: unknown): string | undefined {
   if (!isObject(op)) return "expected an object";
   if (typeof op.id !== "string" || !/^[\w-]+$/.test(op.id)) return "id must be an operation id";
   if (typeof op.database !== "string" || !isDatabaseName(op.database)) return "database must be a database name";
-  if (!["export", "import", "bulkDelete", "index"].includes(op.kind as string)) return "unknown kind";
+  if (!(OPERATION_KINDS as readonly unknown[]).includes(op.kind)) return "unknown kind";
   if (!isFiniteNumber(op.createdMs) || !isFiniteNumber(op.durationMs))
     return "createdMs and durationMs must be numbers";
   const request = op.request;

@@ -46,6 +46,13 @@ const QUERY_FIELDS: Partial<Record<AdminRoute["endpoint"], readonly string[]>> =
   "databases.create": ["databaseId", "database_id"],
   // DeleteDatabaseRequest: name in the path, etag left for the query.
   "databases.delete": ["etag"],
+  // The list and update methods of databases, backups, fields and indexes (firestore_admin.proto).
+  "databases.list": ["showDeleted", "show_deleted"],
+  "databases.patch": ["updateMask", "update_mask"],
+  "backups.list": ["filter"],
+  "fields.list": ["filter", "pageSize", "page_size", "pageToken", "page_token"],
+  "fields.patch": ["updateMask", "update_mask"],
+  "indexes.list": ["filter", "pageSize", "page_size", "pageToken", "page_token"],
   "operations.list": [
     "filter",
     "pageSize",

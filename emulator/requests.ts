@@ -192,9 +192,14 @@ function invalidValue(field: string, type: string, value: unknown): ApiError {
   );
 }
 
+/**
+ * An enum by name, or by number as Google's clients send it (`enum-encoding=int`): each `allowed` list is in the
+ * proto's order from value 1 (value 0, unspecified, is the caller's to handle).
+ */
 function enumValue(value: unknown, field: string, type: string, allowed: readonly string[]): string {
-  if (typeof value !== "string" || !allowed.includes(value)) throw invalidValue(field, `${INDEX_TYPE}.${type}`, value);
-  return value;
+  const named = typeof value === "number" && Number.isInteger(value) && value >= 1 ? allowed[value - 1] : value;
+  if (typeof named !== "string" || !allowed.includes(named)) throw invalidValue(field, `${INDEX_TYPE}.${type}`, value);
+  return named;
 }
 
 const INDEX_TYPE = adminTypeUrl("Index");
@@ -264,13 +269,23 @@ export function parseIndexRequest(body: unknown): IndexRequest {
       "COLLECTION_RECURSIVE",
     ]),
   };
-  if (fields.apiScope !== undefined && fields.apiScope !== null && fields.apiScope !== "ANY_API") {
+  if (
+    fields.apiScope !== undefined &&
+    fields.apiScope !== null &&
+    fields.apiScope !== "ANY_API" &&
+    fields.apiScope !== 0
+  ) {
     request.apiScope = enumValue(fields.apiScope, "index.api_scope", "ApiScope", [
       "DATASTORE_MODE_API",
       "MONGODB_COMPATIBLE_API",
     ]);
   }
-  if (fields.density !== undefined && fields.density !== null && fields.density !== "DENSITY_UNSPECIFIED") {
+  if (
+    fields.density !== undefined &&
+    fields.density !== null &&
+    fields.density !== "DENSITY_UNSPECIFIED" &&
+    fields.density !== 0
+  ) {
     request.density = enumValue(fields.density, "index.density", "Density", ["SPARSE_ALL", "SPARSE_ANY", "DENSE"]);
   }
   if (fields.unique !== undefined && fields.unique !== null) {

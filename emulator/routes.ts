@@ -7,7 +7,14 @@ export type AdminRoute =
   | { endpoint: "databases.get" | "databases.delete"; database: string }
   | { endpoint: "databases.create" | "databases.restore" | "databases.clone"; project: string }
   | { endpoint: "operations.get" | "operations.delete" | "operations.cancel"; name: string; database: string }
-  | { endpoint: "createIndex"; database: string; collectionGroup: string };
+  | { endpoint: "createIndex"; database: string; collectionGroup: string }
+  | { endpoint: "databases.list"; project: string }
+  | { endpoint: "databases.patch"; database: string }
+  | { endpoint: "backups.get" | "backups.delete"; name: string }
+  | { endpoint: "backups.list"; project: string; location: string }
+  | { endpoint: "fields.get" | "fields.patch"; database: string; name: string }
+  | { endpoint: "fields.list" | "indexes.list"; database: string; collectionGroup: string }
+  | { endpoint: "indexes.get" | "indexes.delete"; database: string; name: string };
 
 const DATABASE_VERBS: Record<string, Endpoint> = {
   exportDocuments: "exportDocuments",
@@ -28,7 +35,16 @@ function decodeSegment(segment: string): string | undefined {
 /** Matches method and path; `(default)` may arrive raw or percent-encoded, as may the `:` of a verb. */
 export function matchAdminRoute(method: string, pathname: string): AdminRoute | undefined {
   const raw = pathname.split("/");
+  if (raw[0] === "" && raw[1] === "v1" && raw[2] === "projects" && raw[4] === "locations") {
+    return matchBackupRoute(method, raw.slice(3));
+  }
   // The project-level methods: POST projects/{p}/databases (create), databases:restore and databases:clone.
+  if (raw.length === 5 && raw[0] === "" && raw[1] === "v1" && raw[2] === "projects" && method === "GET") {
+    const project = decodeSegment(raw[3] as string);
+    return project !== undefined && decodeSegment(raw[4] as string) === "databases"
+      ? { endpoint: "databases.list", project }
+      : undefined;
+  }
   if (raw.length === 5 && raw[0] === "" && raw[1] === "v1" && raw[2] === "projects" && method === "POST") {
     const project = decodeSegment(raw[3] as string);
     const collection = decodeSegment(raw[4] as string);
@@ -51,6 +67,7 @@ export function matchAdminRoute(method: string, pathname: string): AdminRoute | 
   if (rest.length === 0) {
     if (verb === undefined) {
       if (method === "GET") return { endpoint: "databases.get", database };
+      if (method === "PATCH") return { endpoint: "databases.patch", database };
       return method === "DELETE" ? { endpoint: "databases.delete", database } : undefined;
     }
     const endpoint = DATABASE_VERBS[verb];
@@ -70,8 +87,41 @@ export function matchAdminRoute(method: string, pathname: string): AdminRoute | 
     if (method === "DELETE") return { endpoint: "operations.delete", name, database };
     return undefined;
   }
-  if (rest[0] === "collectionGroups" && rest[2] === "indexes" && rest.length === 3 && method === "POST") {
-    return { endpoint: "createIndex", database, collectionGroup: rest[1] as string };
+  if (rest[0] === "collectionGroups" && rest.length >= 3) {
+    return matchCollectionGroupRoute(method, database, rest.slice(1) as [string, ...string[]]);
   }
   return undefined;
+}
+
+/** Under projects/{p}/databases/{d}/collectionGroups/{c}: indexes and fields. */
+function matchCollectionGroupRoute(
+  method: string,
+  database: string,
+  [collectionGroup, collection, id, ...more]: [string, ...string[]],
+): AdminRoute | undefined {
+  if (more.length || (collection !== "indexes" && collection !== "fields")) return undefined;
+  if (id === undefined) {
+    if (collection === "indexes" && method === "POST") return { endpoint: "createIndex", database, collectionGroup };
+    if (method !== "GET") return undefined;
+    return { endpoint: collection === "indexes" ? "indexes.list" : "fields.list", database, collectionGroup };
+  }
+  const name = `${database}/collectionGroups/${collectionGroup}/${collection}/${id}`;
+  if (collection === "indexes") {
+    if (method === "GET") return { endpoint: "indexes.get", database, name };
+    return method === "DELETE" ? { endpoint: "indexes.delete", database, name } : undefined;
+  }
+  if (method === "GET") return { endpoint: "fields.get", database, name };
+  return method === "PATCH" ? { endpoint: "fields.patch", database, name } : undefined;
+}
+
+/** projects/{p}/locations/{l}/backups[/{b}]: backups.list, get and delete. */
+function matchBackupRoute(method: string, raw: string[]): AdminRoute | undefined {
+  const segments = raw.map(decodeSegment);
+  if (segments.some((s) => s === undefined)) return undefined;
+  const [project, , location, collection, id, ...more] = segments as string[];
+  if (project === undefined || location === undefined || collection !== "backups" || more.length) return undefined;
+  if (id === undefined) return method === "GET" ? { endpoint: "backups.list", project, location } : undefined;
+  const name = `projects/${project}/locations/${location}/backups/${id}`;
+  if (method === "GET") return { endpoint: "backups.get", name };
+  return method === "DELETE" ? { endpoint: "backups.delete", name } : undefined;
 }

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { describeProgress } from "../client/progress-text";
 import { startEmulator, writeEmulatorCredentials } from "../emulator/index";
 import { pulumiBinDir, pulumiEnv } from "../test/support/pulumi-cli";
 import { repoRoot } from "../test/support/repo";
@@ -66,11 +67,21 @@ async function main(): Promise<void> {
       deployment: { resources?: { type: string; urn: string; outputs?: Record<string, unknown> }[] };
     };
     for (const resource of exported.deployment.resources ?? []) {
-      if (!resource.type.includes("firestore-operations")) continue;
       const o = resource.outputs ?? {};
-      console.log(
-        `Refreshed ${resource.urn.split("::").pop()}: ${o.state}, ${o.documentsCompleted}/${o.documentsEstimated} documents (${o.progressPercent ?? 0}%), writing to ${o.resolvedOutputUriPrefix}`,
-      );
+      // Only the resources that hold an operation's outputs; the progress in the client's words, which print no
+      // number the server did not send (early reads have no estimate).
+      if (!resource.type.includes("firestore-operations") || typeof o.state !== "string") continue;
+      const progress = (completed: unknown, estimated: unknown) =>
+        typeof completed === "number" && typeof estimated === "number" ? { completed, estimated } : undefined;
+      const documents = progress(o.documentsCompleted, o.documentsEstimated);
+      const bytes = progress(o.bytesCompleted, o.bytesEstimated);
+      const line = describeProgress({
+        state: o.state,
+        ...(documents ? { documents } : {}),
+        ...(bytes ? { bytes } : {}),
+      });
+      const target = typeof o.resolvedOutputUriPrefix === "string" ? `, writing to ${o.resolvedOutputUriPrefix}` : "";
+      console.log(`Refreshed ${resource.urn.split("::").pop()}: ${line}${target}`);
     }
     await pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"], env, root);
 

@@ -3,14 +3,17 @@ import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
+import { skewedClock } from "../support/skewed-clock";
 import { operation, runCli, shortId, startExport, target, untilDone } from "./cli-harness";
 
 const OTHER_DB = "projects/demo-project/databases/other-db";
 
 describe("firestore-ops describe", () => {
   test("a full name, or a bare id with --database (an id, or a full database name)", async () => {
-    await withEmulator({ auth: "oauth", databases: [DB, OTHER_DB] }, async (emu) => {
+    const clock = skewedClock();
+    await withEmulator({ auth: "oauth", databases: [DB, OTHER_DB], now: clock.now }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/described", OTHER_DB);
+      clock.aheadMs += 10_000; // a sixth of the minute: Firestore has estimated the work by then
 
       const full = await runCli(["describe", name, "--endpoint", emu.url, "--access-token", DEV_TOKEN]);
       assert.equal(full.code, 0, full.stderr);

@@ -2,10 +2,17 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
+import { skewedClock } from "../support/skewed-clock";
 import { runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
 
-/** One operation of each kind that matters to list: running, cancelled, successful. */
-async function threeOperations(emu: TestEmulator): Promise<{ running: string; cancelled: string; succeeded: string }> {
+/**
+ * One operation of each kind that matters to list: running, cancelled, successful. The running one is a sixth
+ * through its minute, so that it has the estimate Firestore gives only after the start.
+ */
+async function threeOperations(
+  emu: TestEmulator,
+  clock: { aheadMs: number },
+): Promise<{ running: string; cancelled: string; succeeded: string }> {
   await setBehaviour(emu, { operationDurationMs: 50 });
   const succeeded = await startExport(emu, "gs://bkt/succeeded");
   await untilDone(emu, succeeded);
@@ -14,6 +21,7 @@ async function threeOperations(emu: TestEmulator): Promise<{ running: string; ca
   await emu.call("POST", `/v1/${cancelled}:cancel`, {}, { authorization: `Bearer ${DEV_TOKEN}` });
   await untilDone(emu, cancelled);
   const running = await startExport(emu, "gs://bkt/running");
+  clock.aheadMs += 10_000;
   return { running, cancelled, succeeded };
 }
 
@@ -24,8 +32,9 @@ function row(table: string, name: string): string | undefined {
 
 describe("firestore-ops list", () => {
   test("shows operations in flight by default, and finished ones too with --all", async () => {
-    await withEmulator({ auth: "oauth" }, async (emu) => {
-      const { running, cancelled, succeeded } = await threeOperations(emu);
+    const clock = skewedClock();
+    await withEmulator({ auth: "oauth", now: clock.now }, async (emu) => {
+      const { running, cancelled, succeeded } = await threeOperations(emu, clock);
 
       const inFlight = await runCli(["list", ...target(emu)]);
       assert.equal(inFlight.code, 0, inFlight.stderr);
@@ -56,8 +65,9 @@ describe("firestore-ops list", () => {
   });
 
   test("--json: the API's Operation resources, a list", async () => {
-    await withEmulator({ auth: "oauth" }, async (emu) => {
-      const { running, cancelled, succeeded } = await threeOperations(emu);
+    const clock = skewedClock();
+    await withEmulator({ auth: "oauth", now: clock.now }, async (emu) => {
+      const { running, cancelled, succeeded } = await threeOperations(emu, clock);
       const result = await runCli(["list", "--all", "--json", ...target(emu)]);
       assert.equal(result.code, 0, result.stderr);
       // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
@@ -77,8 +87,9 @@ describe("firestore-ops list", () => {
   });
 
   test("--filter is combined with the done queries, or sent alone when it asks about completion", async () => {
-    await withEmulator({ auth: "oauth" }, async (emu) => {
-      const { running, cancelled, succeeded } = await threeOperations(emu);
+    const clock = skewedClock();
+    await withEmulator({ auth: "oauth", now: clock.now }, async (emu) => {
+      const { running, cancelled, succeeded } = await threeOperations(emu, clock);
       const names = async (...args: string[]): Promise<string[]> => {
         const result = await runCli(["list", "--json", ...args, ...target(emu)]);
         assert.equal(result.code, 0, result.stderr);

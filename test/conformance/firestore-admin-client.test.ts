@@ -88,7 +88,12 @@ describe("conformance: @google-cloud/firestore v1.FirestoreAdminClient (REST)", 
   });
   test("restoreDatabase, createDatabase, deleteDatabase: promise() resolves to the Database; restore's metadata decodes", async () => {
     await withEmulator(
-      { auth: "oauth", pointInTimeRecovery: true, behaviour: { operationDurationMs: 600 } },
+      {
+        auth: "oauth",
+        pointInTimeRecovery: true,
+        backups: [{ name: "projects/demo-project/locations/nam5/backups/b1", database: DB }],
+        behaviour: { operationDurationMs: 600 },
+      },
       async (emu) => {
         const { client, dir } = await restClientFor(emu.url, "conf-gax-db-");
         try {
@@ -118,6 +123,105 @@ describe("conformance: @google-cloud/firestore v1.FirestoreAdminClient (REST)", 
               })
             ).status,
             404,
+          );
+        } finally {
+          await client.close();
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+  test("backups, databases.list/update, fields and indexes: Google's client decodes every answer", async () => {
+    await withEmulator(
+      {
+        auth: "oauth",
+        collections: { users: 50 },
+        backups: [{ name: "projects/demo-project/locations/nam5/backups/daily", database: DB }],
+        behaviour: { operationDurationMs: 400 },
+      },
+      async (emu) => {
+        const { client, dir } = await restClientFor(emu.url, "conf-gax-resources-");
+        try {
+          const parent = "projects/demo-project";
+          const backupName = `${parent}/locations/nam5/backups/daily`;
+          const [backups] = await client.listBackups({ parent: `${parent}/locations/-` });
+          assert.deepEqual(
+            backups.backups?.map((b) => b.name),
+            [backupName],
+          );
+          const [backup] = await client.getBackup({ name: backupName });
+          assert.equal(backup.database, DB);
+          assert.equal(String(backup.stats?.documentCount), "50", "int64 decodes");
+          assert.ok(["READY", 2].includes(backup.state as string | number), String(backup.state));
+
+          const [databases] = await client.listDatabases({ parent });
+          assert.deepEqual(
+            databases.databases?.map((d) => d.name),
+            [DB],
+          );
+          assert.ok(databases.databases?.[0]?.uid, "the uid decodes");
+          const [update] = await client.updateDatabase({
+            database: { name: DB, deleteProtectionState: "DELETE_PROTECTION_ENABLED" },
+            updateMask: { paths: ["delete_protection_state"] },
+          });
+          const [updated] = await update.promise();
+          assert.ok(
+            ["DELETE_PROTECTION_ENABLED", 2].includes(updated.deleteProtectionState as string | number),
+            String(updated.deleteProtectionState),
+          );
+          // gax's REST fallback leaves this DELETE's error undecoded (code: the HTTP status); the wire says more.
+          await assert.rejects(client.deleteDatabase({ name: DB }), (error: { code?: number }) =>
+            [9, 400].includes(error.code as number),
+          );
+          const refused = await emu.call("DELETE", `/v1/${DB}`, undefined, {
+            authorization: "Bearer firestore-emulator-dev-token",
+          });
+          assert.equal(refused.json.error.status, "FAILED_PRECONDITION", "refused while protected");
+
+          const fieldName = `${DB}/collectionGroups/users/fields/expiresAt`;
+          const [fieldOp] = await client.updateField({
+            field: { name: fieldName, ttlConfig: {} },
+            updateMask: { paths: ["ttl_config"] },
+          });
+          const metadata = fieldOp.metadata as { field?: string; ttlConfigDelta?: { changeType?: unknown } };
+          assert.equal(metadata.field, fieldName);
+          assert.ok(["ADD", 1].includes(metadata.ttlConfigDelta?.changeType as string | number));
+          const [field] = await fieldOp.promise();
+          assert.equal(field.name, fieldName);
+          const [fields] = await client.listFields({
+            parent: `${DB}/collectionGroups/users`,
+            filter: "ttlConfig:*",
+          });
+          assert.deepEqual(
+            fields.map((f) => f.name),
+            [fieldName],
+          );
+
+          const [indexOp] = await client.createIndex({
+            parent: `${DB}/collectionGroups/users`,
+            index: {
+              queryScope: "COLLECTION",
+              fields: [
+                { fieldPath: "a", order: "ASCENDING" },
+                { fieldPath: "b", order: "DESCENDING" },
+              ],
+            },
+          });
+          const [index] = await indexOp.promise();
+          const [indexes] = await client.listIndexes({ parent: `${DB}/collectionGroups/users` });
+          assert.deepEqual(
+            indexes.map((i) => i.name),
+            [index.name],
+          );
+          const [got] = await client.getIndex({ name: index.name as string });
+          assert.equal(got.fields?.length, 2);
+          await client.deleteIndex({ name: index.name as string });
+          await assert.rejects(client.getIndex({ name: index.name as string }), (e: { code?: number }) =>
+            [5, 404].includes(e.code as number),
+          );
+          await client.deleteBackup({ name: backupName });
+          await assert.rejects(client.getBackup({ name: backupName }), (e: { code?: number }) =>
+            [5, 404].includes(e.code as number),
           );
         } finally {
           await client.close();

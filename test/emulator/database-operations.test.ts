@@ -13,14 +13,15 @@ function steppedClock(): { now: () => number; at: (elapsedFraction: number) => v
   return { now: () => t, at: (elapsed) => (t = start + Math.round(elapsed * DURATION)) };
 }
 
+const BACKUP = `${PROJECT}/locations/nam5/backups/daily-1`;
+
 const options = (clock: { now: () => number }, behaviour: Record<string, unknown> = {}) => ({
   seed: 3,
   now: clock.now,
   pointInTimeRecovery: true,
+  backups: [{ name: BACKUP, database: DB }],
   behaviour: { operationDurationMs: DURATION, ...behaviour },
 });
-
-const BACKUP = `${PROJECT}/locations/nam5/backups/daily-1`;
 
 async function restore(emu: TestEmulator, databaseId = "restored-db") {
   return emu.call("POST", `/v1/${PROJECT}/databases:restore`, { databaseId, backup: BACKUP });
@@ -64,7 +65,7 @@ describe("database operations", () => {
 
   test("databaseId rules: 4-63 characters, a-z 0-9 -, letter first, letter or digit last, not UUID-like, or (default)", async () => {
     const clock = steppedClock();
-    await withEmulator({ ...options(clock), databases: [] }, async (emu) => {
+    await withEmulator({ ...options(clock), databases: [], backups: [] }, async (emu) => {
       for (const bad of [
         "abc",
         "1abc",
@@ -107,7 +108,7 @@ describe("database operations", () => {
       assert.equal(op.metadata.database, `${PROJECT}/databases/restored-db`);
       assert.equal(op.metadata.backup, BACKUP);
       assert.ok(op.metadata.startTime);
-      assert.deepEqual(op.metadata.progressPercentage, { estimatedWork: "100" });
+      assert.equal(op.metadata.progressPercentage, undefined, "no progress in the start reply");
 
       clock.at(0.4);
       const mid = (await emu.call("GET", `/v1/${op.name}`)).json;

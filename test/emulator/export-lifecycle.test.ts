@@ -6,8 +6,9 @@ import { steppedClock } from "./stepped-clock";
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 describe("export operations", () => {
-  test("a started export is PROCESSING, with the resolved prefix and int64 progress as strings", async () => {
-    await withEmulator({ behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
+  test("a started export is PROCESSING with the resolved prefix and no progress; int64 progress as strings later", async () => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
       const reply = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://backups" });
       assert.equal(reply.status, 200);
       const op = reply.json;
@@ -18,9 +19,17 @@ describe("export operations", () => {
       assert.match(op.metadata.startTime, TIMESTAMP);
       assert.equal(op.metadata.endTime, undefined);
       assert.match(op.metadata.outputUriPrefix, /^gs:\/\/backups\/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}_\d{5}$/);
-      assert.equal(typeof op.metadata.progressDocuments.estimatedWork, "string");
-      assert.equal(op.metadata.progressDocuments.estimatedWork, "26200");
+      // As Google's start reply: no progress fields at all (not even empty ones).
+      assert.equal(op.metadata.progressDocuments, undefined);
+      assert.equal(op.metadata.progressBytes, undefined);
       assert.equal(op.metadata.collectionIds, undefined, "empty lists are omitted");
+      clock.advance(3_000);
+      const early = (await emu.call("GET", `/v1/${op.name}`)).json.metadata;
+      assert.deepEqual(early.progressDocuments, { completedWork: "1310" }, "work done before any estimate");
+      clock.advance(6_000);
+      const later = (await emu.call("GET", `/v1/${op.name}`)).json.metadata;
+      assert.equal(typeof later.progressDocuments.estimatedWork, "string");
+      assert.deepEqual(later.progressDocuments, { estimatedWork: "26200", completedWork: "3930" });
       const again = await emu.call("GET", `/v1/${op.name}`);
       assert.equal(
         again.json.metadata.outputUriPrefix,
@@ -67,7 +76,7 @@ describe("export operations", () => {
       const seen: number[] = [];
       for (let i = 0; i < 6; i++) {
         const op = (await emu.call("GET", `/v1/${json.name}`)).json;
-        seen.push(Number(op.metadata.progressDocuments.completedWork ?? 0));
+        seen.push(Number(op.metadata.progressDocuments?.completedWork ?? 0));
         clock.advance(120);
       }
       assert.ok(

@@ -18,6 +18,21 @@ describe("import and bulk delete", () => {
     });
   });
 
+  test("an import started the moment its export ends by the clock finds the export's files (no tick needed)", async () => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 1_000 } }, async (emu) => {
+      const exported = (await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/at-once" }))
+        .json;
+      // The clock passes the export's end, and nothing reads the export before the import's POST.
+      clock.advance(1_000);
+      const imported = (await emu.call("POST", `/v1/${DB}:importDocuments`, { inputUriPrefix: "gs://bkt/at-once" }))
+        .json;
+      const done = await overAfter(emu, clock, imported.name, 1_000);
+      assert.equal(done.metadata.operationState, "SUCCESSFUL", JSON.stringify(done.error));
+      assert.equal((await emu.call("GET", `/v1/${exported.name}`)).json.metadata.operationState, "SUCCESSFUL");
+    });
+  });
+
   test("import from a finished export writes its documents; bulk delete removes them", async () => {
     const clock = steppedClock();
     await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 150 } }, async (emu) => {

@@ -5,7 +5,12 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { isTerminalState, parseOperation } from "../../client/operation-view";
 import { describeProgress } from "../../client/progress-text";
-import type { MessyTimeline } from "../../emulator/operation";
+import {
+  estimateRevisedAt,
+  type MessyTimeline,
+  revisedEstimateRatio,
+  TIDY_ESTIMATE_AFTER,
+} from "../../emulator/operation";
 import { liveOutputs } from "../../provider/outputs";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
@@ -52,7 +57,8 @@ describe("profile messy", () => {
       const get = async () => (await emu.call("GET", `/v1/${started.name}`)).json;
 
       assert.equal(started.metadata.operationState, "INITIALIZING");
-      assert.deepEqual(started.metadata.progressDocuments, {}, "no work and no estimate yet");
+      assert.equal(started.metadata.progressDocuments, undefined, "no progress at all in the start reply");
+      assert.equal(started.metadata.progressBytes, undefined);
 
       clock.at(working(m.estimateAfter / 2));
       let op = await get();
@@ -61,11 +67,17 @@ describe("profile messy", () => {
       assert.equal(op.metadata.progressDocuments.estimatedWork, undefined, "the estimate is missing early");
       assert.equal(op.metadata.progressBytes.estimatedWork, undefined);
 
+      clock.at(working((m.estimateAfter + estimateRevisedAt(m)) / 2));
+      op = await get();
+      const first = Number(op.metadata.progressDocuments.estimatedWork);
+      assert.equal(first, Math.round(DOCUMENTS * m.estimateRatio), "the first estimate, low");
+
       clock.at(working(0.99));
       op = await get();
       assert.equal(op.metadata.operationState, "PROCESSING");
       const estimated = Number(op.metadata.progressDocuments.estimatedWork);
-      assert.equal(estimated, Math.round(DOCUMENTS * m.estimateRatio));
+      assert.equal(estimated, Math.round(DOCUMENTS * revisedEstimateRatio(m)), "revised");
+      assert.ok(estimated > first, "revised upwards");
       assert.ok(Number(op.metadata.progressDocuments.completedWork) > estimated, "completed overtook the estimate");
 
       clock.at(1 - m.finalizing / 2);
@@ -189,21 +201,29 @@ describe("the provider's parser reads every messy answer", () => {
 });
 
 describe("profile tidy (the default)", () => {
-  test("nothing messy: PROCESSING from the start with the full estimate, and no zero progress values", async () => {
+  test("nothing messy: PROCESSING from the start, no progress in the start reply, then an exact estimate, no zeros", async () => {
     const clock = steppedClock();
     await withEmulator({ ...options("tidy", clock), behaviour: { operationDurationMs: DURATION } }, async (emu) => {
       assert.equal((await emu.control("GET", "behaviour")).json.profile, "tidy");
       const started = await startExport(emu);
       assert.equal(await timeline(emu, started.name), undefined);
       assert.equal(started.metadata.operationState, "PROCESSING");
-      assert.equal(started.metadata.progressDocuments.estimatedWork, String(DOCUMENTS));
-      // 0.1 documents done rounds to 0, which proto3 JSON omits rather than sending "0".
+      assert.equal(started.metadata.progressDocuments, undefined, "no progress in the start reply");
+      // 0.1 documents done rounds to 0, which proto3 JSON omits rather than sending "0": no Progress at all yet.
       clock.at(0.0001);
       const op = (await emu.call("GET", `/v1/${started.name}`)).json;
-      assert.equal(op.metadata.progressDocuments.completedWork, undefined, JSON.stringify(op.metadata));
+      assert.equal(op.metadata.progressDocuments, undefined, JSON.stringify(op.metadata));
+      clock.at(TIDY_ESTIMATE_AFTER / 2);
+      const early = (await emu.call("GET", `/v1/${started.name}`)).json;
+      assert.deepEqual(early.metadata.progressDocuments, {
+        completedWork: String(DOCUMENTS * (TIDY_ESTIMATE_AFTER / 2)),
+      });
       clock.at(0.5);
       const half = (await emu.call("GET", `/v1/${started.name}`)).json;
-      assert.equal(half.metadata.progressDocuments.completedWork, String(DOCUMENTS / 2));
+      assert.deepEqual(half.metadata.progressDocuments, {
+        estimatedWork: String(DOCUMENTS),
+        completedWork: String(DOCUMENTS / 2),
+      });
     });
   });
 });

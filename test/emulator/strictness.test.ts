@@ -171,7 +171,7 @@ describe("strictness: fields= partial responses", () => {
     await withEmulator({}, async (emu) => {
       const name = await startExport(emu);
       const full = (await emu.call("GET", `/v1/${name}`)).json;
-      assert.ok(full.metadata.startTime && full.metadata.progressDocuments, "the full answer has more fields");
+      assert.ok(full.metadata.startTime && full.metadata.outputUriPrefix, "the full answer has more fields");
       const { status, json } = await emu.call("GET", `/v1/${name}?fields=name,metadata.operationState`);
       assert.equal(status, 200);
       // The Any keeps its type URL so that clients can still decode it.

@@ -12,7 +12,9 @@ describe("create", () => {
       assert.equal(outs.state, "PROCESSING");
       assert.equal(outs.done, false);
       assert.equal(outs.operationType, "ExportDocumentsMetadata");
-      assert.equal(outs.documentsEstimated, 1200);
+      // Firestore's start reply carries no progress: nothing estimated yet, and no percentage made up.
+      assert.equal(outs.documentsEstimated, 0);
+      assert.equal(outs.progressPercent, undefined);
       assert.match(outs.resolvedOutputUriPrefix, /^gs:\/\/bkt\/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}_\d{5}$/);
       assert.equal(outs.outputUriPrefix, "gs://bkt", "the input is kept as given");
       assert.equal("cancellation" in outs, false, "0.1.0's cancellation output is gone");

@@ -8,6 +8,8 @@ const PROJECT = "projects/demo-project";
 const BACKUP = `${PROJECT}/locations/nam5/backups/nightly`;
 
 async function startRestore(h: Harness): Promise<string> {
+  const seeded = await h.emu.control("POST", "backups", { name: BACKUP, database: DB });
+  assert.equal(seeded.status, 200, JSON.stringify(seeded.json));
   const reply = await h.admin("POST", `/v1/${PROJECT}/databases:restore`, {
     databaseId: "restored-db",
     backup: BACKUP,

@@ -36,7 +36,7 @@ describe("estimates against the messy profile", () => {
         assert.equal(await read(m.initializing / 2), "INITIALIZING: no estimate while INITIALIZING");
         assert.equal(
           await read(working(m.estimateAfter / 2)),
-          "PROCESSING: no estimate: Firestore has not estimated the work yet",
+          "PROCESSING: no estimate yet: Firestore has not estimated the work",
         );
         const between = (share: number) => m.estimateAfter + (m.estimateRatio - m.estimateAfter) * share;
         await read(working(between(0.3)));

@@ -92,7 +92,7 @@ describe("ProgressEstimator", () => {
     e.add({ state: "PROCESSING", documents: { completed: 10, estimated: 0 } });
     c.advance(5_000);
     e.add({ state: "PROCESSING", documents: { completed: 500, estimated: 0 } });
-    assert.equal(reason(e), "no estimate: Firestore has not estimated the work yet");
+    assert.equal(reason(e), "no estimate yet: Firestore has not estimated the work");
     c.advance(5_000);
     e.add({ state: "PROCESSING", documents: { completed: 1_200, estimated: 1_000 } });
     assert.equal(reason(e), "no estimate: the work done has passed Firestore's estimate");
@@ -124,10 +124,9 @@ describe("the wait step's waiting lines (against the emulator)", () => {
       const start = await h.up("export", { outputUriPrefix: "gs://bkt/eta", waitFor: "done", resourceUrn: URN });
       await h.up("wait", { operationName: start.id, timeouts: start.outs.timeouts, resourceUrn: URN });
       const lines = h.messages.filter((m) => m.level === "status").map((m) => m.text);
-      assert.match(
-        lines[0] ?? "",
-        /^eta: PROCESSING [\d,]+\/26,200 documents .*; no estimate yet: one reading so far; Ctrl-C/,
-      );
+      // Firestore estimates the work only some way in: the first lines say so, and print no missing number.
+      assert.match(lines[0] ?? "", /^eta: PROCESSING[^;]*; no estimate yet: [^;]+; Ctrl-C/);
+      for (const line of lines) assert.doesNotMatch(line, /undefined|NaN/);
       const estimated = lines.find((line) => /documents\/s/.test(line));
       assert.ok(estimated, lines.join("\n"));
       assert.match(
