@@ -4,7 +4,7 @@ import { BENCHMARK_NAMES, type BenchmarkName } from "./options";
 
 const HEADER = `# Benchmark results
 
-Written by \`npm run bench\` (see [README.md](README.md) for what each figure means and how to reproduce it).
+Written by \`npm run bench\` (see [docs/performance.md](../docs/performance.md) for what each figure means and how to reproduce it).
 Each section says when, where and in which mode it was measured: \`--only\` replaces just its own sections.
 Machines are shared and noisy, so compare the ratios against the baseline measured in the same run, not raw
 numbers across runs.

@@ -47,7 +47,7 @@ export const CLOCK_SKEW_ALLOWANCE_MS = 5_000;
  * Cancel first, then read: the read right after the cancel is also the first poll of the wait that usually
  * follows, so a cancel that lands at once is seen at once, for the same number of requests as reading first
  * (Google's clients also cancel without reading). Cancel on a finished operation is harmless (a no-op or
- * FAILED_PRECONDITION, README "Emulator"). Whether a finished operation ended before the cancel is judged on
+ * FAILED_PRECONDITION, docs/emulator.md, "Where the real service's behaviour is unverified"). Whether a finished operation ended before the cancel is judged on
  * the server's clock: its `endTime` against the cancel response's `Date`.
  */
 export async function requestCancel(

@@ -2,7 +2,7 @@
  * What to do about an export or import that Google refused or ended FAILED because the Firestore service agent
  * cannot use the bucket. One home for the provider's error messages and firestore-ops' describe/watch output.
  *
- * The wordings recognised, and their sources (README "Troubleshooting", "Export or import fails on the bucket"):
+ * The wordings recognised, and their sources (docs/troubleshooting.md, "An export or import refused or FAILED on its bucket"):
  * - "... does not have storage.buckets.get access to the Google Cloud Storage bucket." and "Service account does
  *   not have access to Google Cloud Storage file: /BUCKET/..." (gcloud output in jkomoros/card-web#579). A
  *   missing bucket is answered the same way (one public runbook; unverified).

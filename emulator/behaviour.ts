@@ -2,7 +2,7 @@ import { RETRY_HINTS, type RetryHints } from "./api-error";
 import { type BucketProblemSpec, parseBucketProblems } from "./bucket-problems";
 
 /**
- * Behaviour knobs. Where the real service's behaviour is unverified (see README, "Emulator"), the default
+ * Behaviour knobs. Where the real service's behaviour is unverified (see docs/emulator.md), the default
  * is our documented choice and a knob plays the other behaviour.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Buckets the Firestore service agent cannot use, and the errors Google answers for each. Where each wording
- * comes from (and what is unverified) is in README "The emulator", "Buckets that cannot be used":
+ * comes from (and what is unverified) is in docs/emulator.md, "Buckets that cannot be used":
  *
  * - `no-access`: verbatim from gcloud's output of a failed import (jkomoros/card-web#579, 2022). gcloud printed
  *   it with a `PERMISSION_DENIED:` prefix, the form of an HTTP error of the request itself, so Google refuses the
