@@ -110,7 +110,15 @@ function failedLine(view: OperationView): string {
   return diagnosis ? `${line} ${diagnosisText(diagnosis)}` : line;
 }
 
+/**
+ * The wait step's inputs as its stored outputs hold them. `timeouts` is absent when the resource declared none:
+ * the start step's input is then not an output of the start step, and the wait step takes the default.
+ */
 function waitInputsOf(props: ResourceOutputs): ResourceOutputs {
   const { operationName, timeouts, resourceUrn } = props;
-  return { operationName, timeouts, ...(resourceUrn ? { resourceUrn } : {}) } as ResourceOutputs;
+  return {
+    operationName,
+    ...(timeouts ? { timeouts } : {}),
+    ...(resourceUrn ? { resourceUrn } : {}),
+  } as ResourceOutputs;
 }
