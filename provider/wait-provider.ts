@@ -10,7 +10,7 @@ import { waitUntilDone } from "../client/wait";
 import { DEFAULT_TIMEOUTS } from "./inputs";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
-import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { ctrlCDuringWait, progressStatus, resourceLabel, waitProgressLine } from "./reporter";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */
 export interface WaitInputs {
@@ -84,7 +84,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
           }
           estimator.add(v);
           const estimate = v.done ? "" : `; ${estimateText(estimator.estimate())}`;
-          status(v.state, `${label}: ${describeProgress(v)}${estimate}; ${CTRL_C_HINT}`);
+          status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)}${estimate}`));
         },
       });
     } catch (error) {
