@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
 import { type OperationOutputs, OUTPUT_NAMES, withOutputNames } from "./outputs";
+import { refusePlaintextSecrets } from "./plaintext-secrets";
 import { TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
 
@@ -31,6 +32,8 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     props: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions = {},
   ) {
+    // Before anything registers: the first dynamic resource would store the stack config in state.
+    refusePlaintextSecrets();
     super(`${TYPE_MODULE}:index:${typeName}`, name, {}, componentOptions(opts));
     const stepOptions: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
     for (const key of STEP_OPTIONS) if (opts[key] !== undefined) Object.assign(stepOptions, { [key]: opts[key] });
