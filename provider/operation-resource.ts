@@ -8,8 +8,19 @@ import { providerModuleText } from "./shim";
 /** Type of the wait step of a `waitFor: "done"` resource. Never change it: it is in users' state. */
 const WAIT_TYPE = `pulumi-nodejs:dynamic/${TYPE_MODULE}:OperationWait`;
 
-/** Options that belong to the step holding the operation (start), not to the component around it. */
-const STEP_OPTIONS = ["retainOnDelete", "ignoreChanges", "replaceOnChanges", "additionalSecretOutputs"] as const;
+/**
+ * Options that belong to the step holding the operation (start), not to the component around it. `protect` too:
+ * a destroy deletes children first, so the first resource it refuses is the one the engine's error names, with
+ * the `pulumi state unprotect` command for it; on the start step, that URN ends in the type and name the user
+ * declared, and that one command lets the destroy through.
+ */
+const STEP_OPTIONS = [
+  "retainOnDelete",
+  "ignoreChanges",
+  "replaceOnChanges",
+  "additionalSecretOutputs",
+  "protect",
+] as const;
 
 /**
  * The outputs every Firestore operation resource shares; subclasses add their inputs and a type name.
@@ -59,6 +70,9 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
       });
       last = new Step(WAIT_TYPE, name, waitProps, {
         ...stepOptions,
+        // It holds nothing (its delete does nothing; the next up waits again): protected, it would be the first
+        // resource a destroy refuses, a step the user never declared.
+        protect: false,
         dependsOn: [start as unknown as pulumi.Resource],
       }) as unknown as Record<string, pulumi.Output<unknown>>;
     }
@@ -74,7 +88,7 @@ class Step extends pulumi.CustomResource {}
 
 function componentOptions(opts: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions {
   const out: pulumi.ComponentResourceOptions = {};
-  for (const key of ["parent", "aliases", "protect", "dependsOn", "transformations", "transforms"] as const) {
+  for (const key of ["parent", "aliases", "dependsOn", "transformations", "transforms"] as const) {
     if (opts[key] !== undefined) Object.assign(out, { [key]: opts[key] });
   }
   return out;

@@ -237,4 +237,43 @@ describe("everyday commands over every kind of declaration, through the real Pul
     );
     assert.equal(await startPostCount(), 9, "destroy started nothing");
   });
+
+  test("protect on a waitFor: done resource: destroy names the step holding the operation; its command works", async () => {
+    const protectedExport: DeclaredResource = {
+      kind: "FirestoreExport",
+      name: "guarded",
+      args: { outputUriPrefix: "gs://bkt/guarded", waitFor: "done" },
+      // The fixture passes every option to the resource; the harness's type lists only retainOnDelete.
+      options: { protect: true } as { retainOnDelete?: boolean },
+    };
+    await e.declare([protectedExport]);
+    const up = await runFinishing(
+      ["up", "--yes", "--non-interactive", "--skip-preview"],
+      (op) => op.request?.outputUriPrefix === "gs://bkt/guarded",
+    );
+    assert.equal(up.finished.length, 1, "the guarded export ran and was waited for");
+
+    const refused = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"], 1);
+    const said = refused.stdout.replace(/\s+/g, " ");
+    const command = /`(pulumi state unprotect '([^']+)')`/.exec(said);
+    assert.ok(command, `the engine names a command:\n${refused.stdout}`);
+    const urn = command[2] as string;
+    // What the user declared: FirestoreExport "guarded", and the step of it that holds the operation.
+    assert.match(
+      urn,
+      /::firestore-operations:index:FirestoreExport\$pulumi-nodejs:dynamic\/firestore-operations:FirestoreExport::guarded$/,
+    );
+    assert.doesNotMatch(said, /OperationWait::guarded" cannot be deleted/, "not a step the user never declared");
+    const kept = operationResources(await e.exportState());
+    assert.deepEqual(
+      kept.map((r) => [r.urn, r.protect]),
+      [[urn, true]],
+      "the operation stays recorded while protected",
+    );
+
+    // The command the error gives is all it takes.
+    await e.pulumi(["state", "unprotect", urn, "--yes"]);
+    await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+    assert.deepEqual((await e.exportState()).deployment?.resources ?? [], [], "nothing is left in the stack");
+  });
 });
