@@ -19,9 +19,12 @@ export function refusePlaintextSecrets(
     if (value === undefined || value === "" || isSecret(key)) continue;
     // The provider reads a path relative to the program's folder, the working directory here too.
     if (setting === "credentials" && isFile(value)) continue;
-    const what = setting === "credentials" ? "holds credentials (not the path of a key file)" : "holds an access token";
+    const what =
+      setting === "credentials"
+        ? `is set in plaintext and is not the path of an existing key file (a relative path is read from ${process.cwd()})`
+        : "holds an access token in plaintext";
     throw new pulumi.RunError(
-      `The stack config key ${key} ${what} in plaintext: Pulumi would store it unencrypted in the stack's state. Set it as a secret: pulumi config set --secret ${key}${setting === "credentials" ? " (or set it to the key file's path)" : ""}`,
+      `The stack config key ${key} ${what}: Pulumi would store it unencrypted in the stack's state. Set it as a secret: pulumi config set --secret ${key}${setting === "credentials" ? " (or set it to the key file's path)" : ""}`,
     );
   }
 }

@@ -25,7 +25,7 @@ function refusal(key: string): (error: unknown) => boolean {
   return (error) => {
     assert.ok(pulumi.RunError.isInstance(error), `a RunError (no stack trace), got ${String(error)}`);
     const message = (error as Error).message;
-    assert.match(message, new RegExp(`^The stack config key ${key} holds .* in plaintext`));
+    assert.match(message, new RegExp(`^The stack config key ${key} .*plaintext.*: Pulumi would store it unencrypted`));
     assert.ok(message.includes(`pulumi config set --secret ${key}`), message);
     assert.ok(!message.includes(TOKEN) && !message.includes("PRIVATE KEY"), "the value is not echoed");
     return true;
