@@ -203,25 +203,30 @@ describe("no step hands the engine a value it cannot encode", () => {
           fc.constant<ResourceKind>("export"),
           fc.record(
             { outputUriPrefix: fc.constant("gs://bkt/prop"), collectionIds: ids, namespaceIds: ids, ...common },
-            { requiredKeys: ["outputUriPrefix"] },
+            { requiredKeys: ["outputUriPrefix", "waitFor"] },
           ),
         ),
         fc.tuple(
           fc.constant<ResourceKind>("import"),
           fc.record(
             { inputUriPrefix: fc.constant(exported), collectionIds: ids, namespaceIds: ids, ...common },
-            { requiredKeys: ["inputUriPrefix"] },
+            { requiredKeys: ["inputUriPrefix", "waitFor"] },
           ),
         ),
         fc.tuple(
           fc.constant<ResourceKind>("bulkDelete"),
-          fc.record({ collectionIds: ids, namespaceIds: ids, ...common }, { requiredKeys: ["collectionIds"] }),
+          fc.record(
+            { collectionIds: ids, namespaceIds: ids, ...common },
+            { requiredKeys: ["collectionIds", "waitFor"] },
+          ),
         ),
         fc.tuple(
           fc.constant<ResourceKind>("adopted"),
-          fc.record({ operationName: fc.constant(adopted), ...common }, { requiredKeys: ["operationName"] }),
+          fc.record({ operationName: fc.constant(adopted), ...common }, { requiredKeys: ["operationName", "waitFor"] }),
         ),
       );
+      // waitFor always given (either value; its default is the first test's): a wait step in half the runs, half
+      // of those without timeouts, the declaration of issue 23.
       let runs = 0;
       await fc.assert(
         fc.asyncProperty(declaration, async ([kind, args]) => {
