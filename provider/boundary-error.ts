@@ -2,6 +2,7 @@ import type { Redactor } from "../client/redaction";
 import { scrubPatterns } from "../client/redaction";
 import { inTermsOf } from "../client/setting-error";
 import { pulumiSettingName } from "./config-keys";
+import { forEngine } from "./engine-values";
 
 /** Fields the dynamic provider host reads from an initialization failure (the resource then stays in state). */
 const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
@@ -25,7 +26,10 @@ export function boundaryError(raw: unknown, redactor: Redactor | undefined): Err
     for (const key of [...Object.keys(error), "cause"]) {
       const value = (error as unknown as Record<string, unknown>)[key];
       if (typeof value === "string") Object.assign(error, { [key]: scrub(value) });
-      else if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+      // The properties an initialization failure keeps in state: encoded by the host like any result.
+      else if (key === "properties" && typeof value === "object" && value !== null) {
+        Object.assign(error, { [key]: forEngine(value, "the failure's properties") });
+      } else if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
         Object.assign(error, { [key]: value.map(scrub) });
       } else if (!(HOST_FIELDS.has(key) || isPrimitive(value))) {
         if (!delete (error as unknown as Record<string, unknown>)[key]) throw new Error("not configurable");

@@ -13,6 +13,12 @@ export const PULUMI_CONFIG_KEYS: Record<Setting, string> = {
   allowInsecureEndpoint: "firestore-operations:allowInsecureEndpoint",
 };
 
+/**
+ * Settings whose value can be a credential: Pulumi must hold them encrypted (`pulumi config set --secret`), as
+ * @pulumi/gcp marks them secret. `credentials` unless it is a key file's path: a path is no secret.
+ */
+export const SECRET_BEARING_SETTINGS = ["accessToken", "credentials"] as const satisfies readonly Setting[];
+
 /** Settings in a Pulumi user's words: errors name the stack config key. */
 export const pulumiSettingName: SettingName = (setting) => PULUMI_CONFIG_KEYS[setting];
 

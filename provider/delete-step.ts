@@ -5,13 +5,14 @@ import { formatDuration, parseDuration } from "../client/durations";
 import { CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
 import { shortOperationId as short } from "../client/names";
 import { provesGone } from "../client/operation-gone";
+import { METADATA_TYPE } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
 import { DEFAULT_TIMEOUTS } from "./inputs";
 import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
-import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { ctrlCDuringWait, progressStatus, resourceLabel, waitProgressLine } from "./reporter";
 import { journalOwner } from "./stack-instance";
 import { unprovenNotFound } from "./unproven-not-found";
 
@@ -29,7 +30,9 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
   if (owner) await journal?.remove(owner, name);
   // Done is final: an operation the state saw end needs no request at all.
   if (props.done === true) {
-    reporter.info(`${label}: ${short(name)} already ended ${props.state}; nothing to cancel.`);
+    reporter.info(
+      `${label}: ${short(name)} already ended ${props.state}; nothing to cancel.${leftByDestroy(props.operationType, props.resolvedOutputUriPrefix ?? props.outputUriPrefix)}`,
+    );
     return;
   }
   // timeouts.delete bounds the cancel, the read after it and the wait.
@@ -44,7 +47,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       {
         deadline,
         purpose,
-        onChange: (v) => status(v.state, `${label}: ${describeProgress(v)} (${note}); ${CTRL_C_HINT}`),
+        onChange: (v) => status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)} (${note})`)),
       },
       initial,
     );
@@ -85,7 +88,9 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
         `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${request.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
       );
     case "ended-before":
-      reporter.info(`${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.`);
+      reporter.info(
+        `${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.${leftByDestroy(request.view.metadataType, request.view.outputUriPrefix ?? props.outputUriPrefix)}`,
+      );
       return;
     case "not-cancellable": {
       // Known not to be cancellable (a database restore): no cancel was sent, and nothing claims one was.
@@ -141,4 +146,13 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       );
     }
   }
+}
+
+/**
+ * What an operation that already ended leaves when its resource is destroyed: destroy deletes no data, and an
+ * export's files are what a user may expect to go with it.
+ */
+function leftByDestroy(operationType: string | undefined, outputUriPrefix: string | undefined): string {
+  if (operationType !== METADATA_TYPE.exportDocuments) return "";
+  return ` Its files under ${outputUriPrefix ?? "the output prefix"} stay in the bucket: destroy deletes no data (remove them, or let a lifecycle rule do it).`;
 }

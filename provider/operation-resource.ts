@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ResourceKind } from "./kinds";
 import { type OperationOutputs, OUTPUT_NAMES, withOutputNames } from "./outputs";
+import { refusePlaintextSecrets } from "./plaintext-secrets";
 import { TYPE_MODULE } from "./resource-args";
 import { providerModuleText } from "./shim";
 import { STACK_INSTANCE_TYPE } from "./stack-instance";
@@ -8,8 +9,19 @@ import { STACK_INSTANCE_TYPE } from "./stack-instance";
 /** Type of the wait step of a `waitFor: "done"` resource. Never change it: it is in users' state. */
 const WAIT_TYPE = `pulumi-nodejs:dynamic/${TYPE_MODULE}:OperationWait`;
 
-/** Options that belong to the step holding the operation (start), not to the component around it. */
-const STEP_OPTIONS = ["retainOnDelete", "ignoreChanges", "replaceOnChanges", "additionalSecretOutputs"] as const;
+/**
+ * Options that belong to the step holding the operation (start), not to the component around it. `protect` too:
+ * a destroy deletes children first, so the first resource it refuses is the one the engine's error names, with
+ * the `pulumi state unprotect` command for it; on the start step, that URN ends in the type and name the user
+ * declared, and that one command lets the destroy through.
+ */
+const STEP_OPTIONS = [
+  "retainOnDelete",
+  "ignoreChanges",
+  "replaceOnChanges",
+  "additionalSecretOutputs",
+  "protect",
+] as const;
 
 /**
  * The outputs every Firestore operation resource shares; subclasses add their inputs and a type name.
@@ -32,6 +44,8 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
     props: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions = {},
   ) {
+    // Before anything registers: the first dynamic resource would store the stack config in state.
+    refusePlaintextSecrets();
     super(`${TYPE_MODULE}:index:${typeName}`, name, {}, componentOptions(opts));
     const stepOptions: pulumi.CustomResourceOptions = { parent: this, deleteBeforeReplace: true };
     for (const key of STEP_OPTIONS) if (opts[key] !== undefined) Object.assign(stepOptions, { [key]: opts[key] });
@@ -65,6 +79,9 @@ export abstract class FirestoreOperationResource extends pulumi.ComponentResourc
       });
       last = new Step(WAIT_TYPE, name, waitProps, {
         ...stepOptions,
+        // It holds nothing (its delete does nothing; the next up waits again): protected, it would be the first
+        // resource a destroy refuses, a step the user never declared.
+        protect: false,
         dependsOn: [start as unknown as pulumi.Resource],
       }) as unknown as Record<string, pulumi.Output<unknown>>;
     }
@@ -80,7 +97,7 @@ class Step extends pulumi.CustomResource {}
 
 function componentOptions(opts: pulumi.CustomResourceOptions): pulumi.ComponentResourceOptions {
   const out: pulumi.ComponentResourceOptions = {};
-  for (const key of ["parent", "aliases", "protect", "dependsOn", "transformations", "transforms"] as const) {
+  for (const key of ["parent", "aliases", "dependsOn", "transformations", "transforms"] as const) {
     if (opts[key] !== undefined) Object.assign(out, { [key]: opts[key] });
   }
   return out;

@@ -90,5 +90,10 @@ export function ctrlCDuringWait(rerun: string): string {
   return `${CTRL_C_HINT} (Pulumi does not pass the first to dynamic providers): the operation stays recorded in the stack and the next ${rerun} waits again.`;
 }
 
-/** The short form, on every progress line of a wait: in Pulumi's interactive display only those show while it runs. */
+/** The short form, on the progress lines of a wait: in Pulumi's interactive display only those show while it runs. */
 export const CTRL_C_HINT = "Ctrl-C cannot stop this wait; a second Ctrl-C is safe";
+
+/** A progress line of a wait: the Ctrl-C hint only while the operation runs, not on the line that says it ended. */
+export function waitProgressLine(done: boolean, line: string): string {
+  return done ? line : `${line}; ${CTRL_C_HINT}`;
+}

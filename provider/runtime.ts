@@ -7,6 +7,7 @@ import { type Redactor, redactorFor } from "../client/redaction";
 import type { ProviderSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
 import { settingsFromPulumiConfig } from "./config-keys";
+import { forEngine } from "./engine-values";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
 import { createContext, type LifecycleContext, OperationsProvider } from "./lifecycle";
 import { engineReporter } from "./reporter";
@@ -61,7 +62,10 @@ export class ProviderProcess {
     return this.#configured && "settings" in this.#configured ? redactorFor(this.#configured.settings) : undefined;
   }
 
-  /** The provider the shim forwards to: one per kind, its steps' errors made safe for the engine. */
+  /**
+   * The provider the shim forwards to: one per kind, its steps' results and errors made safe for the engine (no
+   * `undefined` at any depth: provider/engine-values.ts; errors scrubbed: provider/boundary-error.ts).
+   */
   providerFor(kind: ProviderKind): RuntimeProvider {
     if (kind !== "wait" && kind !== "stackInstance" && !RESOURCE_KINDS.includes(kind)) {
       throw new Error(
@@ -85,7 +89,9 @@ export class ProviderProcess {
         Object.assign(provider, {
           [step]: async (...args: unknown[]) => {
             try {
-              return await run(...args);
+              const result = await run(...args);
+              // delete returns nothing; every other step an object the host encodes.
+              return result === undefined ? undefined : forEngine(result, `the ${kind} ${step} result`);
             } catch (error) {
               throw boundaryError(error, this.redactor());
             }

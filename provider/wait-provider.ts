@@ -10,7 +10,7 @@ import { waitUntilDone } from "../client/wait";
 import { DEFAULT_TIMEOUTS } from "./inputs";
 import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
 import { liveOutputs } from "./outputs";
-import { CTRL_C_HINT, ctrlCDuringWait, progressStatus, resourceLabel } from "./reporter";
+import { ctrlCDuringWait, progressStatus, resourceLabel, waitProgressLine } from "./reporter";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */
 export interface WaitInputs {
@@ -84,7 +84,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
           }
           estimator.add(v);
           const estimate = v.done ? "" : `; ${estimateText(estimator.estimate())}`;
-          status(v.state, `${label}: ${describeProgress(v)}${estimate}; ${CTRL_C_HINT}`);
+          status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)}${estimate}`));
         },
       });
     } catch (error) {
@@ -110,7 +110,15 @@ function failedLine(view: OperationView): string {
   return diagnosis ? `${line} ${diagnosisText(diagnosis)}` : line;
 }
 
+/**
+ * The wait step's inputs as its stored outputs hold them. `timeouts` is absent when the resource declared none:
+ * the start step's input is then not an output of the start step, and the wait step takes the default.
+ */
 function waitInputsOf(props: ResourceOutputs): ResourceOutputs {
   const { operationName, timeouts, resourceUrn } = props;
-  return { operationName, timeouts, ...(resourceUrn ? { resourceUrn } : {}) } as ResourceOutputs;
+  return {
+    operationName,
+    ...(timeouts ? { timeouts } : {}),
+    ...(resourceUrn ? { resourceUrn } : {}),
+  } as ResourceOutputs;
 }

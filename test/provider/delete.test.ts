@@ -38,6 +38,12 @@ describe("delete: cancel, then wait until it is really over", () => {
       const before = (await h.log()).length;
       await h.provider("export").delete(id, refreshed as never);
       assert.equal((await h.log()).length, before, "nothing was sent");
+      // What a destroy of a finished export leaves, as for a cancelled one: its files.
+      const said = h.messages.find((m) => m.text.includes("already ended SUCCESSFUL"));
+      assert.match(
+        said?.text ?? "(no such message)",
+        /nothing to cancel\. Its files under gs:\/\/bkt\/x stay in the bucket: destroy deletes no data/,
+      );
     });
   });
 
@@ -50,6 +56,12 @@ describe("delete: cancel, then wait until it is really over", () => {
         await sleep(1_100);
         await h.provider("export").delete(id, outs);
         assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
+        assert.ok(
+          h.messages.some((m) =>
+            /already ended SUCCESSFUL; .*Its files under gs:\/\/bkt\/x\S* stay in the bucket/.test(m.text),
+          ),
+          `the files that stay are named: ${JSON.stringify(h.messages)}`,
+        );
       });
     });
   }

@@ -49,6 +49,13 @@ describe('waitFor "done": the start step returns at once, the wait step waits', 
       assert.ok((await h.requests("operations.get")).length >= 2, "it polled");
       assert.ok(h.messages.some((m) => m.text.startsWith("nightly: waiting for ") && /second Ctrl-C/.test(m.text)));
       assert.ok(h.messages.some((m) => m.text.startsWith("nightly: ") && m.text.includes("finished: SUCCESSFUL")));
+      // The Ctrl-C hint belongs to the lines shown while it waits, not to the one saying it ended.
+      const statuses = h.messages.filter((m) => m.level === "status");
+      const waiting = statuses.filter((m) => m.text.includes("PROCESSING"));
+      const ended = statuses.filter((m) => m.text.includes("SUCCESSFUL"));
+      assert.ok(waiting.length > 0 && ended.length > 0, `progress lines: ${JSON.stringify(statuses)}`);
+      for (const m of waiting) assert.match(m.text, /Ctrl-C cannot stop this wait/);
+      for (const m of ended) assert.doesNotMatch(m.text, /Ctrl-C/);
     });
   });
 

@@ -4,6 +4,8 @@
  * failing up (a snapshotTime the server refuses, and a waitFor: "done" that times out), stack export (with and
  * without --show-secrets) and destroy. Everything the CLI printed, the state files and the exports are scanned for
  * access tokens, the emulator's dev token, private keys, refresh tokens and pieces of the credential files.
+ * Then a token in the stack config itself: set in plaintext, `up` refuses it before anything is registered and no
+ * state holds it; set with --secret, it is used, and the state holds it only encrypted.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -216,5 +218,75 @@ describe("secrets scan through the real Pulumi CLI", () => {
     t.diagnostic(summary);
     assert.ok(bytes > 100_000, `only ${bytes} bytes scanned: the verbose refresh should give much more`);
     assert.deepEqual(hits, []);
+  });
+});
+
+/**
+ * The checkpoints and their backups the file backend wrote, as text. Not the update history: it records each
+ * update's stack config as given, like the stack's config file (where a plaintext value is the user's choice).
+ */
+function stateText(e: E2eStack): { file: string; text: string }[] {
+  const files = filesUnder(path.join(e.stack.stateDir, ".pulumi"), (name) => name === "history");
+  assert.ok(
+    files.some((file) => file.includes(`${path.sep}stacks${path.sep}`)),
+    "the file backend wrote a checkpoint",
+  );
+  assert.ok(files.length > 0, "the file backend wrote state");
+  return files.map((file) => ({ file: path.relative(e.stack.stateDir, file), text: fs.readFileSync(file, "utf8") }));
+}
+
+describe("a token in the stack config never reaches the state in plaintext", () => {
+  let e: E2eStack;
+  before(async () => {
+    e = await createE2eStack(["--duration-ms", "1000"]);
+  });
+  after(async () => {
+    await e?.dispose();
+  });
+
+  test("gcp:accessToken set in plaintext: up refuses it first; set with --secret: used, stored encrypted", async () => {
+    // The emulator's dev token is a bearer token it accepts (OAuth on): the credential under test.
+    const token = DEV_TOKEN;
+    const backup: DeclaredResource = {
+      kind: "FirestoreExport",
+      name: "backup",
+      args: { outputUriPrefix: "gs://bkt/s" },
+    };
+    await e.declare([backup]);
+    await e.pulumi(["config", "set", "--plaintext", "gcp:accessToken", token]);
+    const config = JSON.parse((await e.pulumi(["config", "--json"])).stdout);
+    assert.equal(config["gcp:accessToken"]?.secret, false, "the setup took effect: the token is plaintext config");
+
+    const refused = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"], 1);
+    const said = `${refused.stdout}\n${refused.stderr}`;
+    assert.match(said, /The stack config key gcp:accessToken holds an access token in plaintext/);
+    assert.match(said, /pulumi config set --secret gcp:accessToken/);
+    assert.ok(!said.includes(token), "the message does not echo the token");
+    const exportedRefused = (await e.pulumi(["stack", "export"])).stdout;
+    assert.ok(!exportedRefused.includes(token), "stack export after the refused up");
+    for (const { file, text } of stateText(e)) assert.ok(!text.includes(token), `${file} holds the token`);
+    assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 0, "nothing started");
+
+    await e.pulumi(["config", "set", "--secret", "gcp:accessToken", token]);
+    await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
+    const exported = (await e.pulumi(["stack", "export"])).stdout;
+    const provider = (JSON.parse(exported).deployment.resources as { type: string; inputs?: object }[]).find(
+      (r) => r.type === "pulumi:providers:pulumi-nodejs",
+    );
+    assert.ok(provider, "the dynamic provider's resource is in state");
+    assert.match(
+      JSON.stringify(provider.inputs),
+      /gcp:accessToken.*4dabf18193072939515e22adb298388d/,
+      "stored as a secret",
+    );
+    assert.ok(!exported.includes(token), "stack export holds the token only encrypted");
+    for (const { file, text } of stateText(e)) assert.ok(!text.includes(token), `${file} holds the token`);
+    // The token was really used: the emulator answers 200 only to a valid bearer token.
+    assert.ok(
+      (await e.requests()).some((r) => r.endpoint === "exportDocuments" && r.status === 200),
+      "an export authorized with the configured token",
+    );
+    await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
+    for (const { file, text } of stateText(e)) assert.ok(!text.includes(token), `${file} holds the token`);
   });
 });
