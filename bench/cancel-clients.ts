@@ -7,9 +7,9 @@ import { v1 } from "@google-cloud/firestore";
 import { GoogleAuth } from "google-auth-library";
 import type { PollSchedule } from "../client/backoff";
 import { createAdminClient } from "../client/create-client";
-import { settingsFrom } from "../client/settings";
 import { waitUntilDone } from "../client/wait";
 import { DEV_TOKEN } from "../emulator/index";
+import { settingsFromPulumiConfig } from "../provider/config-keys";
 import { providerFor } from "../provider/runtime";
 import { DATABASE, type OperationJson } from "./emulator-admin";
 
@@ -61,7 +61,8 @@ export async function oursClient(config: Record<string, string>): Promise<Cancel
  * after the cancel.
  */
 export function candidateClient(label: string, config: Record<string, string>, schedule: PollSchedule): CancelClient {
-  const { client } = createAdminClient(settingsFrom((key) => config[key]));
+  // The stack config read as the provider reads it (its keys are gcp:..., not the settings' own names).
+  const { client } = createAdminClient(settingsFromPulumiConfig({ get: (key) => config[key] }));
   return {
     label,
     async start(outputUriPrefix) {
