@@ -155,9 +155,10 @@ export interface TempStackOptions {
   /** Extra environment for every pulumi run of the stack (on top of pulumiEnv). */
   env?: NodeJS.ProcessEnv;
   /**
-   * Runs a TypeScript program as JavaScript: its .ts files are transpiled (not type-checked) as they are copied,
-   * so no run loads ts-node and the TypeScript compiler (about a CPU-second each). For tests whose subject is not
-   * the program's language; users' TypeScript path stays tested by the examples, user projects and CLI smoke test.
+   * Runs a TypeScript program as JavaScript: its .ts files are transpiled (not type-checked) once, as they are
+   * copied, so that no run of the program loads ts-node and the TypeScript compiler. For tests whose subject is
+   * not the program's language; users' TypeScript path stays tested by the examples, user projects and CLI smoke
+   * test.
    */
   compileTypeScript?: boolean;
 }
