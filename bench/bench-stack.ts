@@ -89,26 +89,17 @@ export async function createBenchStack(
     }
     return result;
   };
-  try {
-    if (emulator) {
-      for (const [key, value] of Object.entries({
-        "gcp:project": "demo-project",
-        "gcp:credentials": emulator.credentialsFile,
-        "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
-      })) {
-        await checked(["config", "set", key, value]);
-      }
-    }
-  } catch (error) {
-    stack.remove();
-    throw error;
+  if (emulator) {
+    stack.setConfig({
+      "gcp:project": "demo-project",
+      "gcp:credentials": emulator.credentialsFile,
+      "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
+    });
   }
   return {
     stack,
     env,
-    setCount: async (count) => {
-      await checked(["config", "set", "count", String(count)]);
-    },
+    setCount: async (count) => stack.setConfig({ count: String(count) }),
     async timed(args, extraEnv) {
       const sampler = new DescendantPeakSampler(roleOf);
       sampler.start();
@@ -127,7 +118,7 @@ export async function createBenchStack(
         sampler.stop(); // also when pulumi failed
       }
     },
-    exportState: async () => JSON.parse((await checked(["stack", "export"])).stdout),
+    exportState: async () => stack.readState(),
     remove: () => stack.remove(),
   };
 }

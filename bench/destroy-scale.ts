@@ -30,7 +30,7 @@ export const destroyScale: Benchmark = {
   name: "destroy-scale",
   title: "Destroying many in-flight exports at once",
   async run(options, progress) {
-    const count = options.quick ? 20 : 100;
+    const count = options.quick ? 4 : 100;
     const emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", String(6 * 3600_000)]);
     const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-destroy-creds-"));
     let stack: BenchStack | undefined;

@@ -6,7 +6,7 @@ import { RequestLog } from "../emulator/request-log";
 import type { Benchmark } from "./benchmark";
 import { DATABASE } from "./emulator-admin";
 import { table } from "./markdown";
-import { formatRatio, verdict } from "./stats";
+import { formatRatio, median, verdict } from "./stats";
 
 const REQUESTS = 1_000_000;
 const CONNECTIONS = 10;
@@ -77,18 +77,13 @@ function nsPerAdd(
   return ((performance.now() - started) * 1e6) / count;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 export const emulatorRequestLog: Benchmark = {
   name: "emulator-request-log",
   title: "Emulator throughput before and after 1M requests",
   async run(options, progress) {
-    const seconds = options.quick ? 2 : 3;
+    const seconds = options.quick ? 1 : 3;
     const rounds = options.quick ? 2 : 8;
+    const warmUpSeconds = options.quick ? 1 : 2;
     const fresh = await emulatorWithOperation();
     const filled = await emulatorWithOperation();
     const freshRuns: Throughput[] = [];
@@ -105,8 +100,8 @@ export const emulatorRequestLog: Benchmark = {
     };
     try {
       progress("warm-up (both)");
-      await throughput(fresh.target, 2);
-      await throughput(filled.target, 2);
+      await throughput(fresh.target, warmUpSeconds);
+      await throughput(filled.target, warmUpSeconds);
       // What 1M requests leave behind is their request log entries: the log is the only per-request state.
       // Adding the rest straight to it stands in for the requests that would take minutes to send.
       realRequests = filled.running.emulator.log.add(entry).seq;

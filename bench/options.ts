@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --long               also the slow cases (cancel latency 60 s)
   --no-write           print the report without updating bench/RESULTS.md
   --previous REV       stack-overhead also measures the package as built at git revision REV
-  --sizes N[,N]        stack-overhead's stack sizes (default 1,10,100; --quick 1,10)
+  --sizes N[,N]        stack-overhead's stack sizes (default 1,10,100; --quick 2)
   --help`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions | "help" {

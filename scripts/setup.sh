@@ -4,6 +4,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The TypeScript sources dist/ is built from (see the build below): the folders tsconfig.json's "include" names
+# (each "<folder>/**/*.ts"), read from it so that a folder tsc compiles is never missing here (client/ once was: a
+# change under it alone did not rebuild dist/). `setup.sh --list-sources` prints them (test/scripts/ checks them).
+source_folders=$(node -e '
+  for (const pattern of require("./tsconfig.json").include) {
+    const folder = /^([\w.-]+)\/\*\*\/\*\.ts$/.exec(pattern)?.[1];
+    if (!folder) {
+      console.error(`setup: tsconfig.json include "${pattern}" is not "<folder>/**/*.ts", which sources() reads`);
+      process.exit(1);
+    }
+    console.log(folder);
+  }')
+read -r -d '' -a source_folders <<<"$source_folders" || true
+sources() {
+  find "${source_folders[@]}" -name '*.ts' ! -path '*/fixtures/*' ! -path '*/node_modules/*' -print0 2>/dev/null |
+    sort -z
+}
+if [[ ${1:-} == --list-sources ]]; then
+  sources | tr '\0' '\n'
+  exit 0
+fi
+
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
@@ -38,10 +60,6 @@ fi
 # output. Otherwise tsc builds incrementally (its record is dist/.tsbuildinfo, so removing dist/ starts over) and
 # outputs whose source is gone are removed, so that no stale test or module runs; should a source still lack its
 # output, a clean build (`npm run build`: rm -rf dist && tsc) makes sure.
-sources() {
-  find provider emulator cli test bench scripts -name '*.ts' ! -path '*/fixtures/*' ! -path '*/node_modules/*' \
-    -print0 2>/dev/null | sort -z
-}
 build_inputs() {
   { sources | xargs -0 sha256sum; sha256sum tsconfig.json package-lock.json node_modules/.package-lock.json; } |
     sha256sum | cut -d' ' -f1

@@ -5,10 +5,25 @@
 #   e2e       the end-to-end tests on Node 20 (the real Pulumi CLI), the longest first, 2 files at a time
 #   messy     the end-to-end subset against the emulator's messy profile (issue 15)
 #   node22    the packaging and end-to-end subset on Node 22 with the newest @pulumi/pulumi (scripts/test-node22.sh)
+#   bench     every benchmark once, small (`npm run bench -- --quick --no-write`), so that none can rot
 # Every leg runs to the end; the run fails if any leg failed. Each leg's output is printed when it ends, with
 # its time. FIRESTORE_OPS_E2E_CONCURRENCY sets how many end-to-end files run at once (default 2).
+#
+#   bash scripts/test.sh          every leg (`npm test`)
+#   bash scripts/test.sh --unit   the unit leg alone (`npm run test:unit`): no real Pulumi CLI, no npm installs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The unit leg runs one file at a time beside the other legs, two (both cores) when it runs alone.
+case ${1:-} in
+  "") legs=(lint unit e2e messy node22 bench) unit_concurrency=1 ;;
+  --unit) legs=(unit) unit_concurrency=2 ;;
+  *)
+    echo "usage: bash scripts/test.sh [--unit]" >&2
+    exit 2
+    ;;
+esac
+runs_leg() { [[ " ${legs[*]} " == *" $1 "* ]]; }
 
 run_start=$SECONDS
 bash scripts/setup.sh
@@ -24,11 +39,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The package as npm publishes it, packed once for every leg (test/support/packed-package.ts checks it).
-packed_dir=$logs/packed
-mkdir -p "$packed_dir"
-packed_name=$(npm pack --silent --pack-destination "$packed_dir" | tail -1)
-export FIRESTORE_OPS_PACKED_TARBALL=$packed_dir/$packed_name
+# The package as npm publishes it, packed once for every leg that installs it (test/support/packed-package.ts
+# checks it).
+if runs_leg e2e || runs_leg node22; then
+  packed_dir=$logs/packed
+  mkdir -p "$packed_dir"
+  packed_name=$(npm pack --silent --pack-destination "$packed_dir" | tail -1)
+  export FIRESTORE_OPS_PACKED_TARBALL=$packed_dir/$packed_name
+fi
 
 # The Node 20 tests in two legs: the end-to-end files (real Pulumi CLI, npm installs, terminals), the longest
 # first, 2 at a time; and every other file (unit and component tests, some with timings of their own), one at
@@ -62,6 +80,7 @@ set -m
 start_leg() {
   local name=$1
   shift
+  runs_leg "$name" || return 0
   (
     leg_start=$SECONDS
     set +e
@@ -78,7 +97,7 @@ start_leg() {
 # All legs side by side from the start, so that both cores are busy all along (the unit leg alone used less
 # than one). The unit leg runs at normal priority, the others at a lower one: a few unit tests still measure a
 # CLI's or a retry's wall time (seconds, not a speed target); their waits are for events where they can be.
-start_leg unit node dist/test/support/run-files.js --concurrency 1 "${unit_files[@]}"
+start_leg unit node dist/test/support/run-files.js --concurrency "$unit_concurrency" "${unit_files[@]}"
 start_leg lint nice -n 10 bash -c 'npx biome check . && npx typedoc --emit none --treatWarningsAsErrors'
 start_leg e2e nice -n 10 node dist/test/support/run-files.js --concurrency "$e2e_concurrency" "${e2e_files[@]}"
 # Issue 15: the provider's end-to-end suite also runs against the emulator's messy profile (INITIALIZING and
@@ -89,21 +108,25 @@ start_leg messy nice -n 10 env FIRESTORE_OPS_E2E_PROFILE=messy node --test --tes
   --test-name-pattern="^end to end through the real Pulumi CLI|^end to end: waitFor done" \
   dist/test/e2e/lifecycle.e2e.test.js dist/test/e2e/scenarios.e2e.test.js
 start_leg node22 nice -n 10 bash scripts/test-node22.sh
+# The benchmarks in their smallest size: a benchmark that no longer runs to the end fails the run. What they
+# measure is not judged here (their figures need a quiet machine: `npm run bench`).
+start_leg bench nice -n 10 node dist/bench/run.js --quick --no-write
 
 failed=()
 declare -A reported=()
 describe_leg() {
   case $1 in
     lint) echo "biome and typedoc" ;;
-    unit) echo "unit and component tests on Node $(node --version), one file at a time" ;;
+    unit) echo "unit and component tests on Node $(node --version), $unit_concurrency file(s) at a time" ;;
     e2e) echo "end-to-end tests on Node $(node --version), $e2e_concurrency files at a time" ;;
     messy) echo "end-to-end subset against --profile messy (FIRESTORE_OPS_E2E_PROFILE=messy)" ;;
     node22) echo "packaging and end-to-end subset on Node 22 (scripts/test-node22.sh)" ;;
+    bench) echo "every benchmark, quick, RESULTS.md untouched (npm run bench -- --quick --no-write)" ;;
   esac
 }
 # Prints each leg's log as soon as it ends, so a long leg does not hold back what the others said.
-while ((${#reported[@]} < 5)); do
-  for name in lint unit e2e messy node22; do
+while ((${#reported[@]} < ${#legs[@]})); do
+  for name in "${legs[@]}"; do
     [[ -n ${reported[$name]:-} || ! -f $logs/$name.status ]] && continue
     read -r code seconds cpu <"$logs/$name.status"
     echo "test: ===== $name: $(describe_leg "$name") =====" >&2
@@ -112,7 +135,7 @@ while ((${#reported[@]} < 5)); do
     reported[$name]=1
     if ((code != 0)); then failed+=("$name"); fi
   done
-  if ((${#reported[@]} < 5)); then sleep 1; fi
+  if ((${#reported[@]} < ${#legs[@]})); then sleep 1; fi
 done
 wait
 children=()

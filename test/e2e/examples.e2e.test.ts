@@ -117,8 +117,9 @@ describe("examples copied out of the repo and installed from the packed package"
     assert.equal(preview.stdout.includes("firestore-operations:OperationWait"), waitFor === "done");
   }
 
+  // prepare() ran the preview; up and destroy skip theirs.
   const run = async (project: UserProject, args: string[]) =>
-    (await project.pulumi([...args, "--yes", "--non-interactive"])).stdout;
+    (await project.pulumi([...args, "--yes", "--non-interactive", "--skip-preview"])).stdout;
 
   test("quickstart: up starts an export, destroy cancels it", () =>
     withEmulator(600_000, async (emulator) => {

@@ -32,14 +32,14 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
       "preview started nothing",
     );
 
-    await e.pulumi(["up", "--yes", "--non-interactive"]);
+    await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
     const [resource] = operationResources(await e.exportState());
     assert.equal(resource.type, "pulumi-nodejs:dynamic/firestore-operations:FirestoreExport");
     assert.match(resource.id, new RegExp(`^${DB.replace(/[()]/g, "\\$&")}/operations/AS`));
     assert.ok(RUNNING.includes(resource.outputs.state), resource.outputs.state);
     assert.equal(resource.outputs.operationName, resource.id);
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
-    const again = await e.pulumi(["up", "--yes", "--non-interactive"]);
+    const again = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
     // The stack, the component users declare, its StackInstance and its start step.
     assert.match(again.stdout, /4 unchanged/, "a second up changes nothing");
     assert.equal((await e.requests()).filter((r) => r.endpoint === "exportDocuments").length, 1);
@@ -81,7 +81,7 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     await e.declare([
       { kind: "FirestoreExport", name: "backup", args: { outputUriPrefix: "gs://bkt/e2e", collectionIds: ["orders"] } },
     ]);
-    const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+    const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
     assert.match(up.stdout, /replaced/);
     const [resource] = operationResources(await e.exportState());
     assert.notEqual(resource.id, old);
@@ -103,7 +103,7 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
     const [resource] = operationResources(await e.exportState());
     await e.admin("POST", `/v1/${resource.id}:cancel`);
     await sleep(2_000);
-    await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+    await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
     const [refreshed] = operationResources(await e.exportState());
     if (MESSY) {
       // A seeded CANCELLING can outlast the 2 s (up to 8x the latency), or lose the race and stay CANCELLING.
@@ -120,11 +120,11 @@ describe("end to end through the real Pulumi CLI: up, refresh, replace, destroy"
       { kind: "FirestoreExport", name: "backup", args: { outputUriPrefix: "gs://bkt/e2e", collectionIds: ["orders"] } },
       { kind: "FirestoreExport", name: "second", args: { outputUriPrefix: "gs://bkt/second" } },
     ]);
-    await e.pulumi(["up", "--yes", "--non-interactive"]);
+    await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
     const resources = operationResources(await e.exportState());
     const second = resources.find((r) => r.urn.endsWith("::second"));
     const cancelsBefore = (await e.requests()).filter((r) => r.endpoint === "operations.cancel").length;
-    const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+    const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
     assert.match(destroy.stdout, CANCEL_REPORT);
     // Messy: the one cancelled outside Pulumi may still be CANCELLING, and is then cancelled (again) and awaited.
     if (!MESSY) assert.match(destroy.stdout, /already ended CANCELLED; nothing to cancel/);

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
+import { parse } from "yaml";
 import {
   createTempStack,
   type PulumiResult,
@@ -84,8 +85,10 @@ test("stack init, preview, up, refresh and destroy a two-resource dynamic provid
   });
   try {
     const exportState = async (): Promise<StateResource[]> => {
-      const out = ok(await stack.pulumi(["stack", "export"]), "pulumi stack export");
-      return (JSON.parse(out.stdout).deployment?.resources ?? []) as StateResource[];
+      const exported = JSON.parse(ok(await stack.pulumi(["stack", "export"]), "pulumi stack export").stdout);
+      // What the e2e stacks read instead of running the CLI: the state file holds the same (stack-files.ts).
+      assert.deepEqual(stack.readState(), exported, "readState() is what `pulumi stack export` prints");
+      return (exported.deployment?.resources ?? []) as StateResource[];
     };
     const outputs = async (): Promise<Record<string, unknown>> =>
       JSON.parse(ok(await stack.pulumi(["stack", "output", "--json"]), "pulumi stack output").stdout);
@@ -142,6 +145,42 @@ test("stack init, preview, up, refresh and destroy a two-resource dynamic provid
     assert.deepEqual(await exportState(), []);
     assert.deepEqual(await outputs(), {});
     ok(await stack.pulumi(["stack", "rm", "--yes", "--non-interactive"]), "pulumi stack rm");
+  } finally {
+    stack.remove();
+  }
+});
+
+test("setConfig writes the stack config the CLI reads, and removes a key", async () => {
+  const stack = await createTempStack({ fixtureDir: FIXTURE, stackName: "config" });
+  try {
+    stack.setConfig({ greeting: "hello: [world]", "gcp:project": "demo-project", gone: "soon" });
+    stack.setConfig({ gone: undefined });
+    const config = JSON.parse(ok(await stack.pulumi(["config", "--json"]), "pulumi config").stdout);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, (entry as { value: unknown }).value])),
+      { "pulumi-cli-smoke:greeting": "hello: [world]", "gcp:project": "demo-project" },
+    );
+    assert.match(fs.readFileSync(path.join(stack.programDir, "Pulumi.config.yaml"), "utf8"), /encryptionsalt:/);
+  } finally {
+    stack.remove();
+  }
+});
+
+test("compileTypeScript: the program is JavaScript (no ts-node: Pulumi.yaml says typescript: false) and runs", async () => {
+  const stack = await createTempStack({
+    fixtureDir: FIXTURE,
+    stackName: "compiled",
+    links: { "smoke-counter-lib": "counter-lib" },
+    compileTypeScript: true,
+  });
+  try {
+    assert.ok(fs.existsSync(path.join(stack.programDir, "index.js")), "index.js written");
+    assert.ok(!fs.existsSync(path.join(stack.programDir, "index.ts")), "index.ts gone");
+    const project = parse(fs.readFileSync(path.join(stack.programDir, "Pulumi.yaml"), "utf8"));
+    assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false } });
+    assert.equal(JSON.parse(fs.readFileSync(path.join(stack.programDir, "package.json"), "utf8")).main, "index.js");
+    const preview = ok(await stack.pulumi(["preview", "--non-interactive"]), "pulumi preview");
+    assert.match(preview.stdout, /\+ 3 to create/);
   } finally {
     stack.remove();
   }

@@ -33,7 +33,7 @@ describe("end to end: waitFor done, initialization failures, adoption", { concur
       await e.declare([
         { kind: "FirestoreExport", name: "done", args: { outputUriPrefix: "gs://bkt/done", waitFor: "done" } },
       ]);
-      const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+      const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(up.stdout, /finished: SUCCESSFUL/);
       const state = await e.exportState();
       const [start] = operationResources(state);
@@ -50,7 +50,7 @@ describe("end to end: waitFor done, initialization failures, adoption", { concur
       ).outputs;
       assert.equal(outputs.operations.done.state, "SUCCESSFUL");
       assert.equal(outputs.operations.done.done, true);
-      await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
     }));
 
   test("an initialization failure keeps the operation in state; the next destroy cancels it", () =>
@@ -63,7 +63,7 @@ describe("end to end: waitFor done, initialization failures, adoption", { concur
           args: { outputUriPrefix: "gs://bkt/slow", waitFor: "done", timeouts: { create: "3s" } },
         },
       ]);
-      const up = await e.pulumi(["up", "--yes", "--non-interactive"], 1);
+      const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"], 1);
       assert.match(up.stdout + up.stderr, /Timed out after 3s waiting for the operation to finish/);
       const state = await e.exportState();
       const [resource] = operationResources(state);
@@ -71,7 +71,7 @@ describe("end to end: waitFor done, initialization failures, adoption", { concur
       assert.equal(resource.initErrors, undefined, "the start step succeeded");
       assert.deepEqual(waitSteps(state)[0]?.initErrors?.length, 1, "the wait step failed, and is kept");
       assert.ok(RUNNING.includes((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState));
-      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(destroy.stdout, /CANCELLED after/);
       assert.equal((await e.admin("GET", `/v1/${resource.id}`)).metadata.operationState, "CANCELLED");
       const posts = (await e.requests()).filter((r) => r.endpoint === "exportDocuments" && r.operation === resource.id);
@@ -90,11 +90,11 @@ describe("end to end: waitFor done, initialization failures, adoption", { concur
       });
       assert.match(index?.name ?? JSON.stringify(index), /\/operations\//);
       await e.declare([{ kind: "FirestoreOperation", name: "adopted", args: { operationName: index.name } }]);
-      await e.pulumi(["up", "--yes", "--non-interactive"]);
+      await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       const [resource] = operationResources(await e.exportState());
       assert.equal(resource.id, index.name);
       assert.equal(resource.outputs.operationType, "IndexOperationMetadata");
-      await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
       assert.equal((await e.admin("GET", `/v1/${index.name}`)).metadata.state, "CANCELLED");
     }));
 });
@@ -124,7 +124,7 @@ describe("end to end: a stack created by an older build is destroyed by the curr
       fs.symlinkSync(oldBuild, installed);
 
       await e.declare([{ kind: "FirestoreExport", name: "legacy", args: { outputUriPrefix: "gs://bkt/legacy" } }]);
-      await e.pulumi(["up", "--yes", "--non-interactive"]);
+      await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       const [created] = operationResources(await e.exportState());
       const shim = String(created.inputs.__provider);
       assert.ok(Buffer.byteLength(shim) < 4096, `__provider is ${Buffer.byteLength(shim)} bytes`);
@@ -133,8 +133,8 @@ describe("end to end: a stack created by an older build is destroyed by the curr
       // Upgrade: the program folder now has the current package.
       fs.rmSync(installed);
       fs.symlinkSync(repoRoot(), installed);
-      await e.pulumi(["refresh", "--yes", "--non-interactive"]);
-      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(destroy.stdout, /CANCELLED after/);
       assert.equal((await e.admin("GET", `/v1/${created.id}`)).metadata.operationState, "CANCELLED");
     } finally {
@@ -149,12 +149,12 @@ describe("end to end: stacks of release 0.1.0 keep working", { concurrency: true
   async function legacyStack(): Promise<{ e: E2eStack; running: string; finished: string }> {
     const e = await createE2eStack(LONG);
     try {
-      await e.pulumi(["config", "set", "shape", "0.1.0"]);
+      e.stack.setConfig({ shape: "0.1.0" });
       await e.declare([
         { kind: "FirestoreExport", name: "x", args: { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] } },
         { kind: "FirestoreExport", name: "d", args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" } },
       ]);
-      await e.pulumi(["up", "--yes", "--non-interactive"]);
+      await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       const legacy = operationResources(await e.exportState());
       assert.deepEqual(
         legacy.map((r: { urn: string }) => r.urn.split("::").slice(2).join("::")).sort(),
@@ -178,9 +178,9 @@ describe("end to end: stacks of release 0.1.0 keep working", { concurrency: true
   test("up with this release adopts them: no new operation, no cancel; destroy then cancels the running one", async () => {
     const { e, running } = await legacyStack();
     try {
-      await e.pulumi(["config", "rm", "shape"]);
+      e.stack.setConfig({ shape: undefined });
       const postsBefore = (await e.requests()).filter((r) => r.endpoint === "exportDocuments").length;
-      const up = await e.pulumi(["up", "--yes", "--non-interactive"]);
+      const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       assert.doesNotMatch(up.stdout, /replaced|deleted/, up.stdout);
       const log = await e.requests();
       assert.equal(log.filter((r) => r.endpoint === "exportDocuments").length, postsBefore, "no new operation");
@@ -196,7 +196,7 @@ describe("end to end: stacks of release 0.1.0 keep working", { concurrency: true
       );
       assert.equal(waitSteps(state).length, 1, "d gained its wait step");
       assert.ok(RUNNING.includes((await e.admin("GET", `/v1/${running}`)).metadata.operationState));
-      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(destroy.stdout, /CANCELLED after/);
       assert.equal((await e.admin("GET", `/v1/${running}`)).metadata.operationState, "CANCELLED");
     } finally {
@@ -207,14 +207,14 @@ describe("end to end: stacks of release 0.1.0 keep working", { concurrency: true
   test("refresh and destroy of a 0.1.0 stack, before any up with this release", async () => {
     const { e, running } = await legacyStack();
     try {
-      const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive"]);
+      const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(
         refresh.stdout,
         new RegExp(`operation: .*(${RUNNING.join("|")})`),
         "refresh reads it with this release's provider",
       );
       assert.equal(operationResources(await e.exportState()).length, 2, "nothing dropped");
-      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive"]);
+      const destroy = await e.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(destroy.stdout, /CANCELLED after/);
       assert.equal((await e.admin("GET", `/v1/${running}`)).metadata.operationState, "CANCELLED");
       assert.equal(operationResources(await e.exportState()).length, 0);

@@ -108,9 +108,9 @@ describe("a user's project with the packed package and its own @pulumi/pulumi", 
     assert.equal(ours.parent, declared.urn, "and its start step a child of it");
     assert.equal(ours.id, name);
 
-    await project.pulumi(["refresh", "--yes", "--non-interactive"]);
+    await project.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
     assert.equal((await admin(name)).metadata.operationState, "PROCESSING", "refresh changes nothing");
-    const destroy = await project.pulumi(["destroy", "--yes", "--non-interactive"]);
+    const destroy = await project.pulumi(["destroy", "--yes", "--non-interactive", "--skip-preview"]);
     assert.match(destroy.stdout, /CANCELLED after/);
     assert.equal((await admin(name)).metadata.operationState, "CANCELLED");
   });

@@ -17,10 +17,11 @@ export interface DeclaredResource {
 export interface E2eStack {
   emulator: EmulatorProcess;
   stack: TempStack;
-  /** Sets the stack config `resources` the fixture program declares. */
+  /** Sets the stack config `resources` the fixture program declares (in the stack's config file). */
   declare(resources: DeclaredResource[]): Promise<void>;
   /** Runs pulumi; fails the test with the whole output unless the exit code is as expected. */
   pulumi(args: string[], expectCode?: number): Promise<PulumiResult>;
+  /** The state as `pulumi stack export` prints it, read from the state file. */
   // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
   exportState(): Promise<any>;
   // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
@@ -66,13 +67,14 @@ export async function createE2eStack(emulatorArgs: string[] = [], options: E2eSt
   let stack: TempStack | undefined;
   try {
     const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-    // The fixture is TypeScript (Pulumi.yaml `typescript: true`), run through ts-node without type-checking it on
-    // every run: test/examples/compile.test.ts type-checks it once with tsc, and the user-project and example
-    // tests keep the type-checked path users get.
+    // The fixture is TypeScript, run as the JavaScript it transpiles to (no ts-node in any run):
+    // test/examples/compile.test.ts type-checks it once with tsc, and the user-project, example and CLI smoke
+    // tests keep the TypeScript path users get.
     stack = await createTempStack({
       fixtureDir: FIXTURE,
       links: { "pulumi-firestore-operations": repoRoot() },
-      env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true", ...options.env },
+      compileTypeScript: true,
+      ...(options.env ? { env: options.env } : {}),
     });
     const run = stack.pulumi;
     const pulumi = async (args: string[], expectCode = 0) => {
@@ -84,12 +86,11 @@ export async function createE2eStack(emulatorArgs: string[] = [], options: E2eSt
       }
       return result;
     };
-    const settings = {
+    stack.setConfig({
       "gcp:project": "demo-project",
       "gcp:credentials": creds.externalAccountFile,
       "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
-    };
-    await pulumi(["config", "set-all", ...Object.entries(settings).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
+    });
     const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
       const response = await fetch(`${emulator.url}${pathname}`, {
         method,
@@ -104,11 +105,9 @@ export async function createE2eStack(emulatorArgs: string[] = [], options: E2eSt
       emulator,
       stack: created,
       credentialsDir,
-      declare: async (resources) => {
-        await pulumi(["config", "set", "resources", JSON.stringify(resources)]);
-      },
+      declare: async (resources) => created.setConfig({ resources: JSON.stringify(resources) }),
       pulumi,
-      exportState: async () => JSON.parse((await pulumi(["stack", "export"])).stdout),
+      exportState: async () => created.readState(),
       admin: (method, pathname, body) => http(method, pathname, body, { authorization: `Bearer ${DEV_TOKEN}` }),
       control: (method, pathname, body) => http(method, `/emulator/v1/${pathname}`, body),
       requests: async () => (await http("GET", "/emulator/v1/requests")).requests,

@@ -9,8 +9,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { killProcessesIn } from "./orphans";
 import { repoRoot } from "./repo";
+import { readStackState, setStackConfig } from "./stack-files";
 
 export const INSTALL_HINT = "run `bash scripts/install-pulumi.sh` (after `npm ci`)";
 
@@ -152,6 +154,13 @@ export interface TempStackOptions {
   links?: Record<string, string>;
   /** Extra environment for every pulumi run of the stack (on top of pulumiEnv). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Runs a TypeScript program as JavaScript: its .ts files are transpiled (not type-checked) once, as they are
+   * copied, so that no run of the program loads ts-node and the TypeScript compiler. For tests whose subject is
+   * not the program's language; users' TypeScript path stays tested by the examples, user projects and CLI smoke
+   * test.
+   */
+  compileTypeScript?: boolean;
 }
 
 export interface TempStack {
@@ -162,6 +171,11 @@ export interface TempStack {
   env: NodeJS.ProcessEnv;
   /** Runs pulumi in the program folder with the stack's environment. */
   pulumi(args: string[], timeoutMs?: number): Promise<PulumiResult>;
+  /** Sets plaintext stack config (`undefined` removes a key) in the stack's config file: no CLI run (stack-files.ts). */
+  setConfig(values: Record<string, string | undefined>): void;
+  /** The state as `pulumi stack export` prints it, read from the state file (no CLI run; see stack-files.ts). */
+  // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
+  readState(): any;
   /** Deletes the temporary folder (program and state), after killing what still runs in it (see killProcessesIn). */
   remove(): void;
 }
@@ -180,6 +194,7 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
   try {
     const programDir = path.join(root, "program");
     fs.cpSync(opts.fixtureDir, programDir, { recursive: true });
+    if (opts.compileTypeScript) await compileProgram(programDir);
     const repoModules = path.join(repoRoot(), "node_modules");
     const links: Record<string, string> = {
       "@pulumi/pulumi": path.join(repoModules, "@pulumi", "pulumi"),
@@ -209,6 +224,8 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
       stackName,
       env,
       pulumi,
+      setConfig: (values) => setStackConfig(programDir, stackName, values),
+      readState: () => readStackState(stateDir, programDir, stackName),
       remove: () => {
         killProcessesIn(programDir);
         fs.rmSync(root, { recursive: true, force: true });
@@ -218,4 +235,39 @@ export async function createTempStack(opts: TempStackOptions): Promise<TempStack
     fs.rmSync(root, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Turns the TypeScript program in `dir` into JavaScript in place: each top-level .ts file (not .d.ts) becomes
+ * .js, transpiled with the program's tsconfig.json compiler options; package.json's main and Pulumi.yaml's
+ * `typescript` option follow.
+ */
+async function compileProgram(dir: string): Promise<void> {
+  const ts = await import("typescript"); // loaded only by the processes that compile
+  const tsconfigFile = path.join(dir, "tsconfig.json");
+  const tsconfig = fs.existsSync(tsconfigFile) ? ts.readConfigFile(tsconfigFile, ts.sys.readFile) : undefined;
+  if (tsconfig?.error)
+    throw new Error(`${tsconfigFile}: ${ts.flattenDiagnosticMessageText(tsconfig.error.messageText, "\n")}`);
+  const { options, errors } = ts.convertCompilerOptionsFromJson(tsconfig?.config?.compilerOptions ?? {}, dir);
+  if (errors.length > 0) throw new Error(`${tsconfigFile}: ${errors.map((e) => e.messageText).join("; ")}`);
+  for (const file of fs.readdirSync(dir)) {
+    if (!file.endsWith(".ts") || file.endsWith(".d.ts")) continue;
+    const source = path.join(dir, file);
+    const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+      compilerOptions: options,
+      fileName: file,
+    });
+    fs.writeFileSync(`${source.slice(0, -".ts".length)}.js`, outputText);
+    fs.rmSync(source);
+  }
+  const manifestFile = path.join(dir, "package.json");
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { main?: string };
+  if (manifest.main?.endsWith(".ts")) manifest.main = `${manifest.main.slice(0, -".ts".length)}.js`;
+  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  const projectFile = path.join(dir, "Pulumi.yaml");
+  const project = parseDocument(fs.readFileSync(projectFile, "utf8"));
+  const runtime = project.get("runtime");
+  if (typeof runtime === "string") project.set("runtime", { name: runtime, options: { typescript: false } });
+  else project.setIn(["runtime", "options", "typescript"], false);
+  fs.writeFileSync(projectFile, project.toString());
 }
