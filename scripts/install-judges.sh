@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the conformance judges that no one here wrote (issue 26): Google's Python Firestore Admin client
+# Installs the conformance judges that no one here wrote: Google's Python Firestore Admin client
 # (google-cloud-firestore from PyPI, in a venv) and Google's Go one (cloud.google.com/go/firestore/apiv1/admin,
 # built into a small program), with test/conformance/python-judge and go-judge as their pins and drivers.
 #

@@ -39,7 +39,7 @@ fi
 
 bash scripts/install-pulumi.sh >/dev/null
 
-# --- Conformance judges (issue 26) ---------------------------------------------------------------------------------
+# --- Conformance judges ---------------------------------------------------------------------------------
 # Google's Python and Go Firestore Admin clients, which test/conformance/judges.test.ts runs against the emulator.
 bash scripts/install-judges.sh >/dev/null
 # --------------------------------------------------------------------------------------------------------------------

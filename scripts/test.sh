@@ -3,7 +3,7 @@
 #   lint      biome, and the API reference built from the TSDoc without a single warning (typedoc)
 #   unit      the unit and component tests on this machine's Node (20), one file at a time
 #   e2e       the end-to-end tests on Node 20 (the real Pulumi CLI), the longest first, 2 files at a time
-#   messy     the end-to-end subset against the emulator's messy profile (issue 15)
+#   messy     the end-to-end subset against the emulator's messy profile
 #   node22    the packaging and end-to-end subset on Node 22 with the newest @pulumi/pulumi (scripts/test-node22.sh)
 #   bench     every benchmark once, small (`npm run bench -- --quick --no-write`), so that none can rot
 # Every leg runs to the end; the run fails if any leg failed. Each leg's output is printed when it ends, with
@@ -57,6 +57,8 @@ slow_first=(
   dist/test/e2e/lifecycle.e2e.test.js
   dist/test/e2e/quota.e2e.test.js
   dist/test/e2e/scenarios.e2e.test.js
+  dist/test/e2e/everyday.e2e.test.js
+  dist/test/e2e/stack-identity.e2e.test.js
   dist/test/packaging/user-project.e2e.test.js
   dist/test/e2e/ctrl-c.e2e.test.js
   dist/test/reliability/fault-matrix.e2e.test.js
