@@ -5,6 +5,7 @@
 
 import type { RetryHint } from "./retry-hint";
 
+/** The base class of every error this package throws. */
 export class FirestoreOperationsError extends Error {
   /** The class name, which survives serialization (guards check it rather than `instanceof`). */
   override name = "FirestoreOperationsError";

@@ -13,6 +13,7 @@ export {
   MalformedResponseError,
   OperationTimeoutError,
 } from "../client/errors";
+export type { RetryHint } from "../client/retry-hint";
 export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
 export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";

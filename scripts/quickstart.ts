@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describeProgress } from "../client/progress-text";
-import { startEmulator, writeEmulatorCredentials } from "../emulator/index";
+import { DEV_TOKEN, startEmulator, writeEmulatorCredentials } from "../emulator/index";
 import { pulumiBinDir, pulumiEnv } from "../test/support/pulumi-cli";
 import { repoRoot } from "../test/support/repo";
 
@@ -41,6 +41,20 @@ function capture(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<s
   });
 }
 
+/** Waits (a minute at most) until the operation's metadata carries an estimate of its documents, or it is done. */
+async function untilEstimated(url: string, operationName: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    const response = await fetch(`${url}/v1/${operationName}`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
+    const operation = (await response.json()) as {
+      done?: boolean;
+      metadata?: { progressDocuments?: { estimatedWork?: string } };
+    };
+    if (operation.done || operation.metadata?.progressDocuments?.estimatedWork) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "firestore-ops-quickstart-"));
@@ -60,7 +74,9 @@ async function main(): Promise<void> {
     await pulumi(["config", "set", "gcp:firestoreCustomEndpoint", `${emulator.url}/v1/`], env, root);
     await pulumi(["config", "set", "gcp:credentials", creds.externalAccountFile], env, root);
     await pulumi(["up", "--yes", "--non-interactive"], env, root);
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Firestore gives no estimate of an export's work in its first replies: refresh once it has one, so that the
+    // refreshed state shows a percentage rather than "no estimate yet".
+    await untilEstimated(emulator.url, (await capture(["stack", "output", "operationName"], env, root)).trim());
     await pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"], env, root);
     // Stack outputs change only on `up`; the refreshed state is in the resource itself.
     const exported = JSON.parse(await capture(["stack", "export"], env, root)) as {

@@ -191,9 +191,9 @@ describe("everyday commands over every kind of declaration, through the real Pul
     }
     assert.equal(byName.get("adopt-min")?.id, adoptRunning);
     assert.equal(byName.get("adopt-all")?.id, adoptWaited);
-    // The summary parser the checks below rely on sees changes where there are some: each component, its start
-    // step and its wait step (if any), and the stack.
-    assert.deepEqual(changes(up.result), [`${2 * declared.length + waited.length + 1} created`], up.result.stdout);
+    // The summary parser the checks below rely on sees changes where there are some: each component, its
+    // StackInstance, its start step and its wait step (if any), and the stack.
+    assert.deepEqual(changes(up.result), [`${3 * declared.length + waited.length + 1} created`], up.result.stdout);
 
     // refresh: reads every operation, fails none, starts nothing.
     const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);

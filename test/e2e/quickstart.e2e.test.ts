@@ -13,7 +13,7 @@ test("the README's quick start runs end to end: up, refresh, destroy with the ex
   const output = `${stdout}\n${stderr}`;
   assert.equal(code, 0, output);
   assert.match(output, /Firestore Admin emulator listening on http:\/\/127\.0\.0\.1:\d+/);
-  assert.match(output, /Refreshed nightly-backup: PROCESSING, \d+\/62000 documents/);
+  assert.match(output, /Refreshed nightly-backup: PROCESSING [\d,]+\/62,000 documents \([\d.]+%\)/);
   assert.match(output, /CANCELLED after [\d,]+\/62,000 documents/);
   assert.match(output, /Left in gs:\/\/quickstart-backups after the cancel: \d+ objects/);
   assert.match(output, /Stack 'quickstart' has been removed!/);

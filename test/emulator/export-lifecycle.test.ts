@@ -124,12 +124,13 @@ describe("export operations", () => {
     });
   });
 
-  test("cancel accepts an empty body and {}, and refuses any other body", async () => {
+  test("cancel accepts an empty body, {} and the path-bound name (Go's REST client sends it), and refuses any other field", async () => {
     await withEmulator({}, async (emu) => {
       const { json } = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/p" });
       assert.equal((await emu.call("POST", `/v1/${json.name}:cancel`)).status, 200);
       assert.equal((await emu.call("POST", `/v1/${json.name}:cancel`, {})).status, 200);
-      const refused = await emu.call("POST", `/v1/${json.name}:cancel`, { name: "x" });
+      assert.equal((await emu.call("POST", `/v1/${json.name}:cancel`, { name: json.name })).status, 200);
+      const refused = await emu.call("POST", `/v1/${json.name}:cancel`, { force: true });
       assert.equal(refused.status, 400);
       assert.equal(refused.json.error.status, "INVALID_ARGUMENT");
     });
