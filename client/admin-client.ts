@@ -62,7 +62,7 @@ export interface ListScan {
   operations: OperationView[];
   /** False when the page cap stopped the scan: more operations exist than were read. */
   complete: boolean;
-  /** The first answer's server clock: see ServerTime. */
+  /** The clock of the first answer that sent a `Date` header. */
   serverTime?: ServerTime;
 }
 
@@ -142,8 +142,7 @@ export class FirestoreAdminClient {
       idempotent: true,
       ...options,
       onResponseHeaders: (headers) => {
-        const date = Date.parse(headers.get("date") ?? "");
-        serverTimeMs = Number.isFinite(date) ? date : undefined;
+        serverTimeMs = serverDateMs(headers);
       },
     });
     return serverTimeMs === undefined ? {} : { serverTimeMs };
@@ -195,8 +194,8 @@ export class FirestoreAdminClient {
       idempotent: true,
       ...options,
       onResponseHeaders: (headers) => {
-        const date = Date.parse(headers.get("date") ?? "");
-        serverTime = Number.isFinite(date) ? { serverMs: date, localMs: Date.now() } : undefined;
+        const serverMs = serverDateMs(headers);
+        serverTime = serverMs === undefined ? undefined : { serverMs, localMs: Date.now() };
       },
     });
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
@@ -218,6 +217,12 @@ export class FirestoreAdminClient {
   private operationUrl(name: string): string {
     return operationUrl(this.endpoint, name);
   }
+}
+
+/** The server's clock when it answered (its `Date` header, whole seconds), if it sent a readable one. */
+function serverDateMs(headers: Headers): number | undefined {
+  const date = Date.parse(headers.get("date") ?? "");
+  return Number.isFinite(date) ? date : undefined;
 }
 
 /**
