@@ -8,7 +8,7 @@ import { renderTable } from "../table";
 import { targetDatabase } from "../targets";
 
 /** However many pages the server hands out, a list ends; a person would have given --limit long before. */
-const MAX_PAGES = 1_000;
+const MAX_PAGES_PER_QUERY = 1_000;
 
 /**
  * `list`: operations in flight (or all of them) as a table, newest first, or as the API's Operation resources.
@@ -25,8 +25,10 @@ export async function listCommand({ invocation, session, stdout, stderr }: Comma
     let pageToken: string | undefined;
     let received = 0;
     for (let pages = 0; received < limit; pages++) {
-      if (pages === MAX_PAGES) {
-        stderr.write(`firestore-ops: stopped after ${MAX_PAGES} pages; --limit or --filter narrows the list.\n`);
+      if (pages === MAX_PAGES_PER_QUERY) {
+        stderr.write(
+          `firestore-ops: stopped after ${MAX_PAGES_PER_QUERY} pages; --limit or --filter narrows the list.\n`,
+        );
         break;
       }
       const page = await session.client.listPage(
