@@ -20,7 +20,7 @@ export interface FollowOptions {
   initial?: OperationView;
 }
 
-/** Polls with the provider's own wait until the operation is done, showing progress as it goes. */
+/** Polls with the client's wait until the operation is done, showing progress as it goes. */
 export async function follow(
   client: FirestoreAdminClient,
   name: string,

@@ -5,17 +5,14 @@ import type { SettingName } from "../client/setting-error";
 import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
-import { OperationsApi } from "./operations-api";
 import type { ProgressStream } from "./progress-printer";
 import { cliSettingName } from "./setting-names";
 
-/** What every command works with: settings checked by the provider's own rules, and the API clients. */
+/** What every command works with: settings checked by the client's rules, and the client. */
 export interface Session {
   settings: ProviderSettings;
-  /** The provider's client: the same reading of operations, retries and waits. */
+  /** Every Admin API call the CLI makes: the same reading of operations, retries and waits as the provider's. */
   client: FirestoreAdminClient;
-  /** The CLI's own calls (raw JSON, list pages, delete), over the same transport. */
-  api: OperationsApi;
   /** How this command line names each setting, for errors about one. */
   settingName: SettingName;
   /** The environment the settings came from (credentials in it included), for hints about them. */
@@ -46,7 +43,7 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     const project = gcloudProject(env);
     if (project !== undefined) settings.project = checkProjectId(project, "project (gcloud config)");
   }
-  const { client, transport } = createAdminClient(settings, {
+  const { client } = createAdminClient(settings, {
     maxAttempts: CLI_MAX_ATTEMPTS,
     onRetry: ({ method, path, attempt, maxAttempts, reason }) =>
       stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${maxAttempts}): ${reason}\n`),
@@ -54,7 +51,6 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
   return {
     settings,
     client,
-    api: new OperationsApi(transport, settings.endpoint),
     settingName: cliSettingName(flags, env),
     env,
   };

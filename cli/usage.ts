@@ -1,3 +1,4 @@
+import { DEFAULT_LIST_PAGE_SIZE } from "../client/admin-client";
 import { DEFAULT_CANCEL_TIMEOUT } from "../client/cancel-timeout";
 import { DEFAULT_ENDPOINT } from "../client/settings";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
@@ -14,7 +15,7 @@ Commands:
     --filter F      API list filter of AND-ed terms, e.g. metadata.collectionIds=users; a filter on
                     done or metadata.operationState is sent as it is
     --limit N       at most N operations (pages are fetched only until N came back)
-    --page-size N   operations per API request                        [the smaller of --limit and 100]
+    --page-size N   operations per API request                        [the smaller of --limit and ${DEFAULT_LIST_PAGE_SIZE}]
   describe NAME     one operation: state, progress, times, request, error
   cancel NAME...    ask the server to cancel each (cancel is not rollback: work already done stays)
     --wait          wait until each operation is over and say how it ended

@@ -23,6 +23,9 @@ export interface BulkDeleteBody {
 
 export type StartMethod = "exportDocuments" | "importDocuments" | "bulkDeleteDocuments";
 
+/** Operations per list page unless a caller asks for another size: the API's own default. */
+export const DEFAULT_LIST_PAGE_SIZE = 100;
+/** However many pages a server hands out, a scan ends: 50 pages of the default size is 5,000 operations. */
 const MAX_LIST_PAGES = 50;
 
 /** Per call: a signal that ends the request, its retries and its backoff (a `Deadline`'s, or the caller's). */
@@ -30,16 +33,40 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** One `operations.list` request: a server-side filter, the page size, and where the previous page ended. */
+export interface ListQuery {
+  filter?: string;
+  /** Operations per page. Default: DEFAULT_LIST_PAGE_SIZE. */
+  pageSize?: number;
+  /** The previous page's `nextPageToken`. */
+  pageToken?: string;
+}
+
+/** The server's `Date` (whole seconds) and our clock when that answer arrived. */
+export interface ServerTime {
+  serverMs: number;
+  localMs: number;
+}
+
+/** One page of a list, each operation as the API sent it and as we read it. */
+export interface ListPage {
+  operations: RawOperation[];
+  /** Absent on the last page. */
+  nextPageToken?: string;
+  /** Absent when the answer carried no readable `Date` header. */
+  serverTime?: ServerTime;
+}
+
 /** What a capped list saw. */
 export interface ListScan {
   operations: OperationView[];
   /** False when the page cap stopped the scan: more operations exist than were read. */
   complete: boolean;
-  /** The server's `Date` (whole seconds) and our clock when that answer arrived. */
-  serverTime?: { serverMs: number; localMs: number };
+  /** The clock of the first answer that sent a `Date` header. */
+  serverTime?: ServerTime;
 }
 
-/** An Operation as the API sent it (what `--format json|yaml` prints, as gcloud does) and as we read it. */
+/** An Operation as the API sent it (its REST JSON, untouched) and as we read it. */
 export interface RawOperation {
   json: unknown;
   view: OperationView;
@@ -115,11 +142,15 @@ export class FirestoreAdminClient {
       idempotent: true,
       ...options,
       onResponseHeaders: (headers) => {
-        const date = Date.parse(headers.get("date") ?? "");
-        serverTimeMs = Number.isFinite(date) ? date : undefined;
+        serverTimeMs = serverDateMs(headers);
       },
     });
     return serverTimeMs === undefined ? {} : { serverTimeMs };
+  }
+
+  /** Idempotent in effect (a second delete finds nothing), so transient failures are retried. */
+  async delete(name: string, options: CallOptions = {}): Promise<void> {
+    await this.transport.request({ method: "DELETE", url: this.operationUrl(name), idempotent: true, ...options });
   }
 
   async list(database: string, filter?: string, options: CallOptions = {}): Promise<OperationView[]> {
@@ -128,42 +159,55 @@ export class FirestoreAdminClient {
 
   /**
    * Every page of a list, up to a cap, saying whether it saw them all and the server's clock at the first
-   * answer (its `Date` header), for judging start times against our own clock.
+   * answer that sent one, for judging start times against our own clock.
    */
   async scan(database: string, filter?: string, options: CallOptions = {}): Promise<ListScan> {
     const out: OperationView[] = [];
     let pageToken: string | undefined;
-    let serverTime: { serverMs: number; localMs: number } | undefined;
-    for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const url = new URL(`${this.databaseUrl(database)}/operations`);
-      url.searchParams.set("pageSize", "100");
-      if (filter) url.searchParams.set("filter", filter);
-      if (pageToken) url.searchParams.set("pageToken", pageToken);
-      const json = (await this.transport.request({
-        method: "GET",
-        url: url.toString(),
-        idempotent: true,
-        ...options,
-        onResponseHeaders: (headers) => {
-          const date = Date.parse(headers.get("date") ?? "");
-          if (serverTime === undefined && Number.isFinite(date)) serverTime = { serverMs: date, localMs: Date.now() };
-        },
-      })) as {
-        operations?: unknown;
-        nextPageToken?: unknown;
-      } | null;
-      if (typeof json !== "object" || json === null || Array.isArray(json)) {
-        throw new MalformedResponseError("operations.list answered something that is not a ListOperationsResponse");
-      }
-      if (Array.isArray(json.operations)) {
-        for (const op of json.operations) out.push(parseOperation(op));
-      }
-      if (typeof json.nextPageToken !== "string" || json.nextPageToken === "") {
+    let serverTime: ServerTime | undefined;
+    for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
+      const page = await this.listPage(
+        database,
+        { ...(filter ? { filter } : {}), ...(pageToken ? { pageToken } : {}) },
+        options,
+      );
+      serverTime ??= page.serverTime;
+      for (const operation of page.operations) out.push(operation.view);
+      if (page.nextPageToken === undefined) {
         return { operations: out, complete: true, ...(serverTime ? { serverTime } : {}) };
       }
-      pageToken = json.nextPageToken;
+      pageToken = page.nextPageToken;
     }
     return { operations: out, complete: false, ...(serverTime ? { serverTime } : {}) };
+  }
+
+  /** One page of `operations.list` (a single request; `scan` reads them all). */
+  async listPage(database: string, query: ListQuery = {}, options: CallOptions = {}): Promise<ListPage> {
+    const url = new URL(`${this.databaseUrl(database)}/operations`);
+    url.searchParams.set("pageSize", String(query.pageSize ?? DEFAULT_LIST_PAGE_SIZE));
+    if (query.filter) url.searchParams.set("filter", query.filter);
+    if (query.pageToken) url.searchParams.set("pageToken", query.pageToken);
+    let serverTime: ServerTime | undefined;
+    const json = await this.transport.request({
+      method: "GET",
+      url: url.toString(),
+      idempotent: true,
+      ...options,
+      onResponseHeaders: (headers) => {
+        const serverMs = serverDateMs(headers);
+        serverTime = serverMs === undefined ? undefined : { serverMs, localMs: Date.now() };
+      },
+    });
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new MalformedResponseError("operations.list answered something that is not a ListOperationsResponse");
+    }
+    const { operations, nextPageToken } = json as { operations?: unknown; nextPageToken?: unknown };
+    const page: ListPage = {
+      operations: (Array.isArray(operations) ? operations : []).map((op) => ({ json: op, view: parseOperation(op) })),
+    };
+    if (typeof nextPageToken === "string" && nextPageToken !== "") page.nextPageToken = nextPageToken;
+    if (serverTime) page.serverTime = serverTime;
+    return page;
   }
 
   private databaseUrl(database: string): string {
@@ -173,6 +217,12 @@ export class FirestoreAdminClient {
   private operationUrl(name: string): string {
     return operationUrl(this.endpoint, name);
   }
+}
+
+/** The server's clock when it answered (its `Date` header, whole seconds), if it sent a readable one. */
+function serverDateMs(headers: Headers): number | undefined {
+  const date = Date.parse(headers.get("date") ?? "");
+  return Number.isFinite(date) ? date : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { parseDatabaseName, parseOperationName } from "./names";
 
 /**
  * Admin API URLs, built from validated names one encoded segment at a time, so that no name can steer a request
- * off the configured endpoint. Shared by the provider's client and the CLI's raw-JSON calls.
+ * off the configured endpoint.
  */
 export function databaseUrl(endpoint: string, database: string): string {
   const { project, database: id } = parseDatabaseName(database);

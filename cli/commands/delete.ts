@@ -14,7 +14,7 @@ export async function deleteCommand({ invocation, session, stderr }: CommandCont
   const view = await session.client.get(name);
   if (!view.done) return refuse(name, view.state, stderr);
   try {
-    await session.api.delete(name);
+    await session.client.delete(name);
   } catch (error) {
     // The server says it is running after all (our read was stale): the same refusal.
     if (isApiRequestError(error) && error.status === "FAILED_PRECONDITION") return refuse(name, "running", stderr);

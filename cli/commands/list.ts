@@ -1,4 +1,4 @@
-import type { RawOperation } from "../../client/admin-client";
+import { DEFAULT_LIST_PAGE_SIZE, type RawOperation } from "../../client/admin-client";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { formatTime, progressCell, shortId, shortType } from "../format";
@@ -7,31 +7,31 @@ import { writeResources } from "../resource-output";
 import { renderTable } from "../table";
 import { targetDatabase } from "../targets";
 
-/** Operations per page when --page-size is not given (and no smaller --limit): the API's own default size. */
-const DEFAULT_PAGE_SIZE = 100;
 /** However many pages the server hands out, a list ends; a person would have given --limit long before. */
-const MAX_PAGES = 1_000;
+const MAX_PAGES_PER_QUERY = 1_000;
 
 /**
  * `list`: operations in flight (or all of them) as a table, newest first, or as the API's Operation resources.
  * `--limit N` as in gcloud: pages are fetched only until N operations came back (per query), and at most N are
- * shown; `--page-size` is the API's page size (default: the smaller of --limit and 100).
+ * shown; `--page-size` is the API's page size (default: the smaller of --limit and the client's default size).
  */
 export async function listCommand({ invocation, session, stdout, stderr }: CommandContext): Promise<ExitCode> {
   const database = targetDatabase(invocation.flags, session.settings.project);
   const plan = planList(invocation.filter, invocation.all);
   const limit = invocation.limit ?? Number.POSITIVE_INFINITY;
-  const pageSize = invocation.pageSize ?? Math.min(limit, DEFAULT_PAGE_SIZE);
+  const pageSize = invocation.pageSize ?? Math.min(limit, DEFAULT_LIST_PAGE_SIZE);
   const byName = new Map<string, RawOperation>();
   for (const query of plan.queries) {
     let pageToken: string | undefined;
     let received = 0;
     for (let pages = 0; received < limit; pages++) {
-      if (pages === MAX_PAGES) {
-        stderr.write(`firestore-ops: stopped after ${MAX_PAGES} pages; --limit or --filter narrows the list.\n`);
+      if (pages === MAX_PAGES_PER_QUERY) {
+        stderr.write(
+          `firestore-ops: stopped after ${MAX_PAGES_PER_QUERY} pages; --limit or --filter narrows the list.\n`,
+        );
         break;
       }
-      const page = await session.api.listPage(
+      const page = await session.client.listPage(
         database,
         pageToken ? { filter: query, pageSize, pageToken } : { filter: query, pageSize },
       );
