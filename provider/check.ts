@@ -164,8 +164,10 @@ function idList(
     return undefined;
   }
   checkIds(value, field, problem, fail, (id) => id === UNKNOWN);
-  // A set: sorted, so that a reordered list is no change (and the request the server sees is stable).
-  return value.some((id) => id === UNKNOWN) ? (value as string[]) : [...(value as string[])].sort();
+  // A set: sorted, so that a reordered list is no change (and the request the server sees is stable). A list
+  // holding an unknown or a non-string (already a failure) is left as it is: sorting would stringify its items.
+  const sortable = value.every((id) => typeof id === "string" && id !== UNKNOWN);
+  return sortable ? [...(value as string[])].sort() : (value as string[]);
 }
 
 function snapshotTime(value: unknown, now: number, fail: (property: string, reason: string) => void): unknown {
