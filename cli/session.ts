@@ -2,7 +2,7 @@ import type { FirestoreAdminClient } from "../client/admin-client";
 import { createAdminClient } from "../client/create-client";
 import { checkProjectId } from "../client/names";
 import type { SettingName } from "../client/setting-error";
-import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
+import { type ClientSettings, type Setting, settingsFrom } from "../client/settings";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
 import { OperationsApi } from "./operations-api";
@@ -11,7 +11,7 @@ import { cliSettingName } from "./setting-names";
 
 /** What every command works with: settings checked by the provider's own rules, and the API clients. */
 export interface Session {
-  settings: ProviderSettings;
+  settings: ClientSettings;
   /** The provider's client: the same reading of operations, retries and waits. */
   client: FirestoreAdminClient;
   /** The CLI's own calls (raw JSON, list pages, delete), over the same transport. */
