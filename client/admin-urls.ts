@@ -1,4 +1,4 @@
-import { formatDatabaseName, parseDatabaseName, parseOperationName } from "./names";
+import { formatDatabaseName, formatOperationName, parseDatabaseName, parseOperationName } from "./names";
 
 /**
  * Admin API URLs, built from validated names one encoded segment at a time, so that no name can steer a request
@@ -10,6 +10,11 @@ export function databaseUrl(endpoint: string, database: string): string {
 }
 
 export function operationUrl(endpoint: string, name: string): string {
-  const parsed = parseOperationName(name);
-  return `${databaseUrl(endpoint, formatDatabaseName(parsed))}/operations/${encodeURIComponent(parsed.id)}`;
+  const { project, database, id } = parseOperationName(name);
+  const encoded = {
+    project: encodeURIComponent(project),
+    database: encodeURIComponent(database),
+    id: encodeURIComponent(id),
+  };
+  return `${endpoint}${formatOperationName(encoded)}`;
 }

@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { WATCH_TIMEOUT_DEFAULT } from "../../cli/commands/watch";
 import { SETTING_ENVIRONMENT, SETTINGS } from "../../client/settings";
+import { DEV_TOKEN } from "../../emulator/auth";
+import { DEFAULT_COMPACT_AFTER_BYTES } from "../../emulator/durable-state";
 import { PULUMI_CONFIG_KEYS } from "../../provider/config-keys";
 import { repoRoot } from "../support/repo";
 
@@ -85,5 +87,12 @@ describe("docs state the code's defaults", () => {
     );
     assert.ok(shown.length > 0, "the synopsis of watch is in README.md or docs/cli.md");
     for (const { file, timeout } of shown) assert.equal(timeout, WATCH_TIMEOUT_DEFAULT, file);
+  });
+
+  test("docs/emulator.md gives the emulator's journal threshold and dev token as the code has them", () => {
+    const emulatorDoc = readDoc("docs/emulator.md");
+    const threshold = /outgrows both (\d+) MiB\s+\(`--compact-after-bytes`\)/.exec(emulatorDoc)?.[1];
+    assert.equal(Number(threshold) * 1024 * 1024, DEFAULT_COMPACT_AFTER_BYTES, "--compact-after-bytes");
+    assert.ok(emulatorDoc.includes(`static dev token \`${DEV_TOKEN}\``), "the dev token");
   });
 });
