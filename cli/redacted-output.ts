@@ -1,14 +1,13 @@
 import { Redactor } from "../client/redaction";
+import { SETTING_ENVIRONMENT } from "../client/settings";
 import type { GlobalFlags } from "./args";
 import type { ProgressStream } from "./progress-printer";
 
-/** Credentials variables whose values (and key fields) must never be printed. */
-const CREDENTIAL_VARIABLES = ["GOOGLE_CREDENTIALS", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"];
-
 /** Every secret the command was given: the access token (flag or variable) and the credentials values. */
 export function commandRedactor(env: NodeJS.ProcessEnv, flags?: GlobalFlags): Redactor {
-  const redactor = new Redactor().add(flags?.accessToken, env.GOOGLE_OAUTH_ACCESS_TOKEN);
-  for (const name of CREDENTIAL_VARIABLES) redactor.addCredentials(env[name]);
+  const redactor = new Redactor().add(flags?.accessToken, ...SETTING_ENVIRONMENT.accessToken.map((name) => env[name]));
+  // Their values (and the key fields inside them) must never be printed.
+  for (const name of SETTING_ENVIRONMENT.credentials) redactor.addCredentials(env[name]);
   return redactor;
 }
 

@@ -2,7 +2,7 @@ import type { FirestoreAdminClient } from "../client/admin-client";
 import { createAdminClient } from "../client/create-client";
 import { checkProjectId } from "../client/names";
 import type { SettingName } from "../client/setting-error";
-import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
+import { type ClientSettings, type Setting, settingsFrom } from "../client/settings";
 import type { GlobalFlags } from "./args";
 import { gcloudProject } from "./gcloud-config";
 import type { ProgressStream } from "./progress-printer";
@@ -10,7 +10,7 @@ import { cliSettingName } from "./setting-names";
 
 /** What every command works with: settings checked by the client's rules, and the client. */
 export interface Session {
-  settings: ProviderSettings;
+  settings: ClientSettings;
   /** Every Admin API call the CLI makes: the same reading of operations, retries and waits as the provider's. */
   client: FirestoreAdminClient;
   /** How this command line names each setting, for errors about one. */

@@ -1,7 +1,6 @@
 import type { SettingName } from "../client/setting-error";
+import { SETTING_ENVIRONMENT, type Setting } from "../client/settings";
 import type { GlobalFlags } from "./args";
-
-const CREDENTIALS_ENV = ["GOOGLE_CREDENTIALS", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"];
 
 /**
  * Settings in a command-line user's words: the flag they passed, or the environment variable that set it, so an
@@ -13,19 +12,22 @@ export function cliSettingName(flags: GlobalFlags, env: NodeJS.ProcessEnv): Sett
       case "project":
         return "--project";
       case "endpoint":
-        return flags.endpoint !== undefined ? "--endpoint" : "FIRESTORE_CUSTOM_ENDPOINT";
+        return flags.endpoint !== undefined ? "--endpoint" : onlyVariable(setting);
       case "accessToken":
         return "--access-token";
       case "credentials":
-        return CREDENTIALS_ENV.find((name) => env[name]) ?? "GOOGLE_APPLICATION_CREDENTIALS";
+        // Without one of its own variables, the credentials came from Application Default Credentials.
+        return SETTING_ENVIRONMENT.credentials.find((name) => env[name]) ?? "GOOGLE_APPLICATION_CREDENTIALS";
       case "allowInsecureEndpoint":
-        return "FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT";
       case "impersonateServiceAccount":
-        return "GOOGLE_IMPERSONATE_SERVICE_ACCOUNT";
       case "billingProject":
-        return "GOOGLE_BILLING_PROJECT";
       case "userProjectOverride":
-        return "USER_PROJECT_OVERRIDE";
+        return onlyVariable(setting);
     }
   };
+}
+
+/** The variable of a setting that has no flag and one variable. */
+function onlyVariable(setting: Setting): string {
+  return SETTING_ENVIRONMENT[setting][0] as string;
 }

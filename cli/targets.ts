@@ -1,5 +1,5 @@
 import { InvalidInputError } from "../client/errors";
-import { parseOperationName, resolveDatabase, resolveOperationName } from "../client/names";
+import { formatDatabaseName, parseOperationName, resolveDatabase, resolveOperationName } from "../client/names";
 import type { GlobalFlags } from "./args";
 
 /**
@@ -37,10 +37,10 @@ export function targetOperation(name: string, flags: GlobalFlags, defaultProject
     throw new InvalidInputError("--project", `"${flags.project}" disagrees with the project in NAME ("${project}")`);
   }
   if (flags.database !== undefined) {
-    const actual = `projects/${project}/databases/${database}`;
+    const actual = formatDatabaseName({ project, database });
     const wanted = flags.database.startsWith("projects/")
       ? flags.database
-      : `projects/${project}/databases/${flags.database}`;
+      : formatDatabaseName({ project, database: flags.database });
     if (wanted !== actual) {
       throw new InvalidInputError("--database", `"${flags.database}" disagrees with the database in NAME (${actual})`);
     }

@@ -1,7 +1,12 @@
 import { DEFAULT_LIST_PAGE_SIZE } from "../client/admin-client";
 import { DEFAULT_CANCEL_TIMEOUT } from "../client/cancel-timeout";
-import { DEFAULT_ENDPOINT } from "../client/settings";
+import { DEFAULT_ENDPOINT, SETTING_ENVIRONMENT } from "../client/settings";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
+
+/** A setting's variables as usage reads them: "A, B or C". */
+function alternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
 
 export const USAGE = `Usage: firestore-ops COMMAND [NAME...|URI] [flags]
 
@@ -45,12 +50,12 @@ Commands:
 
 Flags:
   --project P       project of a bare database id
-                    [GOOGLE_PROJECT, GOOGLE_CLOUD_PROJECT, GCLOUD_PROJECT or CLOUDSDK_CORE_PROJECT,
+                    [${alternatives(SETTING_ENVIRONMENT.project)},
                     else gcloud's active configuration: "gcloud config set project P"]
   --database D      database id, or projects/P/databases/D                     [(default)]
   --endpoint URL    Admin API endpoint: https, or http to a loopback address (an emulator)
-                    [FIRESTORE_CUSTOM_ENDPOINT, else ${DEFAULT_ENDPOINT}]
-  --access-token T  OAuth access token [GOOGLE_OAUTH_ACCESS_TOKEN]; prefer the variable, since
+                    [${alternatives(SETTING_ENVIRONMENT.endpoint)}, else ${DEFAULT_ENDPOINT}]
+  --access-token T  OAuth access token [${alternatives(SETTING_ENVIRONMENT.accessToken)}]; prefer the variable, since
                     other users can see command lines
   --format F        table (text), or json or yaml: the API's Operation resources, as gcloud prints
                     them (a list for list); progress, if any, goes to stderr          [table]
@@ -58,10 +63,11 @@ Flags:
   -h, --help        this text
   --version         the package version
 
-Credentials: --access-token, else GOOGLE_CREDENTIALS (JSON or a file), else Application Default
-Credentials (GOOGLE_APPLICATION_CREDENTIALS, or "gcloud auth application-default login"). To a
-loopback endpoint without any of them, requests carry no credentials (an emulator with --auth none).
-Plain http to any other host is refused unless FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT=true.
+Credentials: --access-token, else ${alternatives(SETTING_ENVIRONMENT.credentials)}
+(JSON or a file), else Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, or
+"gcloud auth application-default login"). To a loopback endpoint without any of them, requests
+carry no credentials (an emulator with --auth none).
+Plain http to any other host is refused unless ${alternatives(SETTING_ENVIRONMENT.allowInsecureEndpoint)}=true.
 
 Exit codes:
   0    done as asked: cancel --wait: the operation ended CANCELLED; cancel: the cancel was accepted

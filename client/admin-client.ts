@@ -1,6 +1,6 @@
 import { databaseUrl, operationUrl } from "./admin-urls";
 import { ApiRequestError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
-import { parseOperationName } from "./names";
+import { formatDatabaseName, parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
 import type { Transport } from "./transport";
 
@@ -237,7 +237,7 @@ function startedOperation(json: unknown, database: string): OperationView {
   } catch (error) {
     throw new MalformedResponseError(`the server answered with an invalid ${(error as Error).message}`);
   }
-  if (`projects/${name.project}/databases/${name.database}` !== database) {
+  if (formatDatabaseName(name) !== database) {
     throw new MalformedResponseError(
       `asked ${database} to start an operation, got one of another database: ${view.name.slice(0, 200)}`,
     );

@@ -1,4 +1,4 @@
-import { parseDatabaseName, parseOperationName } from "./names";
+import { formatDatabaseName, formatOperationName, parseDatabaseName, parseOperationName } from "./names";
 
 /**
  * Admin API URLs, built from validated names one encoded segment at a time, so that no name can steer a request
@@ -6,10 +6,15 @@ import { parseDatabaseName, parseOperationName } from "./names";
  */
 export function databaseUrl(endpoint: string, database: string): string {
   const { project, database: id } = parseDatabaseName(database);
-  return `${endpoint}projects/${encodeURIComponent(project)}/databases/${encodeURIComponent(id)}`;
+  return `${endpoint}${formatDatabaseName({ project: encodeURIComponent(project), database: encodeURIComponent(id) })}`;
 }
 
 export function operationUrl(endpoint: string, name: string): string {
-  const parsed = parseOperationName(name);
-  return `${databaseUrl(endpoint, `projects/${parsed.project}/databases/${parsed.database}`)}/operations/${encodeURIComponent(parsed.id)}`;
+  const { project, database, id } = parseOperationName(name);
+  const encoded = {
+    project: encodeURIComponent(project),
+    database: encodeURIComponent(database),
+    id: encodeURIComponent(id),
+  };
+  return `${endpoint}${formatOperationName(encoded)}`;
 }

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import { GoogleAuth, Impersonated } from "google-auth-library";
 import { redactorFor } from "./redaction";
 import { SettingError } from "./setting-error";
-import type { ProviderSettings } from "./settings";
+import type { ClientSettings } from "./settings";
 import { isLoopbackEndpoint } from "./settings";
 import { tokenError } from "./token-errors";
 
@@ -23,7 +23,7 @@ const NO_CREDENTIALS: AuthHeaders = { headers: async () => ({}) };
  * metadata server first (seconds, a warning, and traffic to 169.254.169.254) for a token an emulator does not
  * need. Every failure is an error that holds no secret and no library error.
  */
-export function createAuthHeaders(settings: ProviderSettings, env: NodeJS.ProcessEnv = process.env): AuthHeaders {
+export function createAuthHeaders(settings: ClientSettings, env: NodeJS.ProcessEnv = process.env): AuthHeaders {
   if (settings.accessToken) {
     const token = settings.accessToken;
     return { headers: async () => ({ authorization: `Bearer ${token}` }) };

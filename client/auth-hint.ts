@@ -1,5 +1,5 @@
 import type { SettingName } from "./setting-error";
-import { isLoopbackEndpoint, type ProviderSettings } from "./settings";
+import { type ClientSettings, isLoopbackEndpoint } from "./settings";
 
 /**
  * How the emulator's credentials are written again: its `external_account` file's subject token lasts an hour
@@ -14,7 +14,7 @@ export function renewEmulatorCredentials(emulatorUrl: string): string {
  * createAuthHeaders (client/auth-headers.ts) follows, and named as the front end names them.
  */
 export function unauthenticatedHint(
-  settings: ProviderSettings,
+  settings: ClientSettings,
   name: SettingName,
   env: NodeJS.ProcessEnv = process.env,
 ): string {

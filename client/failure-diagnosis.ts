@@ -14,6 +14,7 @@
  *   bucket; whether Firestore ever passes it on is unverified).
  */
 
+import { formatDatabaseName, parseDatabaseName, parseOperationName } from "./names";
 import type { OperationView } from "./operation-view";
 
 export type BucketProblemKind = "service-agent-access" | "missing-bucket" | "bucket-location" | "requester-pays";
@@ -61,7 +62,8 @@ export function diagnoseBucketFailure(
   const message = error.message;
   const bucket = bucketIn(message) ?? bucketOf(context.uri);
   const number = AGENT.exec(message)?.[1];
-  const project = context.database?.split("/")[1];
+  const { database } = context;
+  const project = database === undefined ? undefined : orUndefined(() => parseDatabaseName(database).project);
   const account = `service-${number ?? "PROJECT_NUMBER"}@gcp-sa-firestore.iam.gserviceaccount.com`;
   const numberHint =
     number === undefined
@@ -165,9 +167,15 @@ export function diagnoseOperation(view: OperationView): BucketDiagnosis | undefi
   if (!direction || !view.error) return undefined;
   const uri =
     direction === "export" ? (view.outputUriPrefix ?? view.request.outputUriPrefix) : view.request.inputUriPrefix;
-  return diagnoseBucketFailure(view.error, {
-    direction,
-    ...(uri ? { uri } : {}),
-    database: view.name.split("/operations/")[0] as string,
-  });
+  const database = orUndefined(() => formatDatabaseName(parseOperationName(view.name)));
+  return diagnoseBucketFailure(view.error, { direction, ...(uri ? { uri } : {}), ...(database ? { database } : {}) });
+}
+
+/** A name's part for a hint, or none where the name is missing or malformed: a diagnosis never fails. */
+function orUndefined(part: () => string): string | undefined {
+  try {
+    return part();
+  } catch {
+    return undefined;
+  }
 }

@@ -6,8 +6,15 @@ import { quote } from "./text";
  * unchecked: a name with `..`, `?`, `#`, `%` or a slash inside a segment is refused.
  */
 
-/** Project ids: 6-30 chars; we also accept legacy and emulator-style ids (lowercase, digits, hyphens, dots, colons for domain-scoped). */
-const PROJECT_ID = /^[a-z][a-z0-9.:-]{1,61}[a-z0-9]$/;
+/**
+ * Project ids as Google documents them (https://cloud.google.com/resource-manager/docs/creating-managing-projects):
+ * 6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen; legacy
+ * domain-scoped projects put their domain and a colon in front (`example.com:my-project`).
+ */
+const PROJECT_ID = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** PROJECT_ID in words, for the error that refuses an id. */
+export const PROJECT_ID_RULE =
+  '6-30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, optionally after a domain and a colon ("example.com:my-project")';
 /** Database ids: `(default)`, or 4-63 chars of lowercase letters, digits and hyphens. */
 const DATABASE_ID = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
 /** Operation ids are opaque but URL-safe (base64url-like). */
@@ -35,10 +42,7 @@ export function parseDatabaseName(text: string, field = "database"): DatabaseNam
 
 export function checkProjectId(project: string, field = "project"): string {
   if (!PROJECT_ID.test(project)) {
-    throw new InvalidInputError(
-      field,
-      `project id ${quote(project)} must be lowercase letters, digits and hyphens (6-30 chars)`,
-    );
+    throw new InvalidInputError(field, `project id ${quote(project)} must be ${PROJECT_ID_RULE}`);
   }
   return project;
 }

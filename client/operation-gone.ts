@@ -1,6 +1,6 @@
 import type { FirestoreAdminClient } from "./admin-client";
 import { isApiRequestError } from "./errors";
-import { parseOperationName } from "./names";
+import { formatDatabaseName, parseOperationName } from "./names";
 
 /**
  * Whether a failed request about an operation proves that the operation no longer exists. Only the API's own
@@ -11,9 +11,9 @@ import { parseOperationName } from "./names";
  */
 export async function provesGone(client: FirestoreAdminClient, name: string, error: unknown): Promise<boolean> {
   if (!isApiRequestError(error) || error.httpStatus !== 404 || error.status !== "NOT_FOUND") return false;
-  const { project, database } = parseOperationName(name);
+  const operation = parseOperationName(name);
   try {
-    return isDatabase(await client.getDatabase(`projects/${project}/databases/${database}`), database);
+    return isDatabase(await client.getDatabase(formatDatabaseName(operation)), operation.database);
   } catch {
     return false;
   }

@@ -2,6 +2,7 @@ import type { StartMethod } from "./admin-client";
 import { type Backoff, delayFor, RETRY_BACKOFF } from "./backoff";
 import { formatDuration } from "./durations";
 import type { ApiRequestError } from "./errors";
+import { parseDatabaseName } from "./names";
 import { describeWait } from "./retry-hint";
 
 /**
@@ -162,7 +163,7 @@ const gates = new Map<string, QuotaGate>();
  * it. Export and import share theirs (the documented limits count both); bulk delete has its own.
  */
 export function quotaGate(database: string, method: StartMethod): QuotaGate {
-  const project = database.split("/")[1] ?? database;
+  const { project } = parseDatabaseName(database);
   const key = `${project}\n${method === "bulkDeleteDocuments" ? "bulkDelete" : "exportImport"}`;
   let gate = gates.get(key);
   if (!gate) {

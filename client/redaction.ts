@@ -6,7 +6,7 @@
  * access or refresh token, a `token=`/`"private_key":` pair) is replaced too. All patterns run in linear time.
  */
 
-import type { ProviderSettings } from "./settings";
+import type { ClientSettings } from "./settings";
 import { printable } from "./text";
 
 const REDACTED = "[redacted]";
@@ -95,6 +95,6 @@ export function serverText(text: string, redactor: Redactor | undefined, max = 5
 }
 
 /** Everything secret in the settings: the access token, the credentials value and its key fields. */
-export function redactorFor(settings: ProviderSettings): Redactor {
+export function redactorFor(settings: ClientSettings): Redactor {
   return new Redactor().add(settings.accessToken).addCredentials(settings.credentials);
 }

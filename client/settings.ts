@@ -3,10 +3,10 @@ import { SettingError } from "./setting-error";
 import { quote, trimTrailingSlashes } from "./text";
 
 /**
- * Provider settings, from the same stack config keys (and environment variables) as @pulumi/gcp, read in the
- * dynamic provider's configure step. Nothing here is ever written to state.
+ * What a client needs to reach the Admin API, read from a front end's own settings and then the environment.
+ * Nothing here is ever written anywhere.
  */
-export interface ProviderSettings {
+export interface ClientSettings {
   project?: string;
   /** Base URL of the Admin API, ending in `/v1/`. */
   endpoint: string;
@@ -14,7 +14,7 @@ export interface ProviderSettings {
   credentials?: string;
   accessToken?: string;
   impersonateServiceAccount?: string;
-  /** Sent as x-goog-user-project when userProjectOverride is on, as @pulumi/gcp does. */
+  /** Sent as x-goog-user-project when userProjectOverride is on, as Google's Terraform provider does. */
   userProject?: string;
   /** Permits http:// to a host that is not loopback. Off unless the user opts in. */
   allowInsecureEndpoint: boolean;
@@ -23,8 +23,8 @@ export interface ProviderSettings {
 export const DEFAULT_ENDPOINT = "https://firestore.googleapis.com/v1/";
 
 /**
- * The settings a client reads, by what they are. Each front end has its own name for each: the provider the stack
- * config keys of @pulumi/gcp (provider/config-keys.ts), firestore-ops its flags and environment variables.
+ * The settings a client reads, by what they are. Each front end has its own name for each (its configuration
+ * keys, its flags); the environment variables are shared (SETTING_ENVIRONMENT).
  */
 export const SETTINGS = [
   "project",
@@ -39,6 +39,22 @@ export const SETTINGS = [
 
 export type Setting = (typeof SETTINGS)[number];
 
+/**
+ * The environment variables of each setting, the first one set winning: those of Google's Terraform provider (so
+ * that tools built on it read the same), plus this project's own for what it alone has. Read after what a front
+ * end was given.
+ */
+export const SETTING_ENVIRONMENT: Record<Setting, readonly string[]> = {
+  project: ["GOOGLE_PROJECT", "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"],
+  endpoint: ["FIRESTORE_CUSTOM_ENDPOINT"],
+  credentials: ["GOOGLE_CREDENTIALS", "GOOGLE_CLOUD_KEYFILE_JSON", "GCLOUD_KEYFILE_JSON"],
+  accessToken: ["GOOGLE_OAUTH_ACCESS_TOKEN"],
+  impersonateServiceAccount: ["GOOGLE_IMPERSONATE_SERVICE_ACCOUNT"],
+  billingProject: ["GOOGLE_BILLING_PROJECT"],
+  userProjectOverride: ["USER_PROJECT_OVERRIDE"],
+  allowInsecureEndpoint: ["FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT"],
+};
+
 /** What a front end was given for a setting (its stack config, its flags); the environment comes after it. */
 type Lookup = (setting: Setting) => string | undefined;
 
@@ -50,28 +66,19 @@ function truthy(value: string | undefined): boolean {
   return value !== undefined && ["true", "1", "yes"].includes(value.toLowerCase());
 }
 
-export function settingsFrom(config: Lookup, env: NodeJS.ProcessEnv = process.env): ProviderSettings {
-  const settings: ProviderSettings = {
-    endpoint: normalizeEndpoint(first(config("endpoint"), env.FIRESTORE_CUSTOM_ENDPOINT) ?? DEFAULT_ENDPOINT),
-    allowInsecureEndpoint: truthy(first(config("allowInsecureEndpoint"), env.FIRESTORE_OPS_ALLOW_INSECURE_ENDPOINT)),
+export function settingsFrom(config: Lookup, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  const read = (setting: Setting): string | undefined =>
+    first(config(setting), ...SETTING_ENVIRONMENT[setting].map((name) => env[name]));
+  const settings: ClientSettings = {
+    endpoint: normalizeEndpoint(read("endpoint") ?? DEFAULT_ENDPOINT),
+    allowInsecureEndpoint: truthy(read("allowInsecureEndpoint")),
   };
-  const project = first(
-    config("project"),
-    env.GOOGLE_PROJECT,
-    env.GOOGLE_CLOUD_PROJECT,
-    env.GCLOUD_PROJECT,
-    env.CLOUDSDK_CORE_PROJECT,
-  );
-  const credentials = first(
-    config("credentials"),
-    env.GOOGLE_CREDENTIALS,
-    env.GOOGLE_CLOUD_KEYFILE_JSON,
-    env.GCLOUD_KEYFILE_JSON,
-  );
-  const accessToken = first(config("accessToken"), env.GOOGLE_OAUTH_ACCESS_TOKEN);
-  const impersonate = first(config("impersonateServiceAccount"), env.GOOGLE_IMPERSONATE_SERVICE_ACCOUNT);
-  const billingProject = first(config("billingProject"), env.GOOGLE_BILLING_PROJECT);
-  const override = truthy(first(config("userProjectOverride"), env.USER_PROJECT_OVERRIDE));
+  const project = read("project");
+  const credentials = read("credentials");
+  const accessToken = read("accessToken");
+  const impersonate = read("impersonateServiceAccount");
+  const billingProject = read("billingProject");
+  const override = truthy(read("userProjectOverride"));
   if (project) settings.project = project;
   if (credentials) settings.credentials = credentials;
   if (accessToken) settings.accessToken = accessToken;
@@ -81,7 +88,7 @@ export function settingsFrom(config: Lookup, env: NodeJS.ProcessEnv = process.en
   return settings;
 }
 
-/** @pulumi/gcp custom endpoints include the version path (`https://firestore.googleapis.com/v1/`). */
+/** Custom endpoints, as Google's Terraform provider writes them, include the version path (`https://firestore.googleapis.com/v1/`). */
 export function normalizeEndpoint(endpoint: string): string {
   const trimmed = trimTrailingSlashes(endpoint.trim());
   return /\/v1$/.test(trimmed) ? `${trimmed}/` : `${trimmed}/v1/`;

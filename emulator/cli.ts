@@ -4,23 +4,29 @@ import { type BehaviourPatch, type Endpoint, type FaultKind, MESSY_PROFILE_PATCH
 import { parseBucketProblemFlag } from "./bucket-problems";
 import { writeEmulatorCredentials } from "./credentials";
 import { parseCollectionsSpec } from "./dataset";
-import { startEmulator } from "./index";
+import { DEFAULT_COMPACT_AFTER_BYTES } from "./durable-state";
+import { DEFAULT_DATABASE, DEV_TOKEN, startEmulator } from "./index";
 import { StateLoadError } from "./persisted-state";
+
+/** Where the emulator listens unless told otherwise: gcloud's Firestore emulator's port, on loopback only. */
+const DEFAULT_PORT = 8085;
+const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_SEED = 1;
 
 const USAGE = `Usage: firestore-ops-emulator [options]
 
-  --port N                 port to listen on (0 picks a free one)        [8085]
-  --host ADDR              address to bind                               [127.0.0.1]
+  --port N                 port to listen on (0 picks a free one)        [${DEFAULT_PORT}]
+  --host ADDR              address to bind                               [${DEFAULT_HOST}]
                            (not loopback: needs --allowed-host; requests must name it in Host)
   --allowed-host NAME      a name or address clients reach the emulator by, besides loopback (repeatable);
                            requests whose Host is none of them, or that come from a web page, get 403
   --json-404               unrouted URLs get a JSON NOT_FOUND envelope, not Google's HTML 404 page
   --data-dir DIR           keep operations, keys and storage in DIR across restarts (private: 0700)
-  --compact-after-bytes N  fold the --data-dir journal into a snapshot beyond N bytes [4194304]
+  --compact-after-bytes N  fold the --data-dir journal into a snapshot beyond N bytes [${DEFAULT_COMPACT_AFTER_BYTES}]
   --auth none|oauth        require OAuth bearer tokens                   [none]
-  --dev-token TOKEN        static token accepted with --auth oauth ("" for none) [firestore-emulator-dev-token]
-  --seed N                 seed for datasets, outcomes and faults        [1]
-  --database NAME          a database that exists (repeatable)           [projects/demo-project/databases/(default)]
+  --dev-token TOKEN        static token accepted with --auth oauth ("" for none) [${DEV_TOKEN}]
+  --seed N                 seed for datasets, outcomes and faults        [${DEFAULT_SEED}]
+  --database NAME          a database that exists (repeatable)           [${DEFAULT_DATABASE}]
   --backup NAME=DATABASE   a READY backup of a seeded database, e.g.
                            projects/demo-project/locations/nam5/backups/daily=projects/demo-project/databases/(default)
                            (repeatable; restore from it, list, get and delete it)
@@ -62,8 +68,8 @@ const USAGE = `Usage: firestore-ops-emulator [options]
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      port: { type: "string", default: "8085" },
-      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: String(DEFAULT_PORT) },
+      host: { type: "string", default: DEFAULT_HOST },
       "allowed-host": { type: "string", multiple: true },
       "json-404": { type: "boolean" },
       "emulator-url": { type: "string" },
@@ -71,7 +77,7 @@ async function main(): Promise<void> {
       "compact-after-bytes": { type: "string" },
       auth: { type: "string", default: "none" },
       "dev-token": { type: "string" },
-      seed: { type: "string", default: "1" },
+      seed: { type: "string", default: String(DEFAULT_SEED) },
       database: { type: "string", multiple: true },
       collections: { type: "string" },
       backup: { type: "string", multiple: true },
@@ -164,10 +170,10 @@ async function main(): Promise<void> {
   const patch: BehaviourPatch = values.profile === "messy" ? { ...MESSY_PROFILE_PATCH, ...given } : given;
 
   const running = await startEmulator({
-    port: number("port", values.port) ?? 8085,
-    host: values.host ?? "127.0.0.1",
+    port: number("port", values.port) ?? DEFAULT_PORT,
+    host: values.host ?? DEFAULT_HOST,
     auth: values.auth,
-    seed: number("seed", values.seed) ?? 1,
+    seed: number("seed", values.seed) ?? DEFAULT_SEED,
     behaviour: patch,
     ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
     ...(values["compact-after-bytes"]

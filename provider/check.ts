@@ -1,6 +1,6 @@
 import { parseDuration } from "../client/durations";
 import type { InvalidInputError } from "../client/errors";
-import { resolveDatabase, resolveOperationName } from "../client/names";
+import { formatDatabaseName, parseOperationName, resolveDatabase, resolveOperationName } from "../client/names";
 import {
   BULK_DELETE_SCOPE_RULE,
   checkGsUri,
@@ -106,7 +106,7 @@ export function checkInputs(
         const database = typeof out.database === "string" && out.database !== UNKNOWN ? out.database : undefined;
         out.operationName = resolveOperationName(news.operationName as string, database);
         // The operation's own database wins over a defaulted one.
-        out.database = (out.operationName as string).replace(/\/operations\/[^/]+$/, "");
+        out.database = formatDatabaseName(parseOperationName(out.operationName as string));
       });
     }
   }

@@ -1,5 +1,5 @@
 import { inTermsOf, type SettingName } from "../client/setting-error";
-import { type ProviderSettings, type Setting, settingsFrom } from "../client/settings";
+import { type ClientSettings, type Setting, settingsFrom } from "../client/settings";
 
 /** The stack config key of each setting: those of @pulumi/gcp, so one stack config serves both providers. */
 export const PULUMI_CONFIG_KEYS: Record<Setting, string> = {
@@ -29,7 +29,7 @@ export const pulumiSettingName: SettingName = (setting) => PULUMI_CONFIG_KEYS[se
 export function settingsFromPulumiConfig(
   config: { get(key: string): string | undefined } | undefined,
   env: NodeJS.ProcessEnv = process.env,
-): ProviderSettings {
+): ClientSettings {
   try {
     return settingsFrom((setting) => config?.get(PULUMI_CONFIG_KEYS[setting]), env);
   } catch (error) {

@@ -10,7 +10,7 @@ import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { inTermsOf } from "../client/setting-error";
-import type { ProviderSettings } from "../client/settings";
+import type { ClientSettings } from "../client/settings";
 import type { TransportOptions } from "../client/transport";
 import { type CheckFailure, checkInputs } from "./check";
 import { pulumiSettingName } from "./config-keys";
@@ -29,7 +29,7 @@ import { unprovenNotFound } from "./unproven-not-found";
 export type ResourceOutputs = ProviderInputs & LiveOutputs;
 
 export interface LifecycleContext {
-  settings: ProviderSettings;
+  settings: ClientSettings;
   client: FirestoreAdminClient;
   reporter: Reporter;
   /** Where start POSTs are recorded before they are sent; unset for library users who start nothing. */
@@ -37,7 +37,7 @@ export interface LifecycleContext {
 }
 
 export function createContext(
-  settings: ProviderSettings,
+  settings: ClientSettings,
   reporter: Reporter = SILENT,
   transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
   journal: StartJournal | undefined = StartJournal.fromEnvironment(),

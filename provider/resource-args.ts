@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { formatDatabaseName } from "../client/names";
 import { SETTING_INPUTS } from "./inputs";
 import { withOutputNames } from "./outputs";
 
@@ -61,7 +62,9 @@ export function resourceProps(args: OperationSettingsArgs, specific: Record<stri
   const database = args.database;
   if (database !== undefined) {
     props.database = isDatabaseReference(database)
-      ? pulumi.interpolate`projects/${database.project}/databases/${database.name}`
+      ? pulumi
+          .all([database.project, database.name])
+          .apply(([project, name]) => formatDatabaseName({ project, database: name }))
       : database;
   }
   for (const key of ["project", ...SETTING_INPUTS] as const) {

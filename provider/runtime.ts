@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { type Redactor, redactorFor } from "../client/redaction";
-import type { ProviderSettings } from "../client/settings";
+import type { ClientSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
 import { settingsFromPulumiConfig } from "./config-keys";
 import { forEngine } from "./engine-values";
@@ -27,13 +27,13 @@ const STEPS = ["check", "diff", "create", "read", "update", "delete"] as const;
  */
 export class ProviderProcess {
   /** Undefined until configure: then the environment alone gives the settings. */
-  #configured: { settings: ProviderSettings } | { error: unknown } | undefined;
+  #configured: { settings: ClientSettings } | { error: unknown } | undefined;
   /** Built by the first step that needs it: building can fail too (unreadable credentials), and a step reports that. */
   #context: LifecycleContext | undefined;
   readonly #providers = new Map<ProviderKind, RuntimeProvider>();
 
   constructor(
-    private readonly buildContext: (settings: ProviderSettings) => LifecycleContext = (settings) =>
+    private readonly buildContext: (settings: ClientSettings) => LifecycleContext = (settings) =>
       createContext(settings, engineReporter()),
   ) {}
 

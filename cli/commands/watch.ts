@@ -1,5 +1,5 @@
 import { Deadline } from "../../client/deadline";
-import { parseDuration } from "../../client/durations";
+import { LONGEST_DURATION, parseDuration } from "../../client/durations";
 import { waitError } from "../../client/wait";
 import type { CommandContext } from "../command";
 import type { ExitCode } from "../exit-codes";
@@ -8,7 +8,7 @@ import { targetOperation } from "../targets";
 import { waitToEnd } from "../wait-to-end";
 
 /** The longest wait parseDuration accepts: watching is meant to last until the operation ends. */
-export const WATCH_TIMEOUT_DEFAULT = "168h";
+export const WATCH_TIMEOUT_DEFAULT = LONGEST_DURATION;
 
 /** `watch NAME`: live progress until the operation is done; exit 0 only if it ended SUCCESSFUL. */
 export async function watchCommand({ invocation, session, stdout, stderr }: CommandContext): Promise<ExitCode> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ProviderSettings } from "../../client/settings";
+import type { ClientSettings } from "../../client/settings";
 import type { LifecycleContext } from "../../provider/lifecycle";
 import { SILENT } from "../../provider/reporter";
 import { ProviderProcess } from "../../provider/runtime";
@@ -14,7 +14,7 @@ const BAD = { ...GOOD, "gcp:firestoreCustomEndpoint": "ftp://firestore.example.c
 
 /** A provider process whose context holds only the settings (no client): check needs no more. */
 function processWithBuilds() {
-  const built: ProviderSettings[] = [];
+  const built: ClientSettings[] = [];
   const runtime = new ProviderProcess((settings) => {
     built.push(settings);
     return { settings, reporter: SILENT } as unknown as LifecycleContext;
