@@ -26,7 +26,7 @@ interface EngineLogClient {
 export function engineReporter(engineAddress: string | undefined = process.argv[2]): Reporter {
   let client: EngineLogClient | undefined;
   let proto: { LogRequest: new () => Record<string, (value: unknown) => void> } | undefined;
-  if (engineAddress && /^[\w.-]+:\d+$|^127\.0\.0\.1:\d+$/.test(engineAddress)) {
+  if (engineAddress && /^[\w.-]+:\d+$/.test(engineAddress)) {
     try {
       const requireFromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
       const grpc = requireFromPulumi("@grpc/grpc-js") as {
