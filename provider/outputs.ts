@@ -88,7 +88,7 @@ export interface ExportOutputs extends AsOutputs<Required<Pick<LiveOutputs, "res
 
 /**
  * Outputs earlier releases stored that are no longer kept. `cancellation` (0.1.0) could never leave "none": the
- * steps that cancel (delete) cannot write outputs, so it is gone rather than wrong.
+ * provider method that cancels (delete) cannot write outputs, so it is gone rather than wrong.
  */
 const RETIRED_OUTPUTS = ["cancellation"] as const;
 
