@@ -2,7 +2,7 @@ import type { FirestoreAdminClient } from "../client/admin-client";
 import type { Deadline } from "../client/deadline";
 import type { OperationView } from "../client/operation-view";
 import { waitUntilDone } from "../client/wait";
-import { onInterrupt } from "./interrupt";
+import { exitOnInterrupt } from "./exit-on-interrupt";
 import { ProgressPrinter, type ProgressStream } from "./progress-printer";
 
 export interface FollowOptions {
@@ -27,7 +27,7 @@ export async function follow(
   options: FollowOptions,
 ): Promise<OperationView> {
   const printer = new ProgressPrinter(options.progress);
-  const removeHandler = onInterrupt(() => {
+  const removeHandler = exitOnInterrupt(() => {
     printer.clear();
     options.stderr.write(`${options.interrupted}\n`);
   });

@@ -2,8 +2,6 @@ import { formatDuration } from "../client/durations";
 import type { OperationView } from "../client/operation-view";
 import { NO_ESTIMATE_YET, percentDone } from "../client/progress-text";
 
-export { shortOperationId as shortId } from "../client/names";
-
 /** `ExportDocumentsMetadata` → `ExportDocuments`; the suffix is the same on every type. */
 export function shortType(view: OperationView): string {
   return view.metadataType.replace(/Metadata$/, "") || "-";

@@ -1,8 +1,9 @@
 import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
+import { shortOperationId } from "../client/names";
 import { cancelEffects, DOCUMENT_OPERATION_TYPES, OTHER_OPERATION_TYPES } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
-import { elapsed, formatError, formatTime, shortId, shortType } from "./format";
+import { elapsed, formatError, formatTime, shortType } from "./format";
 
 /** The progress part of describeProgress, without the state it starts with. */
 export function progressText(view: OperationView): string {
@@ -58,7 +59,7 @@ export function endedText(view: OperationView): string {
   const progress = progressText(view);
   // Code 1 is what CANCELLED means; saying it again is noise.
   const error = view.state === "CANCELLED" && view.error?.code === 1 ? undefined : formatError(view);
-  let text = `${shortId(view.name)} ended ${view.state}`;
+  let text = `${shortOperationId(view.name)} ended ${view.state}`;
   if (took) text += ` after ${took}`;
   if (progress) text += `: ${progress}`;
   if (error) text += ` (${error})`;

@@ -1,8 +1,9 @@
+import { shortOperationId } from "../client/names";
 import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
 import { describeProgress } from "../client/progress-text";
 import { PROGRESS_INTERVAL_MS, ProgressThrottle } from "../client/progress-throttle";
-import { progressBar, shortId } from "./format";
+import { progressBar } from "./format";
 
 /** Where progress goes: a terminal gets one line redrawn in place, anything else a log. */
 export interface ProgressStream {
@@ -50,7 +51,7 @@ export class ProgressPrinter {
     }
     if (!this.throttle.due(view.state)) return;
     this.stream.write(
-      `${new Date(this.now()).toISOString().slice(11, 19)}Z ${shortId(view.name)}: ${this.progress(view)}\n`,
+      `${new Date(this.now()).toISOString().slice(11, 19)}Z ${shortOperationId(view.name)}: ${this.progress(view)}\n`,
     );
   }
 

@@ -6,7 +6,7 @@ import type { StartCommand } from "./args";
 import { type CommandContext, type CommandHandler, writeLine } from "./command";
 import { WATCH_TIMEOUT_DEFAULT } from "./commands/watch";
 import { EXIT, type ExitCode } from "./exit-codes";
-import { onInterrupt } from "./interrupt";
+import { exitOnInterrupt } from "./exit-on-interrupt";
 import { writeResources } from "./resource-output";
 import { startRequestFrom } from "./start-flags";
 import { targetDatabase } from "./targets";
@@ -47,7 +47,7 @@ export function startCommand(command: StartCommand, beforeStart?: BeforeStart): 
 
     const deadline = Deadline.after(timeoutMs, "--timeout");
     let sent = false;
-    const removeHandler = onInterrupt(() =>
+    const removeHandler = exitOnInterrupt(() =>
       stderr.write(
         sent
           ? `Interrupted while the ${request.method} request was in flight: an operation may have started. See what runs with "firestore-ops list --database ${database}".\n`

@@ -10,7 +10,7 @@ import { describeWait, hintedWait } from "./retry-hint";
  * What asking for a cancel found: one verdict for the provider's destroy and for `firestore-ops cancel`, which
  * word it each for their users. A 404 (the operation is gone) is thrown, as the transport reports it.
  */
-export type CancelRequest =
+export type CancelVerdict =
   /** Its type cannot be cancelled (a database restore): no cancel was sent; `reason` says why. */
   | { result: "not-cancellable"; view: OperationView; reason: string }
   /** The operation was over before the server received the cancel: nothing was cancelled. */
@@ -54,7 +54,7 @@ export async function requestCancel(
   client: FirestoreAdminClient,
   name: string,
   options: CancelOptions = {},
-): Promise<CancelRequest> {
+): Promise<CancelVerdict> {
   const { metadataType, onQuotaWait, quotaPatienceMs, ...call } = options;
   let before: OperationView | undefined;
   if (metadataType === undefined) {

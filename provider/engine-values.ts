@@ -1,8 +1,8 @@
 /**
- * What a step may hand the Pulumi engine. The dynamic provider host encodes every step's result (check's inputs,
- * create's and update's outputs, read's props and inputs, an initialization failure's properties) with
- * protobuf's `Struct.fromJavaScript`, which knows null, booleans, numbers, strings, arrays and plain objects
- * only: one `undefined` anywhere fails the whole step with "Unexpected struct type." and names nothing.
+ * What a provider method may hand the Pulumi engine. The dynamic provider host encodes every method's result
+ * (check's inputs, create's and update's outputs, read's props and inputs, an initialization failure's properties)
+ * with protobuf's `Struct.fromJavaScript`, which knows null, booleans, numbers, strings, arrays and plain objects
+ * only: one `undefined` anywhere fails the whole method with "Unexpected struct type." and names nothing.
  */
 
 /** A value the host can encode, or the path and kind of the first one it cannot. */

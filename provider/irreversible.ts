@@ -4,8 +4,8 @@ import type { ResourceKind } from "./kinds";
 /**
  * The warning `preview` shows for each planned import and bulk delete (a create, or a replace that starts a new
  * one): neither can be undone, and cancelling does not roll back what was already written or deleted. Shown
- * from check (a create: no old inputs) and diff (a replace), the steps the engine runs in a preview; `pulumi up`
- * runs them again for its update (see README "Lifecycle semantics").
+ * from check (a create: no old inputs) and diff (a replace), the provider methods the engine calls in a preview;
+ * `pulumi up` calls them again for its update (see README "Lifecycle semantics").
  */
 export function irreversibleWarning(
   kind: ResourceKind,

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { cancelEffects } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { percentDone } from "../client/progress-text";
+import type { ProviderInputs } from "./inputs";
 
 /**
  * Live facts about the operation, stored next to the inputs and refreshed by create, update and refresh. The one
@@ -42,6 +43,9 @@ export interface LiveOutputs {
   /** What cancelling leaves behind for this operation: cancel is not rollback. */
   cancelEffects: string;
 }
+
+/** What the state stores for a start or wait step: its inputs and the live outputs next to them. */
+export type ResourceOutputs = ProviderInputs & LiveOutputs;
 
 /** Every output name, each once: the object literal fails to compile if one is missing or unknown. */
 export const OUTPUT_NAMES = Object.keys({
@@ -84,7 +88,7 @@ export interface ExportOutputs extends AsOutputs<Required<Pick<LiveOutputs, "res
 
 /**
  * Outputs earlier releases stored that are no longer kept. `cancellation` (0.1.0) could never leave "none": the
- * steps that cancel (delete) cannot write outputs, so it is gone rather than wrong.
+ * provider method that cancels (delete) cannot write outputs, so it is gone rather than wrong.
  */
 const RETIRED_OUTPUTS = ["cancellation"] as const;
 

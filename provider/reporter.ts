@@ -3,7 +3,7 @@ import { ProgressThrottle } from "../client/progress-throttle";
 import { scrubPatterns } from "../client/redaction";
 import { printableLines } from "../client/text";
 
-/** Messages a lifecycle step shows the user while it works. */
+/** Messages a provider method shows the user while it works. */
 export interface Reporter {
   info(message: string): void;
   /** `urn`: the resource the warning is about (the engine shows it under that resource). */
@@ -21,12 +21,12 @@ interface EngineLogClient {
 /**
  * Logs through the Pulumi engine. The dynamic provider host is started with the engine's address as its
  * first argument but does not wire `pulumi.log` to it, so we open our own client with the SDK's own gRPC
- * stubs. Anything that goes wrong here falls back to stderr: reporting must never fail a step.
+ * stubs. Anything that goes wrong here falls back to stderr: reporting must never fail a provider method.
  */
 export function engineReporter(engineAddress: string | undefined = process.argv[2]): Reporter {
   let client: EngineLogClient | undefined;
   let proto: { LogRequest: new () => Record<string, (value: unknown) => void> } | undefined;
-  if (engineAddress && /^[\w.-]+:\d+$|^127\.0\.0\.1:\d+$/.test(engineAddress)) {
+  if (engineAddress && /^[\w.-]+:\d+$/.test(engineAddress)) {
     try {
       const requireFromPulumi = createRequire(require.resolve("@pulumi/pulumi"));
       const grpc = requireFromPulumi("@grpc/grpc-js") as {

@@ -7,9 +7,10 @@ import { type Redactor, redactorFor } from "../client/redaction";
 import type { ClientSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
 import { settingsFromPulumiConfig } from "./config-keys";
+import { createContext, type LifecycleContext } from "./context";
 import { forEngine } from "./engine-values";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
-import { createContext, type LifecycleContext, OperationsProvider } from "./lifecycle";
+import { OperationsProvider } from "./operations-provider";
 import { engineReporter } from "./reporter";
 import { StackInstanceProvider } from "./stack-instance";
 import { WaitProvider } from "./wait-provider";
@@ -19,7 +20,12 @@ type RuntimeProvider = (OperationsProvider | WaitProvider | StackInstanceProvide
 
 type StackConfig = Parameters<typeof settingsFromPulumiConfig>[0];
 
-const STEPS = ["check", "diff", "create", "read", "update", "delete"] as const;
+/**
+ * The provider methods each kind's provider implements, wrapped below for the engine (configure is the
+ * process's own). The shim (provider/shim.ts) lists them again, with configure, because it must run from its
+ * source text alone; test/provider/provider-methods.test.ts checks that the two lists agree.
+ */
+export const PROVIDER_METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
 
 /**
  * What one dynamic provider process runs with. A process serves one stack, and the host configures each kind's
@@ -28,7 +34,10 @@ const STEPS = ["check", "diff", "create", "read", "update", "delete"] as const;
 export class ProviderProcess {
   /** Undefined until configure: then the environment alone gives the settings. */
   #configured: { settings: ClientSettings } | { error: unknown } | undefined;
-  /** Built by the first step that needs it: building can fail too (unreadable credentials), and a step reports that. */
+  /**
+   * Built by the first provider method that needs it: building can fail too (unreadable credentials), and that
+   * method reports it.
+   */
   #context: LifecycleContext | undefined;
   readonly #providers = new Map<ProviderKind, RuntimeProvider>();
 
@@ -38,8 +47,8 @@ export class ProviderProcess {
   ) {}
 
   /**
-   * Never throws: the host would print a stack trace. A configuration problem is kept for the first step that
-   * needs the settings, which reports it with its field (check as a failure of that property).
+   * Never throws: the host would print a stack trace. A configuration problem is kept for the first provider
+   * method that needs the settings, which reports it with its field (check as a failure of that property).
    */
   configure(config: StackConfig): void {
     this.#context = undefined;
@@ -50,20 +59,23 @@ export class ProviderProcess {
     }
   }
 
-  /** The context every step runs with; throws the problem configure found. */
+  /** The context every provider method runs with; throws the problem configure found. */
   context(): LifecycleContext {
     if (this.#configured && "error" in this.#configured) throw this.#configured.error;
     this.#context ??= this.buildContext(this.#configured?.settings ?? settingsFromPulumiConfig(undefined));
     return this.#context;
   }
 
-  /** Scrubs the configured secrets from errors leaving a step; before configure, only known secret patterns. */
+  /**
+   * Scrubs the configured secrets from errors leaving a provider method; before configure, only known secret
+   * patterns.
+   */
   redactor(): Redactor | undefined {
     return this.#configured && "settings" in this.#configured ? redactorFor(this.#configured.settings) : undefined;
   }
 
   /**
-   * The provider the shim forwards to: one per kind, its steps' results and errors made safe for the engine (no
+   * The provider the shim forwards to: one per kind, its methods' results and errors made safe for the engine (no
    * `undefined` at any depth: provider/engine-values.ts; errors scrubbed: provider/boundary-error.ts).
    */
   providerFor(kind: ProviderKind): RuntimeProvider {
@@ -75,23 +87,23 @@ export class ProviderProcess {
     let provider = this.#providers.get(kind);
     if (!provider) {
       const context = () => this.context();
-      const lifecycle =
+      const methods =
         kind === "wait"
           ? new WaitProvider(context)
           : kind === "stackInstance"
             ? new StackInstanceProvider()
             : new OperationsProvider(kind, context);
-      provider = Object.create(lifecycle) as RuntimeProvider;
+      provider = Object.create(methods) as RuntimeProvider;
       provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> =>
         this.configure(request.config);
-      for (const step of STEPS) {
-        const run = (lifecycle[step] as (...args: unknown[]) => Promise<unknown>).bind(lifecycle);
+      for (const method of PROVIDER_METHODS) {
+        const run = (methods[method] as (...args: unknown[]) => Promise<unknown>).bind(methods);
         Object.assign(provider, {
-          [step]: async (...args: unknown[]) => {
+          [method]: async (...args: unknown[]) => {
             try {
               const result = await run(...args);
-              // delete returns nothing; every other step an object the host encodes.
-              return result === undefined ? undefined : forEngine(result, `the ${kind} ${step} result`);
+              // delete returns nothing; every other method an object the host encodes.
+              return result === undefined ? undefined : forEngine(result, `the ${kind} ${method} result`);
             } catch (error) {
               throw boundaryError(error, this.redactor());
             }

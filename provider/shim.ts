@@ -18,7 +18,9 @@ export function providerModuleText(kind: ProviderKind): string {
 /**
  * Runs inside the dynamic provider host from its source text alone: it may use only its parameter, globals
  * and `require`, and holds no comments (they would be stored too). The package is resolved from the
- * program's folder (the host's working directory), where the user installed it.
+ * program's folder (the host's working directory), where the user installed it. Its methods are configure
+ * plus runtime.ts's PROVIDER_METHODS, written out because nothing can be imported here;
+ * test/provider/provider-methods.test.ts checks that the two lists agree.
  */
 function forwardToInstalledPackage(kind: ProviderKind): Record<string, Forward> {
   const call = async (method: string, args: unknown[]) => {

@@ -63,7 +63,7 @@ const STICKY = 0o1000;
  * so when a run dies with a start POST in flight (SIGKILL, a second Ctrl-C, a crashed CI runner) the stack
  * cannot say which operation it started: this journal can. An entry is written (fsync, rename) before the POST
  * is sent and completed with the operation name when the answer arrives; the next create of the same resource
- * in the same stack instance reads it first, and the entry is dropped once a later step sees the operation in
+ * in the same stack instance reads it first, and the entry is dropped once a later call sees the operation in
  * the stack's state. Entries are keyed by the stack instance as well as the URN: a URN names neither the
  * backend nor the incarnation of the stack, so another backend's stack of the same name, or a stack recreated
  * after `pulumi stack rm`, must never resume (or later cancel) this one's operation.

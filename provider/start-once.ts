@@ -5,7 +5,7 @@ import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { startOperation } from "../client/start-operation";
-import { finishOnInterrupt } from "./interrupt";
+import { finishStartOnInterrupt } from "./finish-start-on-interrupt";
 import type { Reporter } from "./reporter";
 import {
   JournalFolderError,
@@ -93,7 +93,7 @@ export async function startOnce(
       nothingStarted: async () => {
         if (owner !== undefined) await journal?.remove(owner);
       },
-      whileSending: finishOnInterrupt,
+      whileSending: finishStartOnInterrupt,
     },
   });
 }

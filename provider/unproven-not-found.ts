@@ -2,8 +2,8 @@ import { ApiRequestError } from "../client/errors";
 import { PULUMI_CONFIG_KEYS } from "./config-keys";
 
 /**
- * A 404 that did not prove the operation gone (client/operation-gone.ts): the step fails, the resource stays in the
- * stack, and the user learns why.
+ * A 404 that did not prove the operation gone (client/operation-gone.ts): the provider method fails, the resource
+ * stays in the stack, and the user learns why.
  */
 export function unprovenNotFound(name: string, error: unknown): ApiRequestError {
   return new ApiRequestError(

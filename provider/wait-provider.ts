@@ -1,15 +1,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { parseDuration } from "../client/durations";
-import { isApiRequestError } from "../client/errors";
 import { diagnoseOperation, diagnosisText } from "../client/failure-diagnosis";
-import { shortOperationId as short } from "../client/names";
+import { shortOperationId } from "../client/names";
 import type { OperationView } from "../client/operation-view";
 import { estimateText, ProgressEstimator } from "../client/progress-estimate";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
+import type { LifecycleContext } from "./context";
+import { InitializationFailure } from "./initialization-failure";
 import { DEFAULT_TIMEOUTS } from "./inputs";
-import { InitializationFailure, type LifecycleContext, type ResourceOutputs, refreshOutputs } from "./lifecycle";
-import { liveOutputs } from "./outputs";
+import { liveOutputs, type ResourceOutputs } from "./outputs";
+import { refreshOutputs } from "./refresh";
 import { ctrlCDuringWait, progressStatus, resourceLabel, waitProgressLine } from "./reporter";
 
 /** What the wait step of a `waitFor: "done"` resource stores. */
@@ -79,7 +80,7 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
           if (!announced && !v.done) {
             announced = true;
             reporter.info(
-              `${label}: waiting for ${short(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
+              `${label}: waiting for ${shortOperationId(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
             );
           }
           estimator.add(v);
@@ -90,14 +91,13 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     } catch (error) {
       // Whatever went wrong while waiting, the operation exists and is recorded by the start step: keep this
       // step too, so the next update waits again.
-      const reason = isApiRequestError(error) ? error.message : (error as Error).message;
-      throw new InitializationFailure(name, outs, [reason]);
+      throw new InitializationFailure(name, outs, [(error as Error).message]);
     }
     const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
     if (view.state !== "SUCCESSFUL") {
       throw new InitializationFailure(name, finished, [failedLine(view)]);
     }
-    reporter.info(`${label}: ${short(name)} finished: ${describeProgress(view)}`);
+    reporter.info(`${label}: ${shortOperationId(name)} finished: ${describeProgress(view)}`);
     return finished;
   }
 }

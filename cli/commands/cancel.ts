@@ -4,13 +4,14 @@ import { type Cancellation, cancellationOutcome } from "../../client/cancellatio
 import { Deadline } from "../../client/deadline";
 import { formatDuration, parseDuration } from "../../client/durations";
 import { CancelUnimplementedError, InvalidInputError } from "../../client/errors";
+import { shortOperationId } from "../../client/names";
 import type { OperationView } from "../../client/operation-view";
 import { inTermsOf } from "../../client/setting-error";
 import { waitError } from "../../client/wait";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { follow } from "../follow";
-import { formatError, shortId } from "../format";
+import { formatError } from "../format";
 import { endedText, progressText } from "../operation-text";
 import type { ProgressStream } from "../progress-printer";
 import { reportError } from "../report-error";
@@ -87,7 +88,7 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
     cancelSent,
     notCancelled,
   }: Sent): Promise<{ code: ExitCode; text: string; json: unknown }> {
-    const id = shortId(name);
+    const id = shortOperationId(name);
     // The API's resource as it stands now, for --format json|yaml (one GET more, only then).
     const current = async () =>
       format === "table"
@@ -126,33 +127,33 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
  * is over or cannot be cancelled; a cancel refused for quota is sent again, with a line each time.
  */
 async function sendCancel(session: Session, name: string, deadline: Deadline, stderr: ProgressStream): Promise<Sent> {
-  const request = await requestCancel(session.client, name, {
+  const verdict = await requestCancel(session.client, name, {
     signal: deadline.signal,
     quotaPatienceMs: Math.min(QUOTA_PATIENCE_MS, deadline.remaining()),
     onQuotaWait: (waitMs, error) =>
       stderr.write(
-        `Waiting for Firestore's quota to cancel ${shortId(name)}: refused (${error.status ?? error.httpStatus}), next try in ${formatDuration(Math.max(1000, waitMs))}.\n`,
+        `Waiting for Firestore's quota to cancel ${shortOperationId(name)}: refused (${error.status ?? error.httpStatus}), next try in ${formatDuration(Math.max(1000, waitMs))}.\n`,
       ),
   });
-  switch (request.result) {
+  switch (verdict.result) {
     case "unimplemented":
       throw new CancelUnimplementedError(
-        `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${request.view?.state ?? "still running"} now; "firestore-ops watch" follows it to the end.`,
+        `The server cannot cancel ${name} (UNIMPLEMENTED): this operation runs until it ends on its own. It is ${verdict.view?.state ?? "still running"} now; "firestore-ops watch" follows it to the end.`,
       );
     case "not-cancellable":
-      return { name, view: request.view, cancelSent: false, notCancelled: `${request.reason}, so no cancel was sent` };
+      return { name, view: verdict.view, cancelSent: false, notCancelled: `${verdict.reason}, so no cancel was sent` };
     case "refused":
       return {
         name,
-        view: request.view,
+        view: verdict.view,
         cancelSent: false,
-        notCancelled: `the server refused the cancel (${request.message})`,
+        notCancelled: `the server refused the cancel (${verdict.message})`,
       };
     case "ended-before":
-      return { name, view: request.view, cancelSent: false };
+      return { name, view: verdict.view, cancelSent: false };
     case "sent":
       // "was PROCESSING": the state the cancel found; the read after the cancel is the wait's first poll.
-      return { name, view: request.before ?? request.view, afterCancel: request.view, cancelSent: true };
+      return { name, view: verdict.before ?? verdict.view, afterCancel: verdict.view, cancelSent: true };
   }
 }
 
@@ -160,7 +161,7 @@ async function sendCancel(session: Session, name: string, deadline: Deadline, st
 const QUOTA_PATIENCE_MS = parseDuration(DEFAULT_CANCEL_TIMEOUT, "timeouts.delete");
 
 function outcomeText(view: OperationView, outcome: Cancellation): string {
-  const id = shortId(view.name);
+  const id = shortOperationId(view.name);
   switch (outcome) {
     case "cancelled":
       return endedText(view);

@@ -1,7 +1,7 @@
 import { isApiRequestError } from "../../client/errors";
+import { shortOperationId } from "../../client/names";
 import type { CommandContext } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
-import { shortId } from "../format";
 import { targetOperation } from "../targets";
 
 /**
@@ -26,7 +26,7 @@ export async function deleteCommand({ invocation, session, stderr }: CommandCont
 }
 
 function refuse(name: string, state: string, stderr: CommandContext["stderr"]): ExitCode {
-  const id = shortId(name);
+  const id = shortOperationId(name);
   stderr.write(
     `firestore-ops: ${id} is ${state}: only finished operations can be deleted (deleting does not cancel). "firestore-ops cancel ${id} --wait" ends it first.\n`,
   );

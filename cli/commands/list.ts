@@ -1,7 +1,8 @@
 import { DEFAULT_LIST_PAGE_SIZE, type RawOperation } from "../../client/admin-client";
+import { shortOperationId } from "../../client/names";
 import { type CommandContext, writeLine } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
-import { formatTime, progressCell, shortId, shortType } from "../format";
+import { formatTime, progressCell, shortType } from "../format";
 import { planList } from "../list-filters";
 import { writeResources } from "../resource-output";
 import { renderTable } from "../table";
@@ -61,7 +62,7 @@ export async function listCommand({ invocation, session, stdout, stderr }: Comma
     return EXIT.OK;
   }
   const rows = operations.map(({ view }) => [
-    shortId(view.name),
+    shortOperationId(view.name),
     shortType(view),
     view.state,
     view.done ? "" : progressCell(view),

@@ -1,9 +1,9 @@
 import { Deadline } from "../../client/deadline";
 import { LONGEST_DURATION, parseDuration } from "../../client/durations";
+import { shortOperationId } from "../../client/names";
 import { waitError } from "../../client/wait";
 import type { CommandContext } from "../command";
 import type { ExitCode } from "../exit-codes";
-import { shortId } from "../format";
 import { targetOperation } from "../targets";
 import { waitToEnd } from "../wait-to-end";
 
@@ -26,6 +26,6 @@ export async function watchCommand({ invocation, session, stdout, stderr }: Comm
     format: invocation.flags.format,
     stdout,
     stderr,
-    interrupted: `Stopped watching; ${shortId(name)} goes on untouched.`,
+    interrupted: `Stopped watching; ${shortOperationId(name)} goes on untouched.`,
   });
 }

@@ -53,6 +53,6 @@ test("the rules catch what they forbid", () => {
   assert.ok(cli.some((rule) => rule.test("../../provider/kinds")));
   assert.ok(!cli.some((rule) => rule.test("../../client/kinds")));
   const bench = RULES.find((rule) => rule.folder === "bench")?.forbidden ?? [];
-  assert.ok(bench.some((rule) => rule.test("../provider/lifecycle")));
+  assert.ok(bench.some((rule) => rule.test("../provider/operations-provider")));
   assert.ok(!bench.some((rule) => rule.test("../provider/runtime")));
 });

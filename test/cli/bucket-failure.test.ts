@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { serviceAgent } from "../../emulator/bucket-problems";
 import { withEmulator } from "../support/emulator-client";
-import { runCli, shortId, startExport, target, untilDone } from "./cli-harness";
+import { runCli, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 const AGENT = serviceAgent("demo-project");
 
@@ -19,7 +19,7 @@ describe("firestore-ops: bucket failures say how to fix them", () => {
         const done = await untilDone(emu, name);
         assert.equal(done.error.code, 7, "the emulator failed it on the bucket");
 
-        const described = await runCli(["describe", shortId(name), ...target(emu)]);
+        const described = await runCli(["describe", shortOperationId(name), ...target(emu)]);
         assert.equal(described.code, 0, described.stderr);
         assert.match(described.stdout, /^Error: +code 7: Service account does not have access/m);
         assert.match(
@@ -35,7 +35,7 @@ describe("firestore-ops: bucket failures say how to fix them", () => {
           /^Docs: +https:\/\/cloud\.google\.com\/firestore\/docs\/manage-data\/export-import#permissions$/m,
         );
 
-        const watched = await runCli(["watch", shortId(name), ...target(emu)]);
+        const watched = await runCli(["watch", shortOperationId(name), ...target(emu)]);
         assert.equal(watched.code, 3);
         const last = watched.stdout.trimEnd().split("\n").at(-1) ?? "";
         assert.match(last, /ended FAILED .*\(code 7: .*\)\. Fix: The Firestore service agent service-\d{12}@/);
@@ -56,7 +56,7 @@ describe("firestore-ops: bucket failures say how to fix them", () => {
       async (emu) => {
         const name = await startExport(emu, "gs://far/x");
         await untilDone(emu, name);
-        const described = await runCli(["describe", shortId(name), ...target(emu)]);
+        const described = await runCli(["describe", shortOperationId(name), ...target(emu)]);
         assert.match(
           described.stdout,
           /^Fix: +gs:\/\/far is in europe-west1, which this database cannot use: export and import need a bucket in us, nam5\./m,
@@ -70,7 +70,7 @@ describe("firestore-ops: bucket failures say how to fix them", () => {
     await withEmulator({ auth: "oauth", behaviour: { operationDurationMs: 200, failureRate: 1 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/x");
       await untilDone(emu, name);
-      const described = await runCli(["describe", shortId(name), ...target(emu)]);
+      const described = await runCli(["describe", shortOperationId(name), ...target(emu)]);
       assert.match(described.stdout, /^Error: +code 13/m);
       assert.doesNotMatch(described.stdout, /^Fix:/m);
     });

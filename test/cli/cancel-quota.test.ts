@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCliUntil, setBehaviour, shortId, startExport, target } from "./cli-harness";
+import {
+  adminRequests,
+  operation,
+  runCliUntil,
+  setBehaviour,
+  shortOperationId,
+  startExport,
+  target,
+} from "./cli-harness";
 
 describe("firestore-ops cancel against a quota", () => {
   test("a cancel refused with 429 beyond the transport's retries waits as told and is sent again", async () => {
@@ -19,7 +27,7 @@ describe("firestore-ops cancel against a quota", () => {
             (r) => r.endpoint === "operations.cancel" && r.status === 429,
           ).length;
         const result = await runCliUntil(
-          ["cancel", shortId(name), "--wait", ...target(emu)],
+          ["cancel", shortOperationId(name), "--wait", ...target(emu)],
           async () => (await refusedCancels()) >= 6,
           () => setBehaviour(emu, { faults: { rate: 0 } }),
         );
@@ -27,7 +35,7 @@ describe("firestore-ops cancel against a quota", () => {
         assert.match(
           result.stderr,
           new RegExp(
-            `Waiting for Firestore's quota to cancel ${shortId(name)}: refused \\(RESOURCE_EXHAUSTED\\), next try in 1s\\.`,
+            `Waiting for Firestore's quota to cancel ${shortOperationId(name)}: refused \\(RESOURCE_EXHAUSTED\\), next try in 1s\\.`,
           ),
         );
         const cancels = (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel") as {

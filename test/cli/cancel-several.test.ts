@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+import {
+  adminRequests,
+  operation,
+  runCli,
+  setBehaviour,
+  shortOperationId,
+  startExport,
+  target,
+  untilDone,
+} from "./cli-harness";
 
 describe("firestore-ops cancel with several NAMEs", () => {
   test("--wait: every cancel goes out before any wait, and each is reported", async () => {
@@ -9,12 +18,12 @@ describe("firestore-ops cancel with several NAMEs", () => {
       await setBehaviour(emu, { operationDurationMs: 60_000, cancelLatencyMs: 500 });
       const a = await startExport(emu, "gs://bkt/a");
       const b = await startExport(emu, "gs://bkt/b");
-      const result = await runCli(["cancel", shortId(a), b, "--wait", ...target(emu)]);
+      const result = await runCli(["cancel", shortOperationId(a), b, "--wait", ...target(emu)]);
       assert.equal(result.code, 0, result.stderr);
       const lines = result.stdout.trim().split("\n");
       assert.equal(lines.length, 2, result.stdout);
-      assert.match(lines[0] ?? "", new RegExp(`^${shortId(a)} ended CANCELLED`));
-      assert.match(lines[1] ?? "", new RegExp(`^${shortId(b)} ended CANCELLED`));
+      assert.match(lines[0] ?? "", new RegExp(`^${shortOperationId(a)} ended CANCELLED`));
+      assert.match(lines[1] ?? "", new RegExp(`^${shortOperationId(b)} ended CANCELLED`));
       const requests = await adminRequests(emu);
       const cancels = requests.flatMap((request, index) => (request.endpoint === "operations.cancel" ? [index] : []));
       assert.equal(cancels.length, 2);

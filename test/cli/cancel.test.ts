@@ -8,7 +8,7 @@ import {
   runCli,
   runCliUntil,
   setBehaviour,
-  shortId,
+  shortOperationId,
   startExport,
   target,
   untilDone,
@@ -23,9 +23,9 @@ describe("firestore-ops cancel", () => {
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 600 } },
       async (emu) => {
         const name = await startExport(emu, "gs://bkt/x");
-        const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+        const result = await runCli(["cancel", shortOperationId(name), "--wait", ...target(emu)]);
         assert.equal(result.code, 0, result.stderr);
-        assert.match(result.stdout, new RegExp(`^${shortId(name)} ended CANCELLED after \\d+s: .*documents`));
+        assert.match(result.stdout, new RegExp(`^${shortOperationId(name)} ended CANCELLED after \\d+s: .*documents`));
         assert.match(result.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/x/);
         assert.match(result.stderr, /Cancel requested for .*; waiting until it is over\./);
         assert.match(result.stderr, /\d\d:\d\d:\d\dZ \S+: CANCELLING /, "progress, one line per change (no TTY)");
@@ -86,7 +86,7 @@ describe("firestore-ops cancel", () => {
     await withEmulator({ auth: "oauth" }, async (emu) => {
       await setBehaviour(emu, { cancelUnimplemented: true });
       const name = await startExport(emu, "gs://bkt/x");
-      const result = await runCli(["cancel", shortId(name), "--wait", ...target(emu)]);
+      const result = await runCli(["cancel", shortOperationId(name), "--wait", ...target(emu)]);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /The server cannot cancel .*operations\/\S+ \(UNIMPLEMENTED\)/);
       assert.match(result.stderr, /It is PROCESSING now; "firestore-ops watch" follows it/);
@@ -100,19 +100,19 @@ describe("firestore-ops cancel", () => {
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
       async (emu) => {
         const name = await startExport(emu, "gs://bkt/x");
-        const requested = await runCli(["cancel", shortId(name), ...target(emu)]);
+        const requested = await runCli(["cancel", shortOperationId(name), ...target(emu)]);
         assert.equal(requested.code, 0, requested.stderr);
         assert.match(requested.stdout, /^Cancel requested for \S+ \(was PROCESSING\)\./);
         await untilDone(emu, name);
 
-        const again = await runCli(["cancel", shortId(name), ...target(emu)]);
+        const again = await runCli(["cancel", shortOperationId(name), ...target(emu)]);
         assert.equal(again.code, 0, "already CANCELLED is what was asked for");
         assert.match(again.stdout, /^Nothing to cancel: \S+ ended CANCELLED/);
 
         await setBehaviour(emu, { operationDurationMs: 50 });
         const succeeded = await startExport(emu, "gs://bkt/y");
         await untilDone(emu, succeeded);
-        const late = await runCli(["cancel", shortId(succeeded), "--wait", ...target(emu)]);
+        const late = await runCli(["cancel", shortOperationId(succeeded), "--wait", ...target(emu)]);
         assert.equal(late.code, 3, "it ended otherwise than cancelled");
         assert.match(late.stdout, /^Nothing to cancel: \S+ ended SUCCESSFUL/);
         assert.equal(await cancels(emu), 1, "only the first cancel was sent");
@@ -125,7 +125,7 @@ describe("firestore-ops cancel", () => {
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelStuck: true } },
       async (emu) => {
         const name = await startExport(emu, "gs://bkt/x");
-        const result = await runCli(["cancel", shortId(name), "--wait", "--timeout", "1s", ...target(emu)]);
+        const result = await runCli(["cancel", shortOperationId(name), "--wait", "--timeout", "1s", ...target(emu)]);
         assert.equal(result.code, 4, result.stderr);
         assert.match(
           result.stderr,

@@ -124,4 +124,4 @@ export async function adminRequests(
   return (await emu.control("GET", "requests")).json.requests;
 }
 
-export { shortOperationId as shortId } from "../../client/names";
+export { shortOperationId } from "../../client/names";

@@ -1,14 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+import {
+  adminRequests,
+  operation,
+  runCli,
+  setBehaviour,
+  shortOperationId,
+  startExport,
+  target,
+  untilDone,
+} from "./cli-harness";
 
 describe("firestore-ops delete", () => {
   test("deletes a finished operation: it is gone from get and list", async () => {
     await withEmulator({ auth: "oauth", behaviour: { operationDurationMs: 300 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/done");
       await untilDone(emu, name);
-      const result = await runCli(["delete", shortId(name), ...target(emu)]);
+      const result = await runCli(["delete", shortOperationId(name), ...target(emu)]);
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, "", "stdout stays empty, as with gcloud");
       assert.equal(result.stderr, `Deleted ${name}.\n`);

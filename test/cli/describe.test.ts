@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { operation, runCli, shortId, startExport, target, untilDone } from "./cli-harness";
+import { operation, runCli, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 const OTHER_DB = "projects/demo-project/databases/other-db";
 
@@ -25,13 +25,13 @@ describe("firestore-ops describe", () => {
       assert.match(full.stdout, /^Output:\s+gs:\/\/bkt\/described$/m);
       assert.match(full.stdout, /^Collections:\s+all$/m);
 
-      const byId = await runCli(["describe", shortId(name), "--database", "other-db", ...target(emu)]);
+      const byId = await runCli(["describe", shortOperationId(name), "--database", "other-db", ...target(emu)]);
       assert.equal(byId.code, 0, byId.stderr);
       assert.match(byId.stdout, /^State:\s+PROCESSING$/m);
 
       const byFullDatabase = await runCli([
         "describe",
-        shortId(name),
+        shortOperationId(name),
         "--database",
         OTHER_DB,
         "--endpoint",
@@ -41,7 +41,7 @@ describe("firestore-ops describe", () => {
       ]);
       assert.equal(byFullDatabase.code, 0, byFullDatabase.stderr);
 
-      const wrongDatabase = await runCli(["describe", shortId(name), ...target(emu)]);
+      const wrongDatabase = await runCli(["describe", shortOperationId(name), ...target(emu)]);
       assert.equal(wrongDatabase.code, 1, "the id is looked up in (default), where it does not exist");
       assert.match(wrongDatabase.stderr, /404 NOT_FOUND/);
     });
@@ -53,7 +53,7 @@ describe("firestore-ops describe", () => {
       await emu.call("POST", `/v1/${name}:cancel`, {}, { authorization: `Bearer ${DEV_TOKEN}` });
       await untilDone(emu, name);
 
-      const json = await runCli(["describe", shortId(name), "--json", ...target(emu)]);
+      const json = await runCli(["describe", shortOperationId(name), "--json", ...target(emu)]);
       assert.equal(json.code, 0, json.stderr);
       // The API's Operation resource as the server sent it (what gcloud --format=json prints).
       const resource = JSON.parse(json.stdout);
@@ -62,7 +62,7 @@ describe("firestore-ops describe", () => {
       assert.equal(resource.done, true);
       assert.deepEqual(resource.error, { code: 1, message: "The operation was cancelled." });
 
-      const text = await runCli(["describe", shortId(name), ...target(emu)]);
+      const text = await runCli(["describe", shortOperationId(name), ...target(emu)]);
       assert.match(text.stdout, /^State:\s+CANCELLED$/m);
       assert.match(text.stdout, /^Done:\s+yes$/m);
       assert.match(text.stdout, /^Error:\s+code 1: The operation was cancelled\.$/m);
@@ -77,7 +77,7 @@ describe("firestore-ops describe", () => {
     await withEmulator({ auth: "none", behaviour: { operationDurationMs: 50 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/open");
       await untilDone(emu, name);
-      const result = await runCli(["describe", shortId(name), "--project", "demo-project"], {
+      const result = await runCli(["describe", shortOperationId(name), "--project", "demo-project"], {
         env: { FIRESTORE_CUSTOM_ENDPOINT: emu.url },
       });
       assert.equal(result.code, 0, result.stderr);

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+import { runCli, setBehaviour, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 /**
  * One operation of each kind that matters to list: running, cancelled, successful. The running one is a sixth
@@ -27,7 +27,7 @@ async function threeOperations(
 
 /** The table row of an operation, by its short id. */
 function row(table: string, name: string): string | undefined {
-  return table.split("\n").find((line) => line.startsWith(shortId(name)));
+  return table.split("\n").find((line) => line.startsWith(shortOperationId(name)));
 }
 
 describe("firestore-ops list", () => {
@@ -55,7 +55,7 @@ describe("firestore-ops list", () => {
         /SUCCESSFUL\s+\d{4}-/,
         "the API hides successful operations unless asked about done",
       );
-      const order = [running, cancelled, succeeded].map((name) => all.stdout.indexOf(shortId(name)));
+      const order = [running, cancelled, succeeded].map((name) => all.stdout.indexOf(shortOperationId(name)));
       assert.deepEqual(
         order,
         [...order].sort((a, b) => a - b),

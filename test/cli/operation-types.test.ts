@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { runCli, shortId, target } from "./cli-harness";
+import { runCli, shortOperationId, target } from "./cli-harness";
 
 const AUTH = { authorization: `Bearer ${DEV_TOKEN}` };
 const USERS = `${DB}/collectionGroups/users`;
@@ -49,7 +49,7 @@ describe("firestore-ops list and describe over every operation type", () => {
       const listed = await runCli(["list", ...target(emu)]);
       assert.equal(listed.code, 0, listed.stderr);
       for (const [type, name] of names) {
-        const line = listed.stdout.split("\n").find((l) => l.startsWith(shortId(name)));
+        const line = listed.stdout.split("\n").find((l) => l.startsWith(shortOperationId(name)));
         assert.ok(line, `${type} is listed:\n${listed.stdout}`);
         assert.match(line, new RegExp(`\\s${type}\\s`), line);
       }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
 import { withEmulator } from "../support/emulator-client";
-import { operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
+import { operation, runCli, setBehaviour, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 describe("firestore-ops --format: the API's Operation resources, as gcloud prints them", () => {
   test("describe --format json and yaml print the Operation exactly as the API sent it", async () => {
@@ -12,19 +12,19 @@ describe("firestore-ops --format: the API's Operation resources, as gcloud print
       const api = await operation(emu, name);
       assert.equal(api.metadata.operationState, "SUCCESSFUL", "the setup: a finished export");
 
-      const json = await runCli(["describe", shortId(name), "--format=json", ...target(emu)]);
+      const json = await runCli(["describe", shortOperationId(name), "--format=json", ...target(emu)]);
       assert.equal(json.code, 0, json.stderr);
       assert.deepEqual(JSON.parse(json.stdout), api);
-      const alias = await runCli(["describe", shortId(name), "--json", ...target(emu)]);
+      const alias = await runCli(["describe", shortOperationId(name), "--json", ...target(emu)]);
       assert.equal(alias.stdout, json.stdout, "--json is --format json");
 
-      const yaml = await runCli(["describe", shortId(name), "--format", "yaml", ...target(emu)]);
+      const yaml = await runCli(["describe", shortOperationId(name), "--format", "yaml", ...target(emu)]);
       assert.equal(yaml.code, 0, yaml.stderr);
       assert.deepEqual(parse(yaml.stdout), api);
       assert.match(yaml.stdout, /^name: projects\/demo-project\/databases\/\(default\)\/operations\//m);
       assert.match(yaml.stdout, /^ {2}operationState: SUCCESSFUL$/m);
 
-      const table = await runCli(["describe", shortId(name), "--format", "table", ...target(emu)]);
+      const table = await runCli(["describe", shortOperationId(name), "--format", "table", ...target(emu)]);
       assert.match(table.stdout, /^State:\s+SUCCESSFUL$/m);
     });
   });

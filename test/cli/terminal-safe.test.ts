@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { settingsFrom } from "../../client/settings";
 import { printable, printableLines } from "../../client/text";
-import { createContext } from "../../provider/lifecycle";
+import { createContext } from "../../provider/context";
 import { SILENT } from "../../provider/reporter";
 import { WaitProvider } from "../../provider/wait-provider";
 import { runCli } from "./cli-harness";

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { withEmulator } from "../support/emulator-client";
-import { operation, runCli, setBehaviour, shortId, startExport, target } from "./cli-harness";
+import { operation, runCli, setBehaviour, shortOperationId, startExport, target } from "./cli-harness";
 
 describe("firestore-ops watch", () => {
   test("follows the operation until it is done, a line per state change without a TTY, exit 0", async () => {
     await withEmulator({ auth: "oauth", behaviour: { operationDurationMs: 2_500 } }, async (emu) => {
       const name = await startExport(emu, "gs://bkt/x");
-      const result = await runCli(["watch", shortId(name), ...target(emu)]);
+      const result = await runCli(["watch", shortOperationId(name), ...target(emu)]);
       assert.equal(result.code, 0, result.stderr);
       const lines = result.stdout.trimEnd().split("\n");
       const last = lines.pop() ?? "";
       assert.match(
         last,
-        new RegExp(`^${shortId(name)} ended SUCCESSFUL after \\ds: 26,200/26,200 documents \\(100\\.0%\\)`),
+        new RegExp(`^${shortOperationId(name)} ended SUCCESSFUL after \\ds: 26,200/26,200 documents \\(100\\.0%\\)`),
       );
       // The progress changes on every poll (about 10 polls here); the log only shows state changes.
       assert.ok(lines.length >= 2 && lines.length <= 3, `no flooding:\n${result.stdout}`);
@@ -48,11 +48,11 @@ describe("firestore-ops watch", () => {
     await withEmulator({ auth: "oauth" }, async (emu) => {
       await setBehaviour(emu, { operationDurationMs: 60_000 });
       const name = await startExport(emu, "gs://bkt/x");
-      const timedOut = await runCli(["watch", shortId(name), "--timeout", "1s", ...target(emu)]);
+      const timedOut = await runCli(["watch", shortOperationId(name), "--timeout", "1s", ...target(emu)]);
       assert.equal(timedOut.code, 4);
       assert.match(timedOut.stderr, /Timed out after 1s waiting for the operation to finish .* still PROCESSING\./);
 
-      const interrupted = await runCli(["watch", shortId(name), ...target(emu)], {
+      const interrupted = await runCli(["watch", shortOperationId(name), ...target(emu)], {
         onSpawn: (child) => {
           // Once the first progress line is out, the wait is on.
           child.stdout?.once("data", () => child.kill("SIGINT"));

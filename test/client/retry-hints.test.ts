@@ -17,7 +17,8 @@ import { forgetQuotaGates } from "../../client/quota-gate";
 import { MAX_HINTED_WAIT_MS } from "../../client/retry-hint";
 import { settingsFrom } from "../../client/settings";
 import { Transport } from "../../client/transport";
-import { createContext, OperationsProvider } from "../../provider/lifecycle";
+import { createContext } from "../../provider/context";
+import { OperationsProvider } from "../../provider/operations-provider";
 import { SILENT } from "../../provider/reporter";
 
 const DB = "projects/demo-project/databases/(default)";

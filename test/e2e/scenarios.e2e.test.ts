@@ -110,15 +110,15 @@ describe("end to end: a stack created by an older build is destroyed by the curr
       const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"));
       fs.writeFileSync(path.join(oldBuild, "package.json"), JSON.stringify({ ...manifest, version: "0.0.1-old" }));
       fs.symlinkSync(path.join(repoRoot(), "node_modules"), path.join(oldBuild, "node_modules"));
-      const lifecycle = path.join(oldBuild, "dist/provider/lifecycle.js");
-      const source = fs.readFileSync(lifecycle, "utf8");
+      const operationsProvider = path.join(oldBuild, "dist/provider/operations-provider.js");
+      const source = fs.readFileSync(operationsProvider, "utf8");
       const broken = source.replace(
         "async delete(id, props) {",
         'async delete(id, props) { throw new Error("old build: delete is broken");',
       );
       assert.notEqual(broken, source, "the old build's delete was broken (the text replaced was found)");
       assert.equal(broken.split("old build: delete is broken").length, 2, "exactly one delete broken");
-      fs.writeFileSync(lifecycle, broken);
+      fs.writeFileSync(operationsProvider, broken);
       const installed = path.join(e.stack.programDir, "node_modules", "pulumi-firestore-operations");
       fs.rmSync(installed);
       fs.symlinkSync(oldBuild, installed);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DOCS, diagnoseBucketFailure, SERVICE_AGENT_ROLE } from "../../client/failure-diagnosis";
 import { serviceAgent } from "../../emulator/bucket-problems";
-import { InitializationFailure } from "../../provider/lifecycle";
+import { InitializationFailure } from "../../provider/initialization-failure";
 import { withProvider } from "../support/provider-harness";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::nightly";

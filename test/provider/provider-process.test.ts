@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ClientSettings } from "../../client/settings";
-import type { LifecycleContext } from "../../provider/lifecycle";
+import type { LifecycleContext } from "../../provider/context";
 import { SILENT } from "../../provider/reporter";
 import { ProviderProcess } from "../../provider/runtime";
 

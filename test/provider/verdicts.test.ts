@@ -7,12 +7,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { RETRY_BACKOFF } from "../../client/backoff";
 import { requestCancel } from "../../client/cancel-request";
-import {
-  type LifecycleContext,
-  OperationsProvider,
-  type ResourceOutputs,
-  refreshOutputs,
-} from "../../provider/lifecycle";
+import type { LifecycleContext } from "../../provider/context";
+import { OperationsProvider } from "../../provider/operations-provider";
+import type { ResourceOutputs } from "../../provider/outputs";
+import { refreshOutputs } from "../../provider/refresh";
 import { SILENT } from "../../provider/reporter";
 import { apiError, DB, NAME, operationJson, scriptedClient } from "../support/scripted-client";
 

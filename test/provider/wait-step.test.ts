@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { InitializationFailure } from "../../provider/lifecycle";
+import { InitializationFailure } from "../../provider/initialization-failure";
 import { waitFor } from "../support/emulator-client";
 import { type Harness, withProvider } from "../support/provider-harness";
 

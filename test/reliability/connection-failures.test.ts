@@ -14,7 +14,8 @@ import { FirestoreAdminClient } from "../../client/admin-client";
 import { createAuthHeaders } from "../../client/auth-headers";
 import { settingsFrom } from "../../client/settings";
 import { Transport } from "../../client/transport";
-import { createContext, OperationsProvider } from "../../provider/lifecycle";
+import { createContext } from "../../provider/context";
+import { OperationsProvider } from "../../provider/operations-provider";
 
 const DB = "projects/demo-project/databases/(default)";
 

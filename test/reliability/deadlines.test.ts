@@ -18,7 +18,8 @@ import { Deadline } from "../../client/deadline";
 import { settingsFrom } from "../../client/settings";
 import { Transport } from "../../client/transport";
 import { waitUntilDone } from "../../client/wait";
-import { createContext, OperationsProvider } from "../../provider/lifecycle";
+import { createContext } from "../../provider/context";
+import { OperationsProvider } from "../../provider/operations-provider";
 import { WaitProvider } from "../../provider/wait-provider";
 import { runCli } from "../cli/cli-harness";
 

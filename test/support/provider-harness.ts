@@ -5,8 +5,9 @@ import * as path from "node:path";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
+import { createContext, type LifecycleContext } from "../../provider/context";
 import type { ResourceKind } from "../../provider/kinds";
-import { createContext, type LifecycleContext, OperationsProvider } from "../../provider/lifecycle";
+import { OperationsProvider } from "../../provider/operations-provider";
 import type { Reporter } from "../../provider/reporter";
 import { StartJournal, type StartOwner } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";
@@ -15,7 +16,7 @@ import { type TestEmulator, withEmulator } from "./emulator-client";
 /** The providers a harness runs: each resource kind's, and the wait step's. */
 type HarnessKind = ResourceKind | "wait";
 
-/** One message a lifecycle step showed the user. */
+/** One message a provider method showed the user. */
 export interface Message {
   level: "info" | "warn" | "status";
   text: string;

@@ -1,17 +1,17 @@
-import { type CancelRequest, requestCancel } from "../client/cancel-request";
+import { type CancelVerdict, requestCancel } from "../client/cancel-request";
 import { cancellationOutcome } from "../client/cancellation";
 import { Deadline } from "../client/deadline";
 import { formatDuration, parseDuration } from "../client/durations";
 import { CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
-import { shortOperationId as short } from "../client/names";
+import { shortOperationId } from "../client/names";
 import { provesGone } from "../client/operation-gone";
 import { METADATA_TYPE } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
+import type { LifecycleContext } from "./context";
 import { DEFAULT_TIMEOUTS } from "./inputs";
-import type { LifecycleContext, ResourceOutputs } from "./lifecycle";
-import { liveOutputs } from "./outputs";
+import { liveOutputs, type ResourceOutputs } from "./outputs";
 import { ctrlCDuringWait, progressStatus, resourceLabel, waitProgressLine } from "./reporter";
 import { journalOwner } from "./stack-instance";
 import { unprovenNotFound } from "./unproven-not-found";
@@ -19,9 +19,9 @@ import { unprovenNotFound } from "./unproven-not-found";
 const RERUN = '"pulumi destroy" (or the same "pulumi up")';
 
 /**
- * Destroy and replace: cancel the operation (unless it cannot be cancelled) and wait until it is over, so that
- * the resource leaves the stack only then. What the server answered is the client's verdict
- * (client/cancel-request.ts); this words it for a Pulumi user.
+ * The start step's delete (destroy, and the delete half of a replace): cancel the operation (unless it cannot be
+ * cancelled) and wait until it is over, so that the resource leaves the stack only then. What the server answered
+ * is the client's verdict (client/cancel-request.ts); this words it for a Pulumi user.
  */
 export async function cancelAndWait(context: LifecycleContext, name: string, props: ResourceOutputs): Promise<void> {
   const { client, reporter, journal } = context;
@@ -31,7 +31,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
   // Done is final: an operation the state saw end needs no request at all.
   if (props.done === true) {
     reporter.info(
-      `${label}: ${short(name)} already ended ${props.state}; nothing to cancel.${leftByDestroy(props.operationType, props.resolvedOutputUriPrefix ?? props.outputUriPrefix)}`,
+      `${label}: ${shortOperationId(name)} already ended ${props.state}; nothing to cancel.${leftByDestroy(props.operationType, props.resolvedOutputUriPrefix ?? props.outputUriPrefix)}`,
     );
     return;
   }
@@ -60,16 +60,16 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
     reporter.warn(message);
   };
 
-  let request: CancelRequest;
+  let verdict: CancelVerdict;
   try {
-    request = await requestCancel(client, name, {
+    verdict = await requestCancel(client, name, {
       signal: deadline.signal,
       // What the state says is enough to cancel first (an empty type is one that can be cancelled).
       metadataType: props.operationType ?? "",
       quotaPatienceMs: deadline.remaining(),
       onQuotaWait: (waitMs) =>
         reporter.status(
-          `${label}: the cancel of ${short(name)} waits for Firestore's quota (${formatDuration(waitMs)})`,
+          `${label}: the cancel of ${shortOperationId(name)} waits for Firestore's quota (${formatDuration(waitMs)})`,
         ),
     });
   } catch (error) {
@@ -82,41 +82,41 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
     }
     throw error;
   }
-  switch (request.result) {
+  switch (verdict.result) {
     case "unimplemented":
       throw new CancelUnimplementedError(
-        `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${request.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
+        `The server cannot cancel ${name} (UNIMPLEMENTED). It is still ${verdict.view?.state ?? props.state}. To remove it from the stack without cancelling, set the resource option retainOnDelete: true, run "pulumi up", then remove it; or wait until it finishes ("pulumi refresh" shows its state) and run "pulumi destroy" again.`,
       );
     case "ended-before":
       reporter.info(
-        `${label}: ${short(name)} already ended ${request.view.state}; nothing to cancel.${leftByDestroy(request.view.metadataType, request.view.outputUriPrefix ?? props.outputUriPrefix)}`,
+        `${label}: ${shortOperationId(name)} already ended ${verdict.view.state}; nothing to cancel.${leftByDestroy(verdict.view.metadataType, verdict.view.outputUriPrefix ?? props.outputUriPrefix)}`,
       );
       return;
     case "not-cancellable": {
       // Known not to be cancellable (a database restore): no cancel was sent, and nothing claims one was.
       reporter.info(
-        `${label}: ${short(name)} is not cancelled: ${request.reason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(RERUN)}`,
+        `${label}: ${shortOperationId(name)} is not cancelled: ${verdict.reason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(RERUN)}`,
       );
       const what = props.operationType === "RestoreDatabaseMetadata" ? "restore" : "operation";
       const ended = await waitOver(
         `the ${what}, which cannot be cancelled, to end (the resource stays in the stack; run the same command again to keep waiting, or set retainOnDelete: true to leave it running)`,
         "not cancellable, waiting",
-        request.view,
+        verdict.view,
       );
       reporter.info(
-        `${label}: ${short(name)} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (${request.reason}). ${liveOutputs(ended).cancelEffects}`,
+        `${label}: ${shortOperationId(name)} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (${verdict.reason}). ${liveOutputs(ended).cancelEffects}`,
       );
       return;
     }
     case "refused": {
       // The server said no (FAILED_PRECONDITION) while it runs: it is not being cancelled, and we say so.
       reporter.warn(
-        `${label}: the server refused to cancel ${short(name)} (${request.message}): it is not cancelled and runs on. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true.`,
+        `${label}: the server refused to cancel ${shortOperationId(name)} (${verdict.message}): it is not cancelled and runs on. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true.`,
       );
       const ended = await waitOver(
         "the operation the server refused to cancel to end (the resource stays in the stack; run the same command again to keep waiting)",
         "cancel refused, waiting",
-        request.view,
+        verdict.view,
       );
       lost(
         `${label}: ${name} ended ${ended.state}${ended.error ? ` (${ended.error.message})` : ""}; it was not cancelled (the server refused the cancel).`,
@@ -124,20 +124,20 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       return;
     }
     case "sent": {
-      if (!request.view.done) {
+      if (!verdict.view.done) {
         reporter.info(
-          `${label}: cancel sent for ${short(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(RERUN)}`,
+          `${label}: cancel sent for ${shortOperationId(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(RERUN)}`,
         );
       }
       // Starts from the view read right after the cancel: that read was the first poll.
       const ended = await waitOver(
         "the cancelled operation to end (the resource stays in the stack; run the same command again to keep waiting)",
         "cancelling",
-        request.view,
+        verdict.view,
       );
       if (cancellationOutcome(ended) === "cancelled") {
         reporter.info(
-          `${label}: ${short(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
+          `${label}: ${shortOperationId(name)} CANCELLED after ${describeProgress(ended).replace(/^CANCELLED,? ?/, "") || "no progress"}. ${liveOutputs(ended).cancelEffects}`,
         );
         return;
       }

@@ -4,7 +4,7 @@ import { EXIT } from "./exit-codes";
  * While a command waits, Ctrl-C stops the waiting, not the operation: say so, then exit 130.
  * Returns the function that removes the handler once the wait is over.
  */
-export function onInterrupt(explain: () => void): () => void {
+export function exitOnInterrupt(explain: () => void): () => void {
   const listener = (): void => {
     explain();
     process.exit(EXIT.INTERRUPTED);

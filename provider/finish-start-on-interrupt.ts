@@ -11,7 +11,7 @@ const GRACE_MS = 4_000;
 let installed = false;
 
 /** Runs `work` as a start POST that a SIGINT lets finish, within the grace period. */
-export async function finishOnInterrupt<T>(work: Promise<T>): Promise<T> {
+export async function finishStartOnInterrupt<T>(work: Promise<T>): Promise<T> {
   install();
   const settled = work.then(
     () => undefined,
