@@ -9,6 +9,7 @@ export const BENCHMARK_NAMES = [
   "stack-overhead",
   "destroy-scale",
   "deadline-overshoot",
+  "retry-storm",
   "quota-starts",
 ] as const;
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];

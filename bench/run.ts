@@ -13,6 +13,7 @@ import { provenance } from "./machine";
 import { type BenchmarkName, parseBenchOptions, USAGE } from "./options";
 import { quotaStarts } from "./quota-starts";
 import { mergeResults, readIfExists, renderSection } from "./results-file";
+import { retryStorm } from "./retry-storm";
 import { stackOverhead } from "./stack-overhead";
 
 const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "stack-overhead": stackOverhead,
   "destroy-scale": destroyScale,
   "deadline-overshoot": deadlineOvershoot,
+  "retry-storm": retryStorm,
   "quota-starts": quotaStarts,
 };
 

@@ -158,7 +158,15 @@ describe("check", () => {
 
 test("a list of ids holding items that are not strings fails naming each, and does not crash sorting them", () => {
   // fast-check found it: sorting stringifies the items, and an object whose toString is not callable throws.
-  const result = checkInputs("import", { inputUriPrefix: "gs://bkt/in", collectionIds: [[], { toString: "" }] }, "");
+  const result = checkInputs(
+    "import",
+    {
+      database: "projects/demo-project/databases/(default)",
+      inputUriPrefix: "gs://bkt/in",
+      collectionIds: [[], { toString: "" }],
+    },
+    "",
+  );
   assert.deepEqual(
     result.failures.map((f) => f.property),
     ["collectionIds[0]", "collectionIds[1]"],

@@ -1,0 +1,123 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { providerFor } from "../provider/runtime";
+import type { Benchmark } from "./benchmark";
+import { table } from "./markdown";
+
+const DB = "projects/demo-project/databases/(default)";
+const NAME = `${DB}/operations/AS-storm`;
+
+/** How the server's 429 says when to try again: not at all (the baseline), or "retry now" in each spelling. */
+type Hint = "none" | "Retry-After: 0" | "Retry-After: -5" | "Retry-After: a past date" | "RetryInfo 0s";
+const HINTS: readonly Hint[] = [
+  "none",
+  "Retry-After: 0",
+  "Retry-After: -5",
+  "Retry-After: a past date",
+  "RetryInfo 0s",
+];
+
+/** A loopback server that refuses every start and cancel with 429 and the given hint, and counts them. */
+async function refusingServer(hint: Hint) {
+  const counts = { starts: 0, cancels: 0 };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const url = req.url ?? "";
+    const start = req.method === "POST" && url.includes(":exportDocuments");
+    const cancel = req.method === "POST" && url.includes(":cancel");
+    if (start || cancel) {
+      if (start) counts.starts++;
+      else counts.cancels++;
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (hint === "Retry-After: 0") headers["retry-after"] = "0";
+      if (hint === "Retry-After: -5") headers["retry-after"] = "-5";
+      if (hint === "Retry-After: a past date") headers["retry-after"] = new Date(Date.now() - 60_000).toUTCString();
+      const details =
+        hint === "RetryInfo 0s" ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "0s" }] : [];
+      res.writeHead(429, headers);
+      res.end(
+        JSON.stringify({ error: { code: 429, status: "RESOURCE_EXHAUSTED", message: "Quota exceeded", details } }),
+      );
+      return;
+    }
+    // Everything else: no operation looks like ours, and the one to cancel is running.
+    res.writeHead(200, { "content-type": "application/json" });
+    if (url.includes("/operations?")) {
+      res.end(JSON.stringify({ operations: [] }));
+      return;
+    }
+    res.end(
+      JSON.stringify({
+        name: NAME,
+        metadata: {
+          "@type": "type.googleapis.com/google.firestore.admin.v1.ExportDocumentsMetadata",
+          operationState: "PROCESSING",
+        },
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
+    counts,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** What one resource sends into a server that keeps refusing: starts within `timeouts.create`, cancels within `timeouts.delete`. */
+async function storm(hint: Hint, createS: number, deleteS: number) {
+  const server = await refusingServer(hint);
+  try {
+    // The provider as its host drives it, in a process of its own kind (one per hint: quota gates are per process).
+    const provider = providerFor("export");
+    await provider.configure?.({
+      config: { get: (key: string) => (key === "endpoint" ? server.endpoint : undefined) },
+    } as never);
+    const timeouts = { create: `${createS}s`, delete: `${deleteS}s` };
+    await provider.create({ database: DB, outputUriPrefix: "gs://bkt/x", timeouts }).catch(() => undefined);
+    const props = { database: DB, outputUriPrefix: "gs://bkt/x", timeouts, operationName: NAME, done: false };
+    // The delete reads only what a start step's state holds about the operation and its timeouts.
+    await provider.delete?.(NAME, { ...props, state: "PROCESSING" } as never).catch(() => undefined);
+    return { ...server.counts };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * A server that refuses with 429 and says "retry now" (0, negative, a past date, RetryInfo 0s) against the same
+ * server with no hint at all, in the same run: how many start POSTs one resource sends within its
+ * `timeouts.create`, and how many cancels its destroy sends within `timeouts.delete`. Every hint goes through one
+ * rule (a floor at the backoff's next delay), so each ratio to the no-hint baseline should be about 1×; before
+ * that rule, "retry now" meant thousands of requests.
+ */
+export const retryStorm: Benchmark = {
+  name: "retry-storm",
+  title: "retry storm (429 with 'retry now')",
+  async run(options, progress) {
+    const createS = options.quick ? 4 : 20;
+    const deleteS = options.quick ? 2 : 10;
+    const results = new Map<Hint, { starts: number; cancels: number }>();
+    for (const hint of HINTS) {
+      const counts = await storm(hint, createS, deleteS);
+      results.set(hint, counts);
+      progress(`${hint}: ${counts.starts} start POSTs in ${createS} s, ${counts.cancels} cancels in ${deleteS} s`);
+    }
+    const baseline = results.get("none") ?? { starts: 1, cancels: 1 };
+    const ratio = (n: number, base: number) => `${(n / Math.max(base, 1)).toFixed(2)}×`;
+    const rows = HINTS.map((hint) => {
+      const c = results.get(hint) ?? { starts: 0, cancels: 0 };
+      return [hint, c.starts, ratio(c.starts, baseline.starts), c.cancels, ratio(c.cancels, baseline.cancels)];
+    });
+    return [
+      `One resource against a loopback server that refuses every start and cancel with 429: start POSTs within`,
+      `timeouts.create (${createS} s) and cancels within timeouts.delete (${deleteS} s), and each as a ratio to the`,
+      "same server sending no hint (the backoff alone), measured in the same run.",
+      "",
+      table(["hint", `start POSTs in ${createS} s`, "ratio", `cancels in ${deleteS} s`, "ratio"], rows),
+    ].join("\n");
+  },
+};
