@@ -1,11 +1,11 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { providerFor } from "../provider/runtime";
+import { PULUMI_CONFIG_KEYS, providerFor } from "../provider/runtime";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 
-const DB = "projects/demo-project/databases/(default)";
-const NAME = `${DB}/operations/AS-storm`;
+/** A database per hint: the provider process keeps one quota gate per database, which must not carry over. */
+const databaseFor = (hint: Hint) => `projects/demo-project/databases/storm-${HINTS.indexOf(hint)}`;
 
 /** How the server's 429 says when to try again: not at all (the baseline), or "retry now" in each spelling. */
 type Hint = "none" | "Retry-After: 0" | "Retry-After: -5" | "Retry-After: a past date" | "RetryInfo 0s";
@@ -19,6 +19,7 @@ const HINTS: readonly Hint[] = [
 
 /** A loopback server that refuses every start and cancel with 429 and the given hint, and counts them. */
 async function refusingServer(hint: Hint) {
+  const NAME = `${databaseFor(hint)}/operations/AS-storm`;
   const counts = { starts: 0, cancels: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
@@ -69,12 +70,14 @@ async function refusingServer(hint: Hint) {
 
 /** What one resource sends into a server that keeps refusing: starts within `timeouts.create`, cancels within `timeouts.delete`. */
 async function storm(hint: Hint, createS: number, deleteS: number) {
+  const DB = databaseFor(hint);
+  const NAME = `${DB}/operations/AS-storm`;
   const server = await refusingServer(hint);
   try {
-    // The provider as its host drives it, in a process of its own kind (one per hint: quota gates are per process).
+    // The provider as its host drives it.
     const provider = providerFor("export");
     await provider.configure?.({
-      config: { get: (key: string) => (key === "endpoint" ? server.endpoint : undefined) },
+      config: { get: (key: string) => (key === PULUMI_CONFIG_KEYS.endpoint ? server.endpoint : undefined) },
     } as never);
     const timeouts = { create: `${createS}s`, delete: `${deleteS}s` };
     await provider.create({ database: DB, outputUriPrefix: "gs://bkt/x", timeouts }).catch(() => undefined);
@@ -106,7 +109,13 @@ export const retryStorm: Benchmark = {
       results.set(hint, counts);
       progress(`${hint}: ${counts.starts} start POSTs in ${createS} s, ${counts.cancels} cancels in ${deleteS} s`);
     }
-    const baseline = results.get("none") ?? { starts: 1, cancels: 1 };
+    const baseline = results.get("none") ?? { starts: 0, cancels: 0 };
+    // Without a start and a cancel reaching the server, every ratio below would be meaningless.
+    if (baseline.starts === 0 || baseline.cancels === 0) {
+      throw new Error(
+        `the refusing server saw ${baseline.starts} starts and ${baseline.cancels} cancels without a hint`,
+      );
+    }
     const ratio = (n: number, base: number) => `${(n / Math.max(base, 1)).toFixed(2)}×`;
     const rows = HINTS.map((hint) => {
       const c = results.get(hint) ?? { starts: 0, cancels: 0 };

@@ -25,6 +25,9 @@ type StackConfig = Parameters<typeof settingsFromPulumiConfig>[0];
  * process's own). The shim (provider/shim.ts) lists them again, with configure, because it must run from its
  * source text alone; test/provider/provider-methods.test.ts checks that the two lists agree.
  */
+/** The stack config key of each setting, for programs that drive the provider as its host does (the benchmarks). */
+export { PULUMI_CONFIG_KEYS } from "./config-keys";
+
 export const PROVIDER_METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
 
 /**
