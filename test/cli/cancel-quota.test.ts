@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import {
+  adminRequests,
+  operation,
+  runCliUntil,
+  setBehaviour,
+  shortId,
+  startExport,
+  target,
+} from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCliUntil, setBehaviour, shortId, startExport, target } from "./cli-harness";
 
 describe("firestore-ops cancel against a quota", () => {
   test("a cancel refused with 429 beyond the transport's retries waits as told and is sent again", async () => {

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import {
+  adminRequests,
+  operation,
+  runCli,
+  setBehaviour,
+  shortId,
+  startExport,
+  target,
+  untilDone,
+} from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, setBehaviour, shortId, startExport, target, untilDone } from "./cli-harness";
 
 describe("firestore-ops delete", () => {
   test("deletes a finished operation: it is gone from get and list", async () => {

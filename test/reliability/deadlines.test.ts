@@ -20,7 +20,7 @@ import { Transport } from "../../client/transport";
 import { waitUntilDone } from "../../client/wait";
 import { createContext, OperationsProvider } from "../../provider/lifecycle";
 import { WaitProvider } from "../../provider/wait-provider";
-import { runCli } from "../cli/cli-harness";
+import { runCli } from "../support/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS-deadline`;
