@@ -10,8 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { writeEmulatorCredentials } from "../../emulator/index";
+import { runCli } from "../support/cli-harness";
 import { DB, withEmulator } from "../support/emulator-client";
-import { runCli } from "./cli-harness";
 
 const HOUR_MS = 3_600_000;
 

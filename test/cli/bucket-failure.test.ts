@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { serviceAgent } from "../../emulator/bucket-problems";
+import { runCli, shortOperationId, startExport, target, untilDone } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { runCli, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 const AGENT = serviceAgent("demo-project");
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/auth";
+import { adminRequests, operation, runCli, target } from "../support/cli-harness";
 import { DB, withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, target } from "./cli-harness";
 
 const AUTH = { authorization: `Bearer ${DEV_TOKEN}` };
 const PROJECT = "projects/demo-project";

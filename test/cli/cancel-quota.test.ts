@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { withEmulator } from "../support/emulator-client";
 import {
   adminRequests,
   operation,
@@ -9,7 +8,8 @@ import {
   shortOperationId,
   startExport,
   target,
-} from "./cli-harness";
+} from "../support/cli-harness";
+import { withEmulator } from "../support/emulator-client";
 
 describe("firestore-ops cancel against a quota", () => {
   test("a cancel refused with 429 beyond the transport's retries waits as told and is sent again", async () => {

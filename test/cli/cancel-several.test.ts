@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { withEmulator } from "../support/emulator-client";
 import {
   adminRequests,
   operation,
@@ -10,7 +9,8 @@ import {
   startExport,
   target,
   untilDone,
-} from "./cli-harness";
+} from "../support/cli-harness";
+import { withEmulator } from "../support/emulator-client";
 
 describe("firestore-ops cancel with several NAMEs", () => {
   test("--wait: every cancel goes out before any wait, and each is reported", async () => {

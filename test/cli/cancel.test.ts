@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { steppedClock } from "../emulator/stepped-clock";
-import { withEmulator } from "../support/emulator-client";
 import {
   adminRequests,
   operation,
@@ -12,7 +10,9 @@ import {
   startExport,
   target,
   untilDone,
-} from "./cli-harness";
+} from "../support/cli-harness";
+import { withEmulator } from "../support/emulator-client";
+import { steppedClock } from "../support/stepped-clock";
 
 const cancels = async (emu: Parameters<typeof adminRequests>[0]): Promise<number> =>
   (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel").length;

@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, test } from "node:test";
 import { main } from "../../cli/main";
+import { adminRequests, target } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, target } from "./cli-harness";
 
 /** A terminal that answers `answer` (undefined: closed without a line). */
 function terminal(answer: string | undefined): PassThrough & { isTTY: boolean } {

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import * as net from "node:net";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import { operation, runCli, shortOperationId, startExport, target, untilDone } from "../support/cli-harness";
 import { DB, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { operation, runCli, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 const OTHER_DB = "projects/demo-project/databases/other-db";
 

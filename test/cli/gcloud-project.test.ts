@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import { runCli, startExport } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { runCli, startExport } from "./cli-harness";
 
 /** A gcloud configuration folder as `gcloud config configurations create/activate` leaves it. */
 function gcloudConfig(active: string | undefined, configurations: Record<string, string>): string {

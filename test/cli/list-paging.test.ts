@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { adminRequests, runCli, setBehaviour, startExport, target } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, runCli, setBehaviour, startExport, target } from "./cli-harness";
 
 describe("firestore-ops list --limit and --page-size, with gcloud's meaning", () => {
   test("--page-size sets the API's page size; --limit stops fetching once enough came back", async () => {

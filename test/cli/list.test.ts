@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import { runCli, setBehaviour, shortOperationId, startExport, target, untilDone } from "../support/cli-harness";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { runCli, setBehaviour, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 /**
  * One operation of each kind that matters to list: running, cancelled, successful. The running one is a sixth

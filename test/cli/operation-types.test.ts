@@ -3,9 +3,9 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import { runCli, shortOperationId, target } from "../support/cli-harness";
 import { DB, withEmulator } from "../support/emulator-client";
 import { skewedClock } from "../support/skewed-clock";
-import { runCli, shortOperationId, target } from "./cli-harness";
 
 const AUTH = { authorization: `Bearer ${DEV_TOKEN}` };
 const USERS = `${DB}/collectionGroups/users`;

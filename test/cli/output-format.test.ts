@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parse, parseAllDocuments } from "yaml";
+import {
+  operation,
+  runCli,
+  setBehaviour,
+  shortOperationId,
+  startExport,
+  target,
+  untilDone,
+} from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { operation, runCli, setBehaviour, shortOperationId, startExport, target, untilDone } from "./cli-harness";
 
 describe("firestore-ops --format: the API's Operation resources, as gcloud prints them", () => {
   test("describe --format json and yaml print the Operation exactly as the API sent it", async () => {

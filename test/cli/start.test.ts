@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { describe, test } from "node:test";
+import { adminRequests, operation, runCli, runCliUntil, setBehaviour, target } from "../support/cli-harness";
 import { type TestEmulator, withEmulator } from "../support/emulator-client";
-import { adminRequests, operation, runCli, runCliUntil, setBehaviour, target } from "./cli-harness";
 
 type Logged = { endpoint?: string; status: number; fault?: string; operation?: string };
 

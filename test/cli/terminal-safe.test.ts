@@ -15,7 +15,7 @@ import { printable, printableLines } from "../../client/text";
 import { createContext } from "../../provider/context";
 import { SILENT } from "../../provider/reporter";
 import { WaitProvider } from "../../provider/wait-provider";
-import { runCli } from "./cli-harness";
+import { runCli } from "../support/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AShostile`;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import { adminRequests, runCli, target } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { adminRequests, runCli, target } from "./cli-harness";
 
 /** Exit 2, the flag named first in the message, and the pointer to --help. */
 function assertUsageError(result: { code: number | null; stderr: string; stdout: string }, flag: RegExp): void {

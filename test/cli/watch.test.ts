@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { operation, runCli, setBehaviour, shortOperationId, startExport, target } from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
-import { operation, runCli, setBehaviour, shortOperationId, startExport, target } from "./cli-harness";
 
 describe("firestore-ops watch", () => {
   test("follows the operation until it is done, a line per state change without a TTY, exit 0", async () => {

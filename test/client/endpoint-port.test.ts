@@ -10,7 +10,7 @@ import { FETCH_BAD_PORTS } from "../../client/fetch-ports";
 import { inTermsOf } from "../../client/setting-error";
 import { settingsFrom } from "../../client/settings";
 import { pulumiSettingName, settingsFromPulumiConfig } from "../../provider/config-keys";
-import { runCli } from "../cli/cli-harness";
+import { runCli } from "../support/cli-harness";
 
 /** Every port the standard lists is at most this; the check below covers a margin beyond it too. */
 const HIGHEST_CHECKED_PORT = 12_000;

@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
-import { repoRoot } from "../support/repo";
 import {
   installJudges,
   type JudgeAnswer,
@@ -11,7 +10,8 @@ import {
   type JudgeProcess,
   type JudgeTools,
   spawnJudge,
-} from "./judge-process";
+} from "../support/judge-process";
+import { repoRoot } from "../support/repo";
 
 /**
  * Issue 26: Google's Python and Go Firestore Admin clients, over their REST transports, judge the emulator. Each

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 const PROJECT = "projects/demo-project";
 const NAM5 = `${PROJECT}/locations/nam5/backups`;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseBucketProblemFlag, projectNumber, serviceAgent } from "../../emulator/bucket-problems";
 import { DB, withEmulator } from "../support/emulator-client";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 const AUTH = { authorization: "Bearer firestore-emulator-dev-token" };
 const AGENT = serviceAgent("demo-project");

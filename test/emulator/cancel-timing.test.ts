@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { MESSY_PROFILE_PATCH } from "../../emulator/behaviour";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { type SteppedClock, steppedClock } from "./stepped-clock";
+import { type SteppedClock, steppedClock } from "../support/stepped-clock";
 
 const DURATION = 1_000_000;
 const LATENCY = 2_000;

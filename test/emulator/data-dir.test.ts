@@ -7,7 +7,7 @@ import { describe, mock, test } from "node:test";
 import { Emulator, StateLoadError } from "../../emulator/index";
 import { DB, type HttpReply, sleep, waitFor, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { overAfter, steppedClock } from "./stepped-clock";
+import { overAfter, steppedClock } from "../support/stepped-clock";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "emu-datadir-"));

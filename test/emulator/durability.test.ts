@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { DB, sleep, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "emu-data-"));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DB, withEmulator } from "../support/emulator-client";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 

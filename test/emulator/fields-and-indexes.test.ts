@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseOperation } from "../../client/operation-view";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
-import { overAfter, steppedClock } from "./stepped-clock";
+import { overAfter, steppedClock } from "../support/stepped-clock";
 
 const ADMIN = "type.googleapis.com/google.firestore.admin.v1";
 const USERS = `${DB}/collectionGroups/users`;

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { DB, type HttpReply, type TestEmulator, withEmulator } from "../support/emulator-client";
-import { overAfter, steppedClock } from "./stepped-clock";
+import { overAfter, steppedClock } from "../support/stepped-clock";
 
 const INDEXES = `/v1/${DB}/collectionGroups/users/indexes`;
 const TWO_FIELDS = [

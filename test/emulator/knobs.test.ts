@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { patchBehaviour } from "../support/behaviour-patch";
 import { DB, type TestEmulator, waitFor, withEmulator } from "../support/emulator-client";
-import { patchBehaviour } from "./behaviour-patch";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 async function startExport(emu: TestEmulator, prefix = "gs://bkt/p"): Promise<string> {
   const reply = await emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: prefix });

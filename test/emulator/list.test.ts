@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { patchBehaviour } from "../support/behaviour-patch";
 import { DB, withEmulator } from "../support/emulator-client";
-import { patchBehaviour } from "./behaviour-patch";
-import { overAfter, steppedClock } from "./stepped-clock";
+import { overAfter, steppedClock } from "../support/stepped-clock";
 
 describe("operations.list", () => {
   test("filters, the documented default, and pagination", async () => {

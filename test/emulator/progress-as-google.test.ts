@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { MESSY_PROFILE_PATCH } from "../../emulator/behaviour";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { steppedClock } from "./stepped-clock";
+import { steppedClock } from "../support/stepped-clock";
 
 const PROJECT = "projects/demo-project";
 const BACKUP = `${PROJECT}/locations/nam5/backups/daily`;

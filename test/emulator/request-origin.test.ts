@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { spawnEmulator } from "../support/emulator-process";
-import { type RawReply, rawRequest } from "./raw-http";
+import { type RawReply, rawRequest } from "../support/raw-http";
 
 const EXPORT_PATH = `/v1/${DB}:exportDocuments`;
 const EXPORT_BODY = JSON.stringify({ outputUriPrefix: "gs://bkt/p" });

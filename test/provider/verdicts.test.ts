@@ -1,7 +1,8 @@
 /**
  * The decisions of diff, read and delete, on a scripted client: what each concludes from what the server says, and
  * the exact requests it makes. No server and no sleeps; the same decisions run against the emulator in
- * delete.test.ts, outputs-and-refresh.test.ts and the end-to-end suite.
+ * delete.test.ts, outputs-and-refresh.test.ts and the end-to-end suite. Every test here fails if a scripted answer
+ * is left unused or a call finds none (the harness checks after each test: scripted-client.test.ts shows it does).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -23,7 +24,6 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
     const verdict = await requestCancel(s.client, NAME, { metadataType: "ExportDocumentsMetadata" });
     assert.equal(verdict.result, "sent");
     assert.deepEqual(s.calls, ["cancel", "get"]);
-    assert.deepEqual(s.unused(), []);
   });
 
   test("an unknown type: read first; one that is over gets no cancel", async () => {
@@ -62,6 +62,7 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
     });
     const blind = await requestCancel(unreadable.client, NAME, { metadataType: "" });
     assert.deepEqual([blind.result, blind.view], ["unimplemented", undefined]);
+    assert.deepEqual(unreadable.calls, ["cancel", "get"], "the state was asked for, and could not be read");
   });
 
   test("ended before the cancel, on the server's clock: its end before the answer's Date", async () => {
@@ -173,6 +174,7 @@ describe("diff: what replaces, what updates", () => {
     const s = scriptedClient({ get: [apiError(503, "UNAVAILABLE")] });
     const diff = await new OperationsProvider("export", () => context(s.client)).diff(NAME, stored(), news());
     assert.deepEqual(diff.replaces, []);
+    assert.deepEqual(s.calls, ["get"], "the read was made, and failed");
   });
 
   test("only settings changed: an update, never a replace", async () => {
@@ -211,7 +213,6 @@ describe("read: what a refresh stores", () => {
     for (const getDatabase of [apiError(404, "NOT_FOUND"), {}]) {
       const s = scriptedClient({ get: [apiError(404, "NOT_FOUND")], getDatabase: [getDatabase] });
       await assert.rejects(refreshOutputs(context(s.client), NAME, stored()), /does not prove that .* is gone/);
-      assert.deepEqual(s.unused(), []);
     }
   });
 });
@@ -230,7 +231,6 @@ describe("delete: which path, which requests", () => {
     const s = scriptedClient({ cancel: [{}], get: [operationJson("CANCELLED")] });
     await new OperationsProvider("export", () => context(s.client)).delete(NAME, stored());
     assert.deepEqual(s.calls, ["cancel", "get"]);
-    assert.deepEqual(s.unused(), []);
   });
 
   test("gone, as the API proves it: removed without error; unproven: the step fails", async () => {

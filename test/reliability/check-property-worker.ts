@@ -22,7 +22,7 @@ import {
   pastWholeMinute,
   projectId,
   UNKNOWN,
-} from "./arbitraries";
+} from "../support/arbitraries";
 
 export type CheckTask =
   | { task: "hostile" | "valid" | "nearValid"; kind: ResourceKind; numRuns: number; perCallMs: number; seed?: number }

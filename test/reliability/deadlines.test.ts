@@ -21,7 +21,7 @@ import { waitUntilDone } from "../../client/wait";
 import { createContext } from "../../provider/context";
 import { OperationsProvider } from "../../provider/operations-provider";
 import { WaitProvider } from "../../provider/wait-provider";
-import { runCli } from "../cli/cli-harness";
+import { runCli } from "../support/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS-deadline`;

@@ -15,7 +15,7 @@ import { type OperationView, parseOperation } from "../../client/operation-view"
 import { retryAfterHint, retryInfoHint } from "../../client/retry-hint";
 import { Transport } from "../../client/transport";
 import { OPERATION_STATES } from "../../emulator/wire-format";
-import { hostileString, hostileValue } from "./arbitraries";
+import { hostileString, hostileValue } from "../support/arbitraries";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS0123`;

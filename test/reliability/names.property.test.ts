@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { FirestoreAdminClient } from "../../client/admin-client";
 import { parseDatabaseName, parseOperationName, resolveOperationName } from "../../client/names";
 import { type Request, Transport } from "../../client/transport";
-import { databaseId, HOSTILE_FRAGMENTS, operationId, projectId } from "./arbitraries";
+import { databaseId, HOSTILE_FRAGMENTS, operationId, projectId } from "../support/arbitraries";
 
 const OPERATION_PATH = /^\/v1\/projects\/[^/]+\/databases\/[^/]+\/operations\/[^/]+(:cancel)?$/;
 const START_PATH = /^\/v1\/projects\/[^/]+\/databases\/[^/]+:(exportDocuments|importDocuments|bulkDeleteDocuments)$/;

@@ -18,7 +18,7 @@ import { createAuthHeaders } from "../../client/auth-headers";
 import { Transport } from "../../client/transport";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
 import { providerFor } from "../../provider/runtime";
-import { runCli } from "../cli/cli-harness";
+import { runCli } from "../support/cli-harness";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS-secret`;

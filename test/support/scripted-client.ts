@@ -1,3 +1,4 @@
+import { afterEach } from "node:test";
 import type { FirestoreAdminClient } from "../../client/admin-client";
 import { ApiRequestError } from "../../client/errors";
 import { type OperationView, parseOperation } from "../../client/operation-view";
@@ -33,9 +34,22 @@ export const apiError = (httpStatus: number, status: string, options: { retryAft
       : { retryHint: { ms: options.retryAfterMs, said: `RetryInfo retryDelay "${options.retryAfterMs / 1000}s"` } },
   );
 
+/** What each script made in the running test left over: checked, and forgotten, after every test. */
+const leftovers: (() => string[])[] = [];
+
+// Registered when a test file imports this module, so it runs after every test of that file, nested ones included:
+// a script's answer that no call took, or a call that found no answer, fails the test that made the script. The
+// code under test may swallow the "unscripted" error (a read that fails never fails a diff), so it is counted here.
+afterEach(() => {
+  const problems = leftovers.splice(0).flatMap((check) => check());
+  if (problems.length > 0) throw new Error(`scripted client: ${problems.join("; ")}`);
+});
+
 /**
  * A FirestoreAdminClient without a server: each call takes the next answer scripted for its method (a value, or an
  * error to throw) and is logged, so a test asserts the exact requests a decision made. No sockets, no sleeps.
+ * After each test, every answer must have been taken and every call answered (a script never reached proves
+ * nothing), so a test need not check that itself.
  */
 export function scriptedClient(script: {
   get?: (OperationView | unknown | Error)[];
@@ -43,10 +57,15 @@ export function scriptedClient(script: {
   getDatabase?: (unknown | Error)[];
 }) {
   const calls: string[] = [];
+  const unscripted: string[] = [];
   const next = <T>(method: keyof typeof script, queue: T[] | undefined): T => {
     calls.push(method);
     const answer = queue?.shift();
-    if (answer === undefined) throw new Error(`unscripted ${method} (calls so far: ${calls.join(", ")})`);
+    if (answer === undefined) {
+      const problem = `unscripted ${method} (calls so far: ${calls.join(", ")})`;
+      unscripted.push(problem);
+      throw new Error(problem);
+    }
     if (answer instanceof Error) throw answer;
     return answer;
   };
@@ -58,10 +77,11 @@ export function scriptedClient(script: {
     cancel: async () => next("cancel", script.cancel),
     getDatabase: async () => next("getDatabase", script.getDatabase),
   } as unknown as FirestoreAdminClient;
-  /** Whether every scripted answer was used: a test's script that was never reached proves nothing. */
+  /** The scripted answers no call took, as "method xN". */
   const unused = () =>
     Object.entries(script).flatMap(([method, queue]) =>
       (queue?.length ?? 0) > 0 ? [`${method} x${queue?.length}`] : [],
     );
+  leftovers.push(() => [...unused().map((left) => `${left} scripted but never called`), ...unscripted]);
   return { client, calls, unused };
 }

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEV_TOKEN } from "../../emulator/index";
-import { DB, type TestEmulator, waitFor } from "../support/emulator-client";
-import { repoRoot } from "../support/repo";
+import { DB, type TestEmulator, waitFor } from "./emulator-client";
+import { repoRoot } from "./repo";
 
 const CLI = path.join(repoRoot(), "dist/cli/main.js");
 

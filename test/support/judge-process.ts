@@ -2,7 +2,7 @@ import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { promisify } from "node:util";
-import { repoRoot } from "../support/repo";
+import { repoRoot } from "./repo";
 
 /** Where scripts/install-judges.sh put the judges (it builds them first when the cache lacks them). */
 export interface JudgeTools {

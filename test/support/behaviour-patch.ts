@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TestEmulator } from "../support/emulator-client";
+import type { TestEmulator } from "./emulator-client";
 
 /** PATCHes behaviour knobs and checks they took: a refused patch would leave the test testing nothing. */
 export async function patchBehaviour(emu: TestEmulator, patch: Record<string, unknown>): Promise<void> {

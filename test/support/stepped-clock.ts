@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TestEmulator } from "../support/emulator-client";
+import type { TestEmulator } from "./emulator-client";
 
 /** The emulator's clock in the test's hands: operations move only when the test moves it. */
 export interface SteppedClock {
