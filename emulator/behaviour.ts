@@ -6,55 +6,36 @@ import { type BucketProblemSpec, parseBucketProblems } from "./bucket-problems";
  * is our documented choice and a knob plays the other behaviour.
  */
 
-export type FaultKind =
-  | "429" // RESOURCE_EXHAUSTED with Retry-After
-  | "500" // INTERNAL
-  | "503" // UNAVAILABLE
-  | "reset" // connection dropped before any response
-  | "slow" // answered normally after `slowMs`
-  | "commit-then-500" // the request takes effect, then the answer is a 500 (ambiguous for POSTs)
-  | "commit-then-reset" // the request takes effect, then the connection drops
-  | "commit-then-slow"; // the request takes effect (and is logged), then the answer waits `slowMs`
+export const FAULT_KINDS = [
+  "429", // RESOURCE_EXHAUSTED with Retry-After
+  "500", // INTERNAL
+  "503", // UNAVAILABLE
+  "reset", // connection dropped before any response
+  "slow", // answered normally after `slowMs`
+  "commit-then-500", // the request takes effect, then the answer is a 500 (ambiguous for POSTs)
+  "commit-then-reset", // the request takes effect, then the connection drops
+  "commit-then-slow", // the request takes effect (and is logged), then the answer waits `slowMs`
+] as const;
 
-export const FAULT_KINDS: readonly FaultKind[] = [
-  "429",
-  "500",
-  "503",
-  "reset",
-  "slow",
-  "commit-then-500",
-  "commit-then-reset",
-  "commit-then-slow",
-];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export type Endpoint =
-  | "exportDocuments"
-  | "importDocuments"
-  | "bulkDeleteDocuments"
-  | "createIndex"
-  | "databases.create"
-  | "databases.restore"
-  | "databases.clone"
-  | "databases.delete"
-  | "operations.get"
-  | "operations.list"
-  | "operations.cancel"
-  | "operations.delete"
-  | "databases.get"
-  | "databases.list"
-  | "databases.patch"
-  | "backups.get"
-  | "backups.list"
-  | "backups.delete"
-  | "fields.get"
-  | "fields.list"
-  | "fields.patch"
-  | "indexes.list"
-  | "indexes.get"
-  | "indexes.delete"
-  | "token";
+/** The resource methods besides operations (databases.list and patch, backups, fields, indexes): resource-requests.ts. */
+export const RESOURCE_ENDPOINTS = [
+  "databases.list",
+  "databases.patch",
+  "backups.get",
+  "backups.list",
+  "backups.delete",
+  "fields.get",
+  "fields.list",
+  "fields.patch",
+  "indexes.list",
+  "indexes.get",
+  "indexes.delete",
+] as const;
 
-export const ENDPOINTS: readonly Endpoint[] = [
+/** Every endpoint, as fault injection, limits and the request log name them. */
+export const ENDPOINTS = [
   "exportDocuments",
   "importDocuments",
   "bulkDeleteDocuments",
@@ -68,19 +49,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
   "operations.cancel",
   "operations.delete",
   "databases.get",
-  "databases.list",
-  "databases.patch",
-  "backups.get",
-  "backups.list",
-  "backups.delete",
-  "fields.get",
-  "fields.list",
-  "fields.patch",
-  "indexes.list",
-  "indexes.get",
-  "indexes.delete",
+  ...RESOURCE_ENDPOINTS,
   "token",
-];
+] as const;
+
+export type Endpoint = (typeof ENDPOINTS)[number];
 
 export type DatabaseOperationKind =
   | "createDatabase"

@@ -1,5 +1,6 @@
 import { ApiError } from "./api-error";
 import { parseBackupName, renderBackup } from "./backups";
+import { RESOURCE_ENDPOINTS } from "./behaviour";
 import { parseUpdateDatabaseRequest } from "./database-requests";
 import { renderDatabase } from "./dataset";
 import { parseFieldPatch, renderField } from "./fields";
@@ -14,23 +15,7 @@ import type { AdminRoute } from "./routes";
  * fields and indexes. The long-running ones (databases.patch, fields.patch) answer with their operation.
  */
 
-export type ResourceRoute = Extract<
-  AdminRoute,
-  {
-    endpoint:
-      | "databases.list"
-      | "databases.patch"
-      | "backups.get"
-      | "backups.list"
-      | "backups.delete"
-      | "fields.get"
-      | "fields.list"
-      | "fields.patch"
-      | "indexes.list"
-      | "indexes.get"
-      | "indexes.delete";
-  }
->;
+export type ResourceRoute = Extract<AdminRoute, { endpoint: (typeof RESOURCE_ENDPOINTS)[number] }>;
 
 export interface ResourceReply {
   status: 200;
@@ -42,20 +27,6 @@ export interface ResourceReply {
 export function isResourceRoute(route: AdminRoute): route is ResourceRoute {
   return (RESOURCE_ENDPOINTS as readonly string[]).includes(route.endpoint);
 }
-
-const RESOURCE_ENDPOINTS: readonly ResourceRoute["endpoint"][] = [
-  "databases.list",
-  "databases.patch",
-  "backups.get",
-  "backups.list",
-  "backups.delete",
-  "fields.get",
-  "fields.list",
-  "fields.patch",
-  "indexes.list",
-  "indexes.get",
-  "indexes.delete",
-];
 
 const ok = (body: unknown): ResourceReply => ({ status: 200, body });
 
