@@ -39,11 +39,6 @@ fi
 
 bash scripts/install-pulumi.sh >/dev/null
 
-# --- Conformance judges ---------------------------------------------------------------------------------
-# Google's Python and Go Firestore Admin clients, which test/conformance/judges.test.ts runs against the emulator.
-bash scripts/install-judges.sh >/dev/null
-# --------------------------------------------------------------------------------------------------------------------
-
 # The Ctrl-C tests type into a real terminal.
 if ! command -v tmux >/dev/null; then
   echo "setup: installing tmux (apt-get)" >&2
