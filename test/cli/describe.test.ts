@@ -93,7 +93,6 @@ describe("firestore-ops describe", () => {
     const { port } = server.address() as net.AddressInfo;
     await new Promise((resolve) => server.close(resolve));
 
-    const started = performance.now();
     const dead = await runCli([
       "describe",
       `${DB}/operations/some-id`,
@@ -102,7 +101,6 @@ describe("firestore-ops describe", () => {
       "--access-token",
       DEV_TOKEN,
     ]);
-    const ms = performance.now() - started;
     assert.equal(dead.code, 1, dead.stderr);
     const retries = dead.stderr.match(/^Retrying GET \S+ \(attempt \d of 3\): .*ECONNREFUSED.*$/gm) ?? [];
     assert.deepEqual(
@@ -114,7 +112,5 @@ describe("firestore-ops describe", () => {
       dead.stderr,
       new RegExp(`could not connect to 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\); nothing was sent`),
     );
-    // Two backoffs of about 0.5 and 1 s (jitter up to 1.5x) plus node's start-up on a loaded machine.
-    assert.ok(ms < 8_000, `${ms} ms`);
   });
 });

@@ -157,12 +157,21 @@ describe("quota-aware starts", () => {
     const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, concurrent: 1 } };
     await withProvider({ behaviour }, {}, async (h) => {
       await h.admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/running" });
-      const started = Date.now();
+      const before = (await posts(h)).length;
       await assert.rejects(
         h.up("export", { outputUriPrefix: "gs://bkt/t", resourceUrn: URN("t"), timeouts: { create: "10s" } }),
         /429 RESOURCE_EXHAUSTED: Too many concurrent .*Nothing was started: Firestore's export quota \(1 exports and imports at once per project\) refused it, and the server asked to wait 30s \([^)]*\), more than the \d+s the timeouts\.create deadline \(10s\) leaves for a start/,
       );
-      assert.ok(Date.now() - started < 5_000, "no pointless wait");
+      // No pointless wait: one refused POST, no waiting line, no second try.
+      assert.deepEqual(
+        (await posts(h)).slice(before).map((r) => r.status),
+        [429],
+      );
+      assert.deepEqual(
+        h.messages.filter((m) => m.text.includes("waiting for Firestore's export quota")),
+        [],
+        "no waiting line",
+      );
       assert.equal(h.journal.read(h.owner(URN("t"))), undefined, "a refusal is no evidence of a start");
     });
   });
