@@ -4,9 +4,13 @@ export type { Cancellation } from "../client/cancellation";
 export {
   AmbiguousStartError,
   ApiRequestError,
+  type ApiRequestErrorOptions,
   CancelLostError,
   CancelUnimplementedError,
+  CredentialsError,
+  DeadlineExceededError,
   FirestoreOperationsError,
+  InterruptedError,
   InvalidInputError,
   isApiRequestError,
   isFirestoreOperationsError,
@@ -21,3 +25,4 @@ export { FirestoreOperation, type FirestoreOperationArgs } from "./firestore-ope
 export { FirestoreOperationResource } from "./operation-resource";
 export type { OperationOutputs } from "./outputs";
 export type { DatabaseReference, OperationSettingsArgs } from "./resource-args";
+export { JournalFolderError } from "./start-journal";
