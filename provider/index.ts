@@ -18,6 +18,7 @@ export {
   OperationTimeoutError,
 } from "../client/errors";
 export type { RetryHint } from "../client/retry-hint";
+export { UnencodableValueError } from "./engine-values";
 export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
 export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";
