@@ -1,5 +1,5 @@
 import { databaseUrl, operationUrl } from "./admin-urls";
-import { ApiRequestError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
+import { ApiRequestError, MalformedResponseError } from "./errors";
 import { formatDatabaseName, parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
 import type { Transport } from "./transport";
@@ -104,8 +104,12 @@ export class FirestoreAdminClient {
       });
       return startedOperation(json, database);
     } catch (error) {
-      if (!isFirestoreOperationsError(error) || error.name !== "MalformedResponseError") throw error;
-      throw new ApiRequestError(`${what}: unreadable answer (${error.message})`, 0, undefined, true, { cause: error });
+      if (!(error instanceof MalformedResponseError)) throw error;
+      throw new ApiRequestError(`${what}: unreadable answer (${error.message})`, {
+        httpStatus: 0,
+        ambiguous: true,
+        cause: error,
+      });
     }
   }
 

@@ -1,6 +1,6 @@
 import type { CallOptions, FirestoreAdminClient } from "./admin-client";
 import { delayFor, RETRY_BACKOFF, sleep } from "./backoff";
-import { ApiRequestError, isApiRequestError } from "./errors";
+import { ApiRequestError } from "./errors";
 import { notCancellable } from "./operation-types";
 import type { OperationView } from "./operation-view";
 import { isQuotaRefusal } from "./quota-gate";
@@ -74,7 +74,7 @@ export async function requestCancel(
     // cancel, which errs on the side of reporting a lost cancel.
     answeredAt = serverTimeMs ?? sentAt - CLOCK_SKEW_ALLOWANCE_MS;
   } catch (error) {
-    if (!isApiRequestError(error)) throw error;
+    if (!(error instanceof ApiRequestError)) throw error;
     if (error.status === "UNIMPLEMENTED") {
       return {
         result: "unimplemented",
@@ -124,10 +124,13 @@ async function cancelWithinQuota(
       if (hinted.beyond !== undefined) {
         throw new ApiRequestError(
           `${error.message}. Not tried again: ${hinted.beyond}; the server refused the cancel (429), so it did nothing`,
-          error.httpStatus,
-          error.status,
-          false,
-          { ...(error.retryHint ? { retryHint: error.retryHint } : {}), retryBeyondDeadline: true },
+          {
+            httpStatus: error.httpStatus,
+            status: error.status,
+            ambiguous: false,
+            ...(error.retryHint ? { retryHint: error.retryHint } : {}),
+            retryBeyondDeadline: true,
+          },
         );
       }
       const waitMs = hinted.waitMs;

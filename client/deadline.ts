@@ -107,5 +107,5 @@ export function linkAbort(parent: AbortSignal | undefined, controller: AbortCont
 }
 
 export function isDeadlineExceeded(reason: unknown): reason is DeadlineExceededError {
-  return reason instanceof Error && reason.name === "DeadlineExceededError";
+  return reason instanceof DeadlineExceededError;
 }

@@ -1,5 +1,5 @@
 import type { FirestoreAdminClient } from "./admin-client";
-import { isApiRequestError } from "./errors";
+import { ApiRequestError } from "./errors";
 import { formatDatabaseName, parseOperationName } from "./names";
 
 /**
@@ -10,7 +10,7 @@ import { formatDatabaseName, parseOperationName } from "./names";
  * to confirm that this server is the one that holds it.
  */
 export async function provesGone(client: FirestoreAdminClient, name: string, error: unknown): Promise<boolean> {
-  if (!isApiRequestError(error) || error.httpStatus !== 404 || error.status !== "NOT_FOUND") return false;
+  if (!(error instanceof ApiRequestError) || error.httpStatus !== 404 || error.status !== "NOT_FOUND") return false;
   const operation = parseOperationName(name);
   try {
     return isDatabase(await client.getDatabase(formatDatabaseName(operation)), operation.database);

@@ -1,7 +1,7 @@
 import type { StartMethod } from "./admin-client";
 import { type Backoff, delayFor, RETRY_BACKOFF } from "./backoff";
 import { formatDuration } from "./durations";
-import type { ApiRequestError } from "./errors";
+import { ApiRequestError } from "./errors";
 import { parseDatabaseName } from "./names";
 import { describeWait } from "./retry-hint";
 
@@ -185,10 +185,5 @@ export function quotaName(method: StartMethod): string {
 
 /** A start refused for quota: proof that nothing started. */
 export function isQuotaRefusal(error: unknown): error is ApiRequestError {
-  return (
-    error instanceof Error &&
-    error.name === "ApiRequestError" &&
-    (error as ApiRequestError).httpStatus === 429 &&
-    !(error as ApiRequestError).ambiguous
-  );
+  return error instanceof ApiRequestError && error.httpStatus === 429 && !error.ambiguous;
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError } from "./errors";
+import { InvalidInputError, markClass } from "./errors";
 import type { Setting } from "./settings";
 
 /** How a front end names a setting: `gcp:firestoreCustomEndpoint` for the provider, `--endpoint` for firestore-ops. */
@@ -27,6 +27,7 @@ export class SettingError extends InvalidInputError {
     return new InvalidInputError(name(this.setting), this.ruleFor(name));
   }
 }
+markClass(SettingError, "SettingError");
 
 /** `error` worded for a front end, if it is about a setting; any other error as it is. */
 export function inTermsOf(error: unknown, name: SettingName): unknown {

@@ -2,7 +2,7 @@ import type { FirestoreAdminClient } from "./admin-client";
 import { findStartedOperation, type SendWindow, type StartRequest, type StartWording } from "./ambiguous-start";
 import type { Deadline } from "./deadline";
 import { formatDuration } from "./durations";
-import { AmbiguousStartError, ApiRequestError, isApiRequestError } from "./errors";
+import { AmbiguousStartError, ApiRequestError } from "./errors";
 import type { OperationView } from "./operation-view";
 import { isQuotaRefusal, quotaGate, quotaName } from "./quota-gate";
 import { startDeadline } from "./start-deadline";
@@ -63,9 +63,7 @@ export async function startOperation(
       if (!deadline.passed) throw error;
       throw new ApiRequestError(
         `${label}: still waiting for Firestore's ${quotaName(request.method)} quota (${gate.limit ?? "refused for quota"}) when ${deadline.describe()} passed. Nothing was started; ${wording.rerun}, or ${wording.moreTime}.`,
-        429,
-        "RESOURCE_EXHAUSTED",
-        false,
+        { httpStatus: 429, status: "RESOURCE_EXHAUSTED", ambiguous: false },
       );
     }
     let sent: Awaited<ReturnType<typeof sendOnce>>;
@@ -89,9 +87,7 @@ export async function startOperation(
     if (refusal.waitMs >= budget) {
       throw new ApiRequestError(
         `${sent.error.message}. Nothing was started: Firestore's ${quotaName(request.method)} quota (${refusal.limit}) refused it, and ${refusal.asked}, more than the ${formatDuration(budget)} ${deadline.describe()} leaves for a start; ${wording.rerun}, or ${wording.moreTime}.`,
-        sent.error.httpStatus,
-        sent.error.status,
-        false,
+        { httpStatus: sent.error.httpStatus, status: sent.error.status, ambiguous: false },
       );
     }
     // The waiting line comes from the gate, which says how many are ahead once this start has queued again.
@@ -128,7 +124,7 @@ async function sendOnce(
         }),
     );
   } catch (error) {
-    if (!isApiRequestError(error) || !error.ambiguous) {
+    if (!(error instanceof ApiRequestError) || !error.ambiguous) {
       await hooks.nothingStarted?.();
       return { error };
     }

@@ -1,7 +1,7 @@
 import type { AuthHeaders } from "./auth-headers";
 import { type Backoff, delayFor, RETRY_BACKOFF, sleep } from "./backoff";
 import { isDeadlineExceeded, linkAbort } from "./deadline";
-import { ApiRequestError, InterruptedError, isFirestoreOperationsError, MalformedResponseError } from "./errors";
+import { ApiRequestError, FirestoreOperationsError, InterruptedError, MalformedResponseError } from "./errors";
 import { Redactor, serverText } from "./redaction";
 import { hintedWait, longestHint, type RetryHint, retryAfterHint, retryInfoHint } from "./retry-hint";
 
@@ -148,13 +148,11 @@ export class Transport {
     } catch (cause) {
       if (request.signal?.aborted) throw stopped(what, request.signal.reason, sent, undefined);
       // Ours (a malformed or oversized answer, credentials that cannot produce a token): already clear.
-      if (isFirestoreOperationsError(cause)) throw cause;
+      if (cause instanceof FirestoreOperationsError) throw cause;
       if (controller.signal.reason === ATTEMPT_TIMED_OUT) {
         const error = new ApiRequestError(
           `${what}: no response (timeout)${sent ? "" : " from the credentials' token endpoint"}`,
-          0,
-          undefined,
-          sent,
+          { httpStatus: 0, ambiguous: sent },
         );
         return { ok: false, retryable: true, error };
       }
@@ -181,13 +179,12 @@ export class Transport {
       ok: false,
       retryable: RETRYABLE_STATUS.has(response.status),
       ...(hint === undefined ? {} : { retryHint: hint }),
-      error: new ApiRequestError(
-        `${what}: ${response.status}${status ? ` ${status}` : ""}: ${message}`,
-        response.status,
-        status,
-        response.status >= 500 || response.status === 408,
-        hint === undefined ? undefined : { retryHint: hint },
-      ),
+      error: new ApiRequestError(`${what}: ${response.status}${status ? ` ${status}` : ""}: ${message}`, {
+        httpStatus: response.status,
+        status: status,
+        ambiguous: response.status >= 500 || response.status === 408,
+        ...(hint === undefined ? {} : { retryHint: hint }),
+      }),
     };
   }
 }
@@ -217,27 +214,21 @@ function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
   if ((cause as { cause?: { message?: unknown } })?.cause?.message === "bad port") {
     const error = new ApiRequestError(
       `${what}: Node's fetch refuses to connect to port ${url.port} (a "bad port" of the Fetch standard); nothing was sent`,
-      0,
-      undefined,
-      false,
+      { httpStatus: 0, ambiguous: false },
     );
     return { ok: false, retryable: false, error };
   }
   if (code !== undefined && (NEVER_SENT.has(code) || isTlsCode(code))) {
     const error = new ApiRequestError(
       `${what}: could not ${isTlsCode(code) ? "establish a trusted TLS connection to" : "connect to"} ${host} (${code}); nothing was sent`,
-      0,
-      undefined,
-      false,
+      { httpStatus: 0, ambiguous: false },
     );
     return { ok: false, retryable: true, neverSent: true, error };
   }
-  const error = new ApiRequestError(
-    `${what}: no response from ${host} (${code ?? "network error"})`,
-    0,
-    undefined,
-    true,
-  );
+  const error = new ApiRequestError(`${what}: no response from ${host} (${code ?? "network error"})`, {
+    httpStatus: 0,
+    ambiguous: true,
+  });
   return { ok: false, retryable: true, error };
 }
 
@@ -247,16 +238,13 @@ function connectionFailure(cause: unknown, url: URL, what: string): Outcome {
  */
 function notRetried(last: ApiRequestError, beyond: string): ApiRequestError {
   const effect = last.httpStatus === 429 ? "; the server refused the request (429), so it did nothing" : "";
-  return new ApiRequestError(
-    `${last.message}. Not tried again: ${beyond}${effect}`,
-    last.httpStatus,
-    last.status,
-    last.ambiguous,
-    {
-      ...(last.retryHint ? { retryHint: last.retryHint } : {}),
-      retryBeyondDeadline: true,
-    },
-  );
+  return new ApiRequestError(`${last.message}. Not tried again: ${beyond}${effect}`, {
+    httpStatus: last.httpStatus,
+    status: last.status,
+    ambiguous: last.ambiguous,
+    ...(last.retryHint ? { retryHint: last.retryHint } : {}),
+    retryBeyondDeadline: true,
+  });
 }
 
 /** The signal ended the request: a deadline (says which) or the caller (an InterruptedError). */
@@ -264,18 +252,16 @@ function stopped(what: string, reason: unknown, sent: boolean, last: ApiRequestE
   const after = last ? ` after ${last.message}` : "";
   const effect = sent ? "; the request was sent, so it may have taken effect" : "";
   if (isDeadlineExceeded(reason)) {
-    return new ApiRequestError(
-      `${what}: no answer before ${reason.message}${after}${effect}`,
-      last?.httpStatus ?? 0,
-      last?.status,
-      sent || (last?.ambiguous ?? false),
-    );
+    return new ApiRequestError(`${what}: no answer before ${reason.message}${after}${effect}`, {
+      httpStatus: last?.httpStatus ?? 0,
+      status: last?.status,
+      ambiguous: sent || (last?.ambiguous ?? false),
+    });
   }
   const why = reason instanceof Error ? reason.message : String(reason);
-  return new InterruptedError(
-    `${what}: interrupted (${serverText(why, undefined, 200)})${after}${effect}`,
-    sent || (last?.ambiguous ?? false),
-  );
+  return new InterruptedError(`${what}: interrupted (${serverText(why, undefined, 200)})${after}${effect}`, {
+    ambiguous: sent || (last?.ambiguous ?? false),
+  });
 }
 
 /**

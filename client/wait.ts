@@ -85,7 +85,9 @@ export function waitError(
     );
   }
   const why = reason instanceof Error ? reason.message : String(reason);
-  return new InterruptedError(`Stopped waiting for ${purpose} (${why.slice(0, 200)}): ${name} was ${state}.`, false);
+  return new InterruptedError(`Stopped waiting for ${purpose} (${why.slice(0, 200)}): ${name} was ${state}.`, {
+    ambiguous: false,
+  });
 }
 
 function signature(view: OperationView): string {

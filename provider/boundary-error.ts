@@ -14,7 +14,7 @@ const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
  * the error itself: by default a stack trace with the message twice. With an empty stack that line is the
  * message once, "OperationTimeoutError: Timed out after ...: " (the host adds the last colon); `String(error)`
  * stays the usual "Name: message".
- * Our own errors keep their class (guards and `instanceof` still work); a foreign error becomes a plain Error
+ * Our own errors keep their class (`instanceof` still works); a foreign error becomes a plain Error
  * with its name and scrubbed message.
  */
 export function boundaryError(raw: unknown, redactor: Redactor | undefined): Error {

@@ -2,7 +2,7 @@ import { type CancelVerdict, requestCancel } from "../client/cancel-request";
 import { cancellationOutcome } from "../client/cancellation";
 import { Deadline } from "../client/deadline";
 import { formatDuration, parseDuration } from "../client/durations";
-import { CancelLostError, CancelUnimplementedError, isApiRequestError } from "../client/errors";
+import { ApiRequestError, CancelLostError, CancelUnimplementedError } from "../client/errors";
 import { shortOperationId } from "../client/names";
 import { provesGone } from "../client/operation-gone";
 import { METADATA_TYPE } from "../client/operation-types";
@@ -77,7 +77,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       reporter.info(`${label}: ${name} no longer exists; nothing to cancel.`);
       return;
     }
-    if (isApiRequestError(error) && error.httpStatus === 404) {
+    if (error instanceof ApiRequestError && error.httpStatus === 404) {
       throw unprovenNotFound(name, error);
     }
     throw error;

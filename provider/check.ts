@@ -1,5 +1,5 @@
 import { parseDuration } from "../client/durations";
-import type { InvalidInputError } from "../client/errors";
+import { InvalidInputError } from "../client/errors";
 import { formatDatabaseName, parseOperationName, resolveDatabase, resolveOperationName } from "../client/names";
 import {
   BULK_DELETE_SCOPE_RULE,
@@ -129,9 +129,8 @@ function attempt(fail: (property: string, reason: string) => void, body: () => v
   try {
     body();
   } catch (error) {
-    if (error instanceof Error && error.name === "InvalidInputError") {
-      const { field, rule } = error as InvalidInputError;
-      fail(field, rule);
+    if (error instanceof InvalidInputError) {
+      fail(error.field, error.rule);
     } else fail("(input)", error instanceof Error ? error.message : String(error));
   }
 }

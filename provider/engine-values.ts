@@ -5,18 +5,27 @@
  * only: one `undefined` anywhere fails the whole method with "Unexpected struct type." and names nothing.
  */
 
-/** A value the host can encode, or the path and kind of the first one it cannot. */
-export class UnencodableValueError extends Error {
+import { FirestoreOperationsError, markClass } from "../client/errors";
+
+/**
+ * A provider method's result held a value the Pulumi engine cannot store (a bug of this package, never of the
+ * input): thrown instead of the host's nameless "Unexpected struct type.". Carries the value's `path` and what was
+ * `found` there.
+ */
+export class UnencodableValueError extends FirestoreOperationsError {
+  override name = "UnencodableValueError";
   constructor(
+    /** Where in the result the value sits. */
     readonly path: string,
+    /** What it is, in words (e.g. `a function`). */
     readonly found: string,
   ) {
     super(
       `internal error: ${path} is ${found}, which the Pulumi engine cannot store; please report this to pulumi-firestore-operations`,
     );
-    this.name = "UnencodableValueError";
   }
 }
+markClass(UnencodableValueError, "UnencodableValueError");
 
 /**
  * A copy of `value` the host can encode, as JSON would store it: an object property holding `undefined` is left out

@@ -4,9 +4,13 @@ export type { Cancellation } from "../client/cancellation";
 export {
   AmbiguousStartError,
   ApiRequestError,
+  type ApiRequestErrorOptions,
   CancelLostError,
   CancelUnimplementedError,
+  CredentialsError,
+  DeadlineExceededError,
   FirestoreOperationsError,
+  InterruptedError,
   InvalidInputError,
   isApiRequestError,
   isFirestoreOperationsError,
@@ -14,6 +18,7 @@ export {
   OperationTimeoutError,
 } from "../client/errors";
 export type { RetryHint } from "../client/retry-hint";
+export { UnencodableValueError } from "./engine-values";
 export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
 export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";
 export { FirestoreImport, type FirestoreImportArgs } from "./firestore-import";
@@ -21,3 +26,4 @@ export { FirestoreOperation, type FirestoreOperationArgs } from "./firestore-ope
 export { FirestoreOperationResource } from "./operation-resource";
 export type { OperationOutputs } from "./outputs";
 export type { DatabaseReference, OperationSettingsArgs } from "./resource-args";
+export { JournalFolderError } from "./start-journal";

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { Deadline } from "../client/deadline";
 import { parseDuration } from "../client/durations";
-import { ApiRequestError, fieldOf, isApiRequestError } from "../client/errors";
+import { ApiRequestError, fieldOf } from "../client/errors";
 import { withDiagnosis } from "../client/failure-diagnosis";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
@@ -153,7 +153,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
  * errors arrive): the same error, with what to do about it (client/failure-diagnosis.ts).
  */
 function withStartDiagnosis(error: unknown, kind: ResourceKind, inputs: ProviderInputs): unknown {
-  if (!isApiRequestError(error) || error.ambiguous || (kind !== "export" && kind !== "import")) return error;
+  if (!(error instanceof ApiRequestError) || error.ambiguous || (kind !== "export" && kind !== "import")) return error;
   const uri = kind === "export" ? inputs.outputUriPrefix : inputs.inputUriPrefix;
   const message = withDiagnosis(error.message, error, {
     direction: kind,
@@ -161,5 +161,10 @@ function withStartDiagnosis(error: unknown, kind: ResourceKind, inputs: Provider
     database: inputs.database,
   });
   if (message === error.message) return error;
-  return new ApiRequestError(message, error.httpStatus, error.status, false, { cause: error });
+  return new ApiRequestError(message, {
+    httpStatus: error.httpStatus,
+    status: error.status,
+    ambiguous: false,
+    cause: error,
+  });
 }

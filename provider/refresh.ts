@@ -1,4 +1,4 @@
-import { isApiRequestError } from "../client/errors";
+import { ApiRequestError } from "../client/errors";
 import { shortOperationId } from "../client/names";
 import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
@@ -45,7 +45,7 @@ export async function refreshOutputs(
 }
 
 function isNotFound(error: unknown): boolean {
-  return isApiRequestError(error) && error.httpStatus === 404;
+  return error instanceof ApiRequestError && error.httpStatus === 404;
 }
 
 /** Refresh also resets the stored inputs from what it read, so it never invents a diff (pulumi#13839). */

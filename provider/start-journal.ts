@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { FirestoreOperationsError, markClass } from "../client/errors";
 
 /** Whose start an entry records: the stack instance (provider/stack-instance.ts) and the resource in it. */
 export interface StartOwner {
@@ -40,13 +41,17 @@ export const PRUNE_CHECKS = 32;
 const FOLDER_FIX =
   "set FIRESTORE_OPS_STATE_DIR to a folder that only you can write (the journal is created in it, mode 0700)";
 
-/** The journal folder (or its parent) is one we must not trust: someone else could plant or read entries. */
-export class JournalFolderError extends Error {
+/**
+ * The start journal's folder (FIRESTORE_OPS_STATE_DIR, or its parent) is one we must not trust: someone else could
+ * plant or read entries. Thrown before a start is sent; its message names the folder, the problem and the fix.
+ */
+export class JournalFolderError extends FirestoreOperationsError {
+  override name = "JournalFolderError";
   constructor(folder: string, problem: string) {
     super(`The start journal folder ${folder} ${problem}: it is not used; ${FOLDER_FIX}.`);
-    this.name = "JournalFolderError";
   }
 }
+markClass(JournalFolderError, "JournalFolderError");
 
 /** The digest a record's `request` holds: entries stay small, and hold none of the request. */
 export function requestFingerprint(database: string, method: string, body: unknown): string {

@@ -8,8 +8,6 @@ import { PULUMI_CONFIG_KEYS } from "./config-keys";
 export function unprovenNotFound(name: string, error: unknown): ApiRequestError {
   return new ApiRequestError(
     `${(error as Error).message} — this does not prove that ${name} is gone (only the Firestore API's NOT_FOUND for an operation of a database it holds does; check ${PULUMI_CONFIG_KEYS.endpoint} and any proxy), so the resource stays in the stack`,
-    404,
-    undefined,
-    false,
+    { httpStatus: 404, ambiguous: false },
   );
 }

@@ -1,4 +1,4 @@
-import { isApiRequestError } from "../../client/errors";
+import { ApiRequestError } from "../../client/errors";
 import { shortOperationId } from "../../client/names";
 import type { CommandContext } from "../command";
 import { EXIT, type ExitCode } from "../exit-codes";
@@ -17,7 +17,8 @@ export async function deleteCommand({ invocation, session, stderr }: CommandCont
     await session.client.delete(name);
   } catch (error) {
     // The server says it is running after all (our read was stale): the same refusal.
-    if (isApiRequestError(error) && error.status === "FAILED_PRECONDITION") return refuse(name, "running", stderr);
+    if (error instanceof ApiRequestError && error.status === "FAILED_PRECONDITION")
+      return refuse(name, "running", stderr);
     throw error;
   }
   // Like gcloud, the confirmation is a status message, so stdout stays empty for scripts.

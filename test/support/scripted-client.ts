@@ -24,15 +24,14 @@ export function operationJson(state: string, extra: { endTime?: string; type?: s
 }
 
 export const apiError = (httpStatus: number, status: string, options: { retryAfterMs?: number } = {}) =>
-  new ApiRequestError(
-    `${status} (${httpStatus})`,
-    httpStatus,
-    status,
-    false,
-    options.retryAfterMs === undefined
-      ? undefined
-      : { retryHint: { ms: options.retryAfterMs, said: `RetryInfo retryDelay "${options.retryAfterMs / 1000}s"` } },
-  );
+  new ApiRequestError(`${status} (${httpStatus})`, {
+    httpStatus: httpStatus,
+    status: status,
+    ambiguous: false,
+    ...(options.retryAfterMs === undefined
+      ? {}
+      : { retryHint: { ms: options.retryAfterMs, said: `RetryInfo retryDelay "${options.retryAfterMs / 1000}s"` } }),
+  });
 
 /** What each script made in the running test left over: checked, and forgotten, after every test. */
 const leftovers: (() => string[])[] = [];
