@@ -37,6 +37,9 @@ dynamic_provider_script=$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-p
 host_source=$repo_root/scripts/pulumi-language-nodejs/main.go
 stamp="pulumi=v$PULUMI_VERSION language-nodejs=${PULUMI_LANGUAGE_NODEJS_VERSION:-minimal-$(sha256sum "$host_source" | cut -c1-12)}"
 
+# shellcheck source=scripts/go-wrapper-module.sh
+source "$repo_root/scripts/go-wrapper-module.sh"
+
 log() { printf 'install-pulumi: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
@@ -98,40 +101,6 @@ main() {
     command -v go >/dev/null || die "go is not on PATH (needed to build pulumi v$PULUMI_VERSION)"
     export GOWORK=off GOFLAGS=-mod=mod
     ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
-
-    # new_wrapper DIR MODULE@VERSION...: a throwaway module in DIR that requires the
-    # given modules and mirrors their go.mod `replace` directives (go build ignores
-    # replaces of dependencies). Local replaces (=> ../sdk) are the sibling modules of
-    # the same release, which the wrapper requires at PULUMI_VERSION instead.
-    new_wrapper() {
-      local dir=$1 spec gomod go_directive=""
-      shift
-      mkdir -p "$dir"
-      printf 'module example.invalid/pulumi-tools-build\n' >"$dir/go.mod"
-      for spec in "$@"; do
-        gomod=$(cd "$dir" && go mod download -json "$spec" | node -e '
-          const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
-          if (j.Error) { console.error(j.Error); process.exit(1); }
-          console.log(j.GoMod);')
-        (cd "$dir" && go mod edit -require="$spec")
-        # shellcheck disable=SC2016 # the ${...} below are JavaScript
-        while IFS= read -r line; do
-          case $line in
-          go\ *) [[ -n $go_directive ]] || go_directive=${line#go } ;;
-          replace\ *) (cd "$dir" && go mod edit -replace="${line#replace }") ;;
-          esac
-        done < <(go mod edit -json "$gomod" | node -e '
-          const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
-          console.log("go " + j.Go);
-          for (const r of j.Replace ?? []) {
-            if (!r.New.Version) continue; // a local path inside the upstream repo
-            const old = r.Old.Version ? `${r.Old.Path}@${r.Old.Version}` : r.Old.Path;
-            console.log(`replace ${old}=${r.New.Path}@${r.New.Version}`);
-          }')
-      done
-      (cd "$dir" && go mod edit -go="$go_directive" \
-        -require="github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION")
-    }
 
     started=$SECONDS
     log "building pulumi v$PULUMI_VERSION from Go modules (a few minutes when the Go caches are cold)"
