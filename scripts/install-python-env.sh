@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs the Python environment the Python plugin-mode programs run in: a venv with Pulumi's Python SDK, `pulumi`
+# from PyPI, at the version pinned below (the newest PyPI serves here). No Python language host is needed: the
+# programs are inline programs of the Python Automation API (test/plugin/programs/python).
+#
+#   PULUMI_PYTHON=$(bash scripts/install-python-env.sh | tail -1 | sed 's/^PULUMI_PYTHON=//')
+#
+# The venv lands in ${PULUMI_TOOLS_HOME:-$HOME/.cache/pulumi-firestore-operations} (the cache install-pulumi.sh
+# uses), keyed by the SDK's version and the interpreter's. It holds only `pulumi` and its dependencies, never the
+# generated SDK (sdk/python): that changes with the schema, so each test run pip-installs it on top (see
+# test/plugin/python-program.ts). A build goes to a staging folder renamed into place only when complete, so a
+# failed or interrupted run leaves nothing half-installed, and a run with the venv present installs nothing.
+# Progress goes to stderr; stdout is one line, PULUMI_PYTHON=<the venv's python>.
+set -euo pipefail
+
+# Pulumi's Python SDK. Its `pulumi.automation` runs inline programs against the CLI of install-pulumi.sh (a newer
+# minor: the Automation API's version check is skipped, as pulumi-env.sh does).
+PULUMI_PYPI_VERSION=3.272.0
+
+tools_home=${PULUMI_TOOLS_HOME:-$HOME/.cache/pulumi-firestore-operations}
+python=${PYTHON:-python3}
+
+log() { printf 'install-python-env: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+command -v "$python" >/dev/null || die "$python is not on PATH (set PYTHON to a Python 3.10 or newer)"
+python_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' ||
+  die "Python $python_version is too old: pulumi $PULUMI_PYPI_VERSION needs 3.10 or newer (set PYTHON)"
+venv=$tools_home/python-pulumi-$PULUMI_PYPI_VERSION-py$python_version
+stamp="pulumi=$PULUMI_PYPI_VERSION python=$python_version setuptools>=70.1"
+
+installed() { [[ -x $1/bin/python && -f $1/.install-stamp && $(<"$1/.install-stamp") == "$stamp" ]]; }
+
+if installed "$venv"; then
+  log "pulumi $PULUMI_PYPI_VERSION (Python $python_version) already installed"
+else
+  started=$SECONDS
+  log "installing pulumi $PULUMI_PYPI_VERSION (Python $python_version) from PyPI"
+  mkdir -p "$tools_home"
+  find "$tools_home" -maxdepth 1 -name '.staging-python-pulumi.*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
+  staging=$(mktemp -d "$tools_home/.staging-python-pulumi.XXXXXX")
+  trap 'rm -rf "$staging"' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  chmod 755 "$staging"
+  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (the scripts pip writes
+  # name the staging folder in their shebangs: only `python -m` is ever run). setuptools is the generated SDK's build
+  # backend (sdk/python/pyproject.toml): a test pip-installs the SDK without build isolation, that is without PyPI
+  # (venvs of Python 3.12 and newer come without it; before 70.1 it could not build a wheel without `wheel`).
+  "$python" -m venv "$staging"
+  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
+    "pulumi==$PULUMI_PYPI_VERSION" "setuptools>=70.1" >&2
+  "$staging/bin/python" -m pip check >&2
+  "$staging/bin/python" -c 'import pulumi.automation, setuptools' ||
+    die "pulumi.automation or setuptools does not import in the new venv"
+  printf '%s\n' "$stamp" >"$staging/.install-stamp"
+  if installed "$venv"; then
+    log "another run installed $venv meanwhile; using it"
+  else
+    if [[ -e $venv ]]; then # incomplete or of another stamp: swap it out
+      mv -T "$venv" "$staging.old"
+      rm -rf "$staging.old"
+    fi
+    mv -T "$staging" "$venv" || installed "$venv" || die "could not move $staging into $venv"
+  fi
+  log "installed into $venv in $((SECONDS - started)) s"
+fi
+
+printf 'PULUMI_PYTHON=%s\n' "$venv/bin/python"
