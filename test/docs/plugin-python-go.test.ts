@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { PLUGIN_CONFIG_KEYS } from "../../plugin/config-keys";
 import { repoRoot } from "../support/repo";
 
 /**
- * docs/plugin-python-go.md repeats facts: its programs are the ones the plugin-mode tests run
- * (test/plugin/programs), its configuration table is the plugin's config keys and their secrecy in schema.json.
+ * docs/plugin-python-go.md shows programs: they are the ones the plugin-mode tests run (test/plugin/programs), so
+ * that what users copy is what runs.
  */
 
 const read = (...parts: string[]) => fs.readFileSync(path.join(repoRoot(), ...parts), "utf8");
@@ -67,24 +66,5 @@ describe("docs/plugin-python-go.md", () => {
     assertInOrder(trimmed(body), program, "program");
     const imports = trimmed(block.slice(block.indexOf("import ("), block.indexOf(")\n")));
     assertInOrder(imports.slice(1), main, "imports");
-  });
-
-  test("the configuration table is the plugin's config keys, secret as schema.json says", () => {
-    const schema = JSON.parse(read("schema.json")) as {
-      config: { variables: Record<string, { secret?: boolean }> };
-    };
-    const rows = [...doc.matchAll(/^\| `(firestore-operations:\w+)` \| (yes)? ?\|$/gm)].map((m) => ({
-      key: m[1] as string,
-      secret: m[2] === "yes",
-    }));
-    assert.deepEqual(
-      rows.map((row) => row.key),
-      Object.values(PLUGIN_CONFIG_KEYS),
-      "every key, in the settings' order",
-    );
-    for (const { key, secret } of rows) {
-      const setting = key.slice("firestore-operations:".length);
-      assert.equal(secret, schema.config.variables[setting]?.secret === true, `${key}: secret`);
-    }
   });
 });
