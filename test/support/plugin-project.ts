@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { PLUGIN_NAME } from "../../plugin/config-keys";
 import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
 import { killProcessesIn } from "./orphans";
 import { packedTarball } from "./packed-package";
@@ -19,11 +20,13 @@ import { repoRoot } from "./repo";
 import { readStackState, setStackConfig } from "./stack-files";
 import { type CommandResult, runCommand } from "./user-project";
 
-/** The plugin's package name (its config namespace and type tokens' first part) and the executable the engine runs. */
-export const PLUGIN_NAME = "firestore-operations";
+export { PLUGIN_NAME };
+/** The executable the engine runs for the plugin. */
 export const PLUGIN_EXECUTABLE = `pulumi-resource-${PLUGIN_NAME}`;
-/** The npm package the plugin ships in. */
-export const PACKAGE_NAME = "pulumi-firestore-operations";
+/** The npm package the plugin ships in, and its version: the plugin's. */
+const { name: PACKAGE_NAME, version: PACKAGE_VERSION } = JSON.parse(
+  fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"),
+) as { name: string; version: string };
 
 /**
  * How the engine finds the plugin:
@@ -203,9 +206,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     for (const key of Object.keys(base)) if (key.startsWith("npm_")) delete base[key];
     base.PATH = [path.dirname(process.execPath), pathWithoutPlugin(base.PATH)].join(path.delimiter);
 
-    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as {
-      version: string;
-    };
+    const version = PACKAGE_VERSION;
     const installInProject = opts.install === "project-path" || opts.dependencies !== undefined;
     if (installInProject) {
       const manifest = {
