@@ -159,8 +159,18 @@ function installGlobally(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** The folder of the globally installed package under a prefix (npm's layout on POSIX systems). */
-function globalPackageDir(prefix: string): string {
+export function globalPackageDir(prefix: string): string {
   return path.join(prefix, "lib", "node_modules", PACKAGE_NAME);
+}
+
+/** The arguments of `pulumi` that install the plugin from a folder into the plugin cache. */
+export function pluginInstallArgs(version: string, folder: string): string[] {
+  return ["plugin", "install", "resource", PLUGIN_NAME, version, "--file", folder];
+}
+
+/** The `plugins.providers` entry of a project with the package in its node_modules (a path relative to Pulumi.yaml). */
+export function projectPluginEntry(): { name: string; path: string } {
+  return { name: PLUGIN_NAME, path: `node_modules/${PACKAGE_NAME}` };
 }
 
 /**
@@ -252,15 +262,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     };
 
     if (opts.install === "plugin-install") {
-      await pulumi([
-        "plugin",
-        "install",
-        "resource",
-        PLUGIN_NAME,
-        version,
-        "--file",
-        globalPackageDir(prefix as string),
-      ]);
+      await pulumi(pluginInstallArgs(version, globalPackageDir(prefix as string)));
       pluginExecutable = path.join(
         env.PULUMI_HOME as string,
         "plugins",
@@ -275,7 +277,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
         opts.install === "project-path"
           ? {
               ...project,
-              plugins: { providers: [{ name: PLUGIN_NAME, path: path.join("node_modules", PACKAGE_NAME) }] },
+              plugins: { providers: [projectPluginEntry()] },
             }
           : project;
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(withPlugin));
