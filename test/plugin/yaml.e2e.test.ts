@@ -114,7 +114,7 @@ describe("a YAML program in plugin mode, through the real Pulumi CLI", () => {
     assert.equal(pluginResources(p.readState(), "FirestoreExport").length, 0);
   });
 
-  test('waitFor "done" and one SIGINT: the CLI ends soon, the export stays recorded, the rerun waits for it', async () => {
+  test('waitFor "done" and one SIGINT: the CLI ends soon, the export stays recorded, the rerun waits for it', async (t) => {
     // Long enough to interrupt the wait, short enough for the rerun to wait it out.
     const patched = await fetch(`${p.emulator.url}/emulator/v1/behaviour`, {
       method: "PATCH",
@@ -140,11 +140,13 @@ describe("a YAML program in plugin mode, through the real Pulumi CLI", () => {
     running.child.kill("SIGINT"); // the CLI alone, as a terminal's Ctrl-C: plugins have process groups of their own
     const interrupted = await running.result;
     const tookMs = Date.now() - signalledAt;
+    t.diagnostic(`the CLI ended ${tookMs} ms after the SIGINT`);
     assert.ok(tookMs <= CTRL_C_EXIT_MS, `the CLI ended ${tookMs} ms after the SIGINT`);
     assert.notEqual(interrupted.code, 0, "the update says it was interrupted");
 
     const [recorded] = pluginResources(p.readState(), "FirestoreExport");
     assert.equal(recorded?.id, started.op, "the started export is in state");
+    assert.ok((recorded.initErrors ?? []).length > 0, "with an initialization error: the wait did not finish");
     const live = await p.admin("GET", `/v1/${started.op}`);
     assert.equal(live.done ?? false, false, "the export runs on: Ctrl-C stops the wait, not the operation");
     assert.ok(
@@ -156,6 +158,7 @@ describe("a YAML program in plugin mode, through the real Pulumi CLI", () => {
     const [finished] = pluginResources(p.readState(), "FirestoreExport");
     assert.equal(finished.id, started.op, "the rerun kept the same export");
     assert.equal(finished.outputs.state, "SUCCESSFUL", "and waited until it was done");
+    assert.deepEqual(finished.initErrors ?? [], [], "the initialization error is gone");
     assert.deepEqual(
       exportStarts((await p.requests()).filter((r) => r.seq > since)).map((r) => r.operation),
       [started.op],
