@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { PLUGIN_NAME } from "../../plugin/config-keys";
 import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
 import { killProcessesIn } from "./orphans";
 import { packedTarball } from "./packed-package";
@@ -19,11 +20,13 @@ import { repoRoot } from "./repo";
 import { readStackState, setStackConfig } from "./stack-files";
 import { type CommandResult, runCommand } from "./user-project";
 
-/** The plugin's package name (its config namespace and type tokens' first part) and the executable the engine runs. */
-export const PLUGIN_NAME = "firestore-operations";
+export { PLUGIN_NAME };
+/** The executable the engine runs for the plugin. */
 export const PLUGIN_EXECUTABLE = `pulumi-resource-${PLUGIN_NAME}`;
-/** The npm package the plugin ships in. */
-export const PACKAGE_NAME = "pulumi-firestore-operations";
+/** The npm package the plugin ships in, and its version: the plugin's. */
+const { name: PACKAGE_NAME, version: PACKAGE_VERSION } = JSON.parse(
+  fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8"),
+) as { name: string; version: string };
 
 /**
  * How the engine finds the plugin:
@@ -156,8 +159,18 @@ function installGlobally(env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** The folder of the globally installed package under a prefix (npm's layout on POSIX systems). */
-function globalPackageDir(prefix: string): string {
+export function globalPackageDir(prefix: string): string {
   return path.join(prefix, "lib", "node_modules", PACKAGE_NAME);
+}
+
+/** The arguments of `pulumi` that install the plugin from a folder into the plugin cache. */
+export function pluginInstallArgs(version: string, folder: string): string[] {
+  return ["plugin", "install", "resource", PLUGIN_NAME, version, "--file", folder];
+}
+
+/** The `plugins.providers` entry of a project with the package in its node_modules (a path relative to Pulumi.yaml). */
+export function projectPluginEntry(): { name: string; path: string } {
+  return { name: PLUGIN_NAME, path: `node_modules/${PACKAGE_NAME}` };
 }
 
 /**
@@ -203,9 +216,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     for (const key of Object.keys(base)) if (key.startsWith("npm_")) delete base[key];
     base.PATH = [path.dirname(process.execPath), pathWithoutPlugin(base.PATH)].join(path.delimiter);
 
-    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as {
-      version: string;
-    };
+    const version = PACKAGE_VERSION;
     const installInProject = opts.install === "project-path" || opts.dependencies !== undefined;
     if (installInProject) {
       const manifest = {
@@ -251,15 +262,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     };
 
     if (opts.install === "plugin-install") {
-      await pulumi([
-        "plugin",
-        "install",
-        "resource",
-        PLUGIN_NAME,
-        version,
-        "--file",
-        globalPackageDir(prefix as string),
-      ]);
+      await pulumi(pluginInstallArgs(version, globalPackageDir(prefix as string)));
       pluginExecutable = path.join(
         env.PULUMI_HOME as string,
         "plugins",
@@ -274,7 +277,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
         opts.install === "project-path"
           ? {
               ...project,
-              plugins: { providers: [{ name: PLUGIN_NAME, path: path.join("node_modules", PACKAGE_NAME) }] },
+              plugins: { providers: [projectPluginEntry()] },
             }
           : project;
       fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(withPlugin));
