@@ -147,7 +147,7 @@ export function describeInlineProgram(language: InlineProgramLanguage): void {
       assert.equal(exportsInState().length, 0);
     });
 
-    test('waitFor "done" and one SIGINT to the CLI: it ends soon, the export stays recorded, the rerun waits for it', async () => {
+    test('waitFor "done" and one SIGINT to the CLI: it ends soon, the export stays recorded, the rerun waits for it', async (t) => {
       declare({ outputUriPrefix: `${prefix}/wait`, waitFor: "done" });
       const since = Math.max(0, ...(await p.requests()).map((r) => r.seq));
       const running = driver.run("up");
@@ -169,6 +169,7 @@ export function describeInlineProgram(language: InlineProgramLanguage): void {
       process.kill(clis[0] as number, "SIGINT");
       const interrupted = await running;
       const tookMs = Date.now() - signalledAt;
+      t.diagnostic(`the CLI ended ${tookMs} ms after the SIGINT`);
       assert.ok(tookMs <= CTRL_C_EXIT_MS, `the CLI ended ${tookMs} ms after the SIGINT`);
       assert.equal(interrupted.ok, false, "the update says it was interrupted");
       assert.match(interrupted.error ?? "", /Stopped waiting for .*\(Ctrl-C\)/, "and why");
