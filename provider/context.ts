@@ -12,6 +12,11 @@ export interface LifecycleContext {
   reporter: Reporter;
   /** Where start POSTs are recorded before they are sent; unset for library users who start nothing. */
   journal?: StartJournal;
+  /**
+   * The engine's Cancel (first Ctrl-C), which only the provider plugin receives: it stops every wait in flight,
+   * never a start request, and never cancels an operation. Absent in dynamic mode, whose host drops the Cancel.
+   */
+  stopWaiting?: AbortSignal;
 }
 
 export function createContext(
@@ -19,11 +24,13 @@ export function createContext(
   reporter: Reporter = SILENT,
   transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
   journal: StartJournal | undefined = StartJournal.fromEnvironment(),
+  stopWaiting?: AbortSignal,
 ): LifecycleContext {
   return {
     settings,
     client: createAdminClient(settings, transportOptions).client,
     reporter,
     ...(journal ? { journal } : {}),
+    ...(stopWaiting ? { stopWaiting } : {}),
   };
 }
