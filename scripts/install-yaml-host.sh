@@ -5,10 +5,11 @@
 #
 #   bash scripts/install-yaml-host.sh
 #
-# github.com/pulumi/pulumi-yaml is built against the CLI's pkg/v3 and sdk/v3 (minimal version selection raises its
-# own requirement, v3.206.0, to them), so the Go build cache the CLI build filled serves most of it. The binary is
-# built in a temporary folder and renamed into place; a stamp file names what was built, so a run with it present
-# rebuilds nothing. Progress goes to stderr.
+# github.com/pulumi/pulumi-yaml is built against the pkg/v3 and sdk/v3 its own go.mod requires (v3.206.0 for
+# v1.25.0): its code does not compile against the CLI's (the plugin loader's signatures changed in between), and the
+# host talks to the CLI over gRPC, which is compatible. The binary is built in a temporary folder and renamed into
+# place; a stamp file names what was built, so a run with it present rebuilds nothing (and needs no Go). Progress goes
+# to stderr. scripts/setup.sh runs it.
 set -euo pipefail
 
 # The newest pulumi-yaml release the Go module proxy serves here (it also serves v1.11.1, and no other).
@@ -41,14 +42,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 started=$SECONDS
-# Built against the pkg/v3 and sdk/v3 its own go.mod requires: its code does not compile against the CLI's (the
-# plugin loader's signatures changed in between). The host talks to the CLI over gRPC, which is compatible.
 yaml_gomod=$(cd "$work" && go mod download -json "github.com/pulumi/pulumi-yaml@v$PULUMI_YAML_VERSION" |
   node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.GoMod);')
-PULUMI_VERSION=$(go mod edit -json "$yaml_gomod" |
+yaml_pulumi_version=$(go mod edit -json "$yaml_gomod" |
   node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log(j.Require.find((r) => r.Path === "github.com/pulumi/pulumi/pkg/v3").Version.slice(1));')
-log "building pulumi-language-yaml v$PULUMI_YAML_VERSION against pkg/v3 v$PULUMI_VERSION (its own requirement)"
-new_wrapper "$work/yaml" "github.com/pulumi/pulumi-yaml@v$PULUMI_YAML_VERSION"
+log "building pulumi-language-yaml v$PULUMI_YAML_VERSION against pkg/v3 v$yaml_pulumi_version (its own requirement)"
+# new_wrapper pins sdk/v3 at PULUMI_VERSION: here, the version pulumi-yaml requires, not the CLI's.
+PULUMI_VERSION=$yaml_pulumi_version new_wrapper "$work/yaml" "github.com/pulumi/pulumi-yaml@v$PULUMI_YAML_VERSION"
 (cd "$work/yaml" && go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$PULUMI_YAML_VERSION" \
   -o "$bin_dir/.pulumi-language-yaml.$$" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
 log "built in $((SECONDS - started))s"

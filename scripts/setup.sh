@@ -38,6 +38,8 @@ if [ ! -e node_modules/pulumi-firestore-operations ]; then
 fi
 
 bash scripts/install-pulumi.sh >/dev/null
+# YAML programs (the plugin's tests, users' YAML stacks) need Pulumi's YAML language host next to the CLI.
+bash scripts/install-yaml-host.sh
 
 # The Ctrl-C tests type into a real terminal.
 if ! command -v tmux >/dev/null; then
