@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PLUGIN_CONFIG_KEYS, PLUGIN_NAME } from "../plugin/config-keys";
+import { PULUMI_CONFIG_KEYS } from "../provider/runtime";
 import { createTempStack, type PulumiResult, runPulumi, type TempStack } from "../test/support/pulumi-cli";
 import { repoRoot } from "../test/support/repo";
 import { DescendantPeakSampler } from "./process-memory";
@@ -10,7 +12,7 @@ import { type StackProgram, writeStackProgram } from "./stack-programs";
 export interface TimedCommand {
   wallMs: number;
   result: PulumiResult;
-  /** Peak KiB of the largest process per role: "dynamic provider", "program", "engine", "emulator". */
+  /** Peak KiB of the largest process per role: "dynamic provider", "plugin", "program", "engine", "emulator". */
   peakKib: Map<string, number>;
   /** CPU ms used during the command per role (all processes of the role together). */
   cpuMs: Map<string, number>;
@@ -33,6 +35,7 @@ const COMMAND_TIMEOUT_MS = 15 * 60_000;
 /** The processes a Pulumi command starts, named by what they are. */
 function roleOf(cmdline: string): string | undefined {
   if (cmdline.includes("cmd/dynamic-provider")) return "dynamic provider";
+  if (cmdline.includes(PLUGIN_EXECUTABLE)) return "plugin";
   if (cmdline.includes("emulator/cli.js")) return "emulator";
   if (cmdline.includes("pulumi-language-nodejs")) return "language host";
   if (/@pulumi\/pulumi\/cmd\/run/.test(cmdline)) return "program";
@@ -53,9 +56,14 @@ function pinDynamicProviderHost(stack: TempStack): NodeJS.ProcessEnv {
   return { ...stack.env, PATH: `${bin}${path.delimiter}${stack.env.PATH ?? ""}` };
 }
 
+/** The provider plugin's executable, as the engine starts it (`node <package>/pulumi-resource-firestore-operations`). */
+const PLUGIN_EXECUTABLE = `pulumi-resource-${PLUGIN_NAME}`;
+
 /**
- * A temporary stack of one of the benchmark programs, with the real CLI; for `exports`, configured for the
- * emulator at `emulatorUrl` with OAuth credentials (as test/support/e2e-stack.ts does).
+ * A temporary stack of one of the benchmark programs, with the real CLI; for `exports` and `plugin`, configured
+ * for the emulator at `emulatorUrl` with OAuth credentials (as test/support/e2e-stack.ts does), under the config
+ * keys of the provider that serves the program: `gcp:*` for the dynamic provider, the plugin's own namespace for
+ * the plugin (the engine hands a plugin no other keys).
  */
 export async function createBenchStack(
   program: StackProgram,
@@ -90,10 +98,11 @@ export async function createBenchStack(
     return result;
   };
   if (emulator) {
+    const keys = program === "plugin" ? PLUGIN_CONFIG_KEYS : PULUMI_CONFIG_KEYS;
     stack.setConfig({
-      "gcp:project": "demo-project",
-      "gcp:credentials": emulator.credentialsFile,
-      "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
+      [keys.project]: "demo-project",
+      [keys.credentials]: emulator.credentialsFile,
+      [keys.endpoint]: `${emulator.url}/v1/`,
     });
   }
   return {

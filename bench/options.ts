@@ -7,6 +7,7 @@ export const BENCHMARK_NAMES = [
   "emulator-persistence",
   "cancel-lag",
   "stack-overhead",
+  "plugin-overhead",
   "destroy-scale",
   "deadline-overshoot",
   "retry-storm",

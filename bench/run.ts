@@ -11,6 +11,7 @@ import { emulatorPersistence } from "./emulator-persistence";
 import { emulatorRequestLog } from "./emulator-request-log";
 import { provenance } from "./machine";
 import { type BenchmarkName, parseBenchOptions, USAGE } from "./options";
+import { pluginOverhead } from "./plugin-overhead";
 import { quotaStarts } from "./quota-starts";
 import { mergeResults, readIfExists, renderSection } from "./results-file";
 import { retryStorm } from "./retry-storm";
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<BenchmarkName, Benchmark> = {
   "emulator-persistence": emulatorPersistence,
   "cancel-lag": cancelLag,
   "stack-overhead": stackOverhead,
+  "plugin-overhead": pluginOverhead,
   "destroy-scale": destroyScale,
   "deadline-overshoot": deadlineOvershoot,
   "retry-storm": retryStorm,

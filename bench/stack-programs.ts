@@ -1,19 +1,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { PLUGIN_NAME } from "../plugin/config-keys";
 
 /**
  * The Pulumi programs the stack benchmarks deploy, written out as plain JavaScript so that both pay the same
  * (no TypeScript compile): `exports` declares FirestoreExport resources, `noop` the same number of resources of
  * a trivial inline dynamic provider, `shaped` the same no-op carrying a real FirestoreExport's inputs and outputs
  * (from `template.json`, written next to it), so that what the data costs Pulumi shows apart from what our
- * provider does. The stack config `count` says how many.
+ * provider does, and `plugin` the same FirestoreExports as `exports` served by the provider plugin (plugin mode).
+ * The stack config `count` says how many.
  */
-export type StackProgram = "exports" | "noop" | "shaped";
+export type StackProgram = "exports" | "noop" | "shaped" | "plugin";
 
-const SOURCES: Record<StackProgram, string> = {
-  exports: `"use strict";
+/** N FirestoreExports from `module`: the dynamic classes or the plugin's, one program text for both modes. */
+const exportsProgram = (module: string) => `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const firestore = require("pulumi-firestore-operations");
+const firestore = require("${module}");
 
 const count = new pulumi.Config().requireNumber("count");
 for (let i = 0; i < count; i++) {
@@ -22,7 +24,11 @@ for (let i = 0; i < count; i++) {
     collectionIds: ["users"],
   });
 }
-`,
+`;
+
+const SOURCES: Record<StackProgram, string> = {
+  exports: exportsProgram("pulumi-firestore-operations"),
+  plugin: exportsProgram("pulumi-firestore-operations/plugin"),
   noop: `"use strict";
 const pulumi = require("@pulumi/pulumi");
 
@@ -78,12 +84,23 @@ for (let i = 0; i < count; i++) {
 `,
 };
 
+/**
+ * Where the engine finds the provider plugin: in the installed package, as a user of plugin mode points
+ * `plugins.providers` at it (the package's root holds `pulumi-resource-firestore-operations`).
+ */
+const PLUGIN_PROVIDERS = `plugins:
+  providers:
+    - name: ${PLUGIN_NAME}
+      path: node_modules/pulumi-firestore-operations
+`;
+
 /** Writes the program, and any `files` (name → content) beside it, into `dir` (created). */
 export function writeStackProgram(program: StackProgram, dir: string, files: Record<string, string> = {}): void {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, "Pulumi.yaml"),
-    `name: bench-${program}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n`,
+    `name: bench-${program}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n` +
+      (program === "plugin" ? PLUGIN_PROVIDERS : ""),
   );
   fs.writeFileSync(
     path.join(dir, "package.json"),

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as provider from "@pulumi/pulumi/provider";
 import { FirestoreOperationsPlugin } from "./plugin-provider";
-import { passDroppedRequestFields } from "./request-hooks";
+import { passDroppedRequests } from "./request-hooks";
 
 /** The package's root: schema.json and package.json sit there (dist/plugin/main.js is two levels down). */
 const PACKAGE_ROOT = path.join(__dirname, "..", "..");
@@ -19,7 +19,7 @@ export function main(args: string[] = process.argv.slice(2)): Promise<void> {
   const schema = fs.existsSync(schemaFile) ? fs.readFileSync(schemaFile, "utf8") : "{}";
   const engineAddress = args.find((arg) => /^[\w.-]+:\d+$/.test(arg));
   const plugin = new FirestoreOperationsPlugin(version, schema, engineAddress);
-  passDroppedRequestFields((facts) => plugin.configure(facts));
+  passDroppedRequests({ onConfigure: (facts) => plugin.configure(facts), onCancel: () => void plugin.cancel() });
   return provider.main(plugin, args);
 }
 

@@ -23,13 +23,20 @@ export function engineTimeoutSeconds(): number | undefined {
 
 type Handler = (call: { request: Record<string, () => unknown> }, callback: unknown) => unknown;
 
+/** What the plugin must hear of that the SDK's server does not pass on. */
+export interface DroppedRequests {
+  onConfigure(facts: ConfigureFacts): void;
+  /** The engine's Cancel: the server passes it on from SDK 3.230 only. */
+  onCancel(): void;
+}
+
 /**
- * The SDK's provider server (`@pulumi/pulumi/provider`, 3.248) answers Configure without passing it on, and calls
- * create, update and delete without the request's timeout. Both are in the gRPC request: this wraps the server's
- * handlers as it registers them with gRPC, so the provider sees them, and leaves everything else as it was. Call
- * before `provider.main`.
+ * The SDK's provider server (`@pulumi/pulumi/provider`, 3.200 to 3.276 at least) answers Configure without passing
+ * it on, calls create, update and delete without the request's timeout, and before 3.230 acknowledges Cancel
+ * without passing it on. All are in the gRPC requests: this wraps the server's handlers as it registers them
+ * with gRPC, so the provider sees them, and leaves everything else as it was. Call before `provider.main`.
  */
-export function passDroppedRequestFields(onConfigure: (facts: ConfigureFacts) => void): void {
+export function passDroppedRequests({ onConfigure, onCancel }: DroppedRequests): void {
   const requireFromSdk = createRequire(require.resolve("@pulumi/pulumi"));
   const grpc = requireFromSdk("@grpc/grpc-js") as {
     Server: { prototype: { addService(service: unknown, implementation: object): void } };
@@ -50,6 +57,10 @@ export function passDroppedRequestFields(onConfigure: (facts: ConfigureFacts) =>
       const args = (request.getArgs?.() as { toJavaScript(): Record<string, unknown> } | undefined)?.toJavaScript();
       onConfigure({ id: (request.getId?.() as string | undefined) || undefined, args: args ?? {} });
       return (server.configure as Handler).call(implementation, call, callback);
+    };
+    wrapped.cancel = (call, callback) => {
+      onCancel();
+      return (server.cancel as Handler).call(implementation, call, callback);
     };
     for (const method of ["create", "update", "delete"]) {
       wrapped[method] = (call, callback) =>

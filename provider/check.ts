@@ -16,7 +16,8 @@ import { KIND_INPUTS, type ProviderInputs, SETTING_DEFAULTS } from "./inputs";
 import type { ResourceKind } from "./kinds";
 
 /** Where a Pulumi user sets the project of a bare database id. */
-const WHERE_TO_SET_PROJECT = `set the resource's "project", the "${PULUMI_CONFIG_KEYS.project}" stack config, or GOOGLE_CLOUD_PROJECT`;
+const whereToSetProject = (projectKey: string) =>
+  `set the resource's "project", the "${projectKey}" stack config, or GOOGLE_CLOUD_PROJECT`;
 
 /** The engine's placeholder for a value not known during preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -40,6 +41,8 @@ export function checkInputs(
   news: Record<string, unknown>,
   defaultProject: string | undefined,
   now: number = Date.now(),
+  /** The config key of the project in this front door (the dynamic provider's, or the plugin's). */
+  projectKey: string = PULUMI_CONFIG_KEYS.project,
 ): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
@@ -72,7 +75,7 @@ export function checkInputs(
         news.database as string | undefined,
         (project as string | undefined) || undefined,
         defaultProject,
-        { whereToSetProject: WHERE_TO_SET_PROJECT },
+        { whereToSetProject: whereToSetProject(projectKey) },
       );
     });
   }

@@ -8,7 +8,7 @@ import { describeProgress } from "../client/progress-text";
 import { inTermsOf } from "../client/setting-error";
 import { cancelAndWait } from "./cancel-and-wait";
 import { checkInputs } from "./check";
-import { pulumiSettingName } from "./config-keys";
+import { type ConfigKeys, PULUMI_CONFIG_KEYS } from "./config-keys";
 import type { LifecycleContext } from "./context";
 import { DEFAULT_TIMEOUTS, KIND_INPUTS, type ProviderInputs, SETTING_INPUTS } from "./inputs";
 import { irreversibleWarning } from "./irreversible";
@@ -30,6 +30,8 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
   constructor(
     private readonly kind: ResourceKind,
     private readonly context: () => LifecycleContext,
+    /** The front door's config keys: check names the project's. */
+    private readonly keys: ConfigKeys = PULUMI_CONFIG_KEYS,
   ) {}
 
   async check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
@@ -37,13 +39,13 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     try {
       project = this.context().settings.project;
     } catch (raw) {
-      const error = inTermsOf(raw, pulumiSettingName);
+      const error = inTermsOf(raw, (setting) => this.keys[setting]);
       const field = fieldOf(error);
       const reason = field ? (error as { rule: string }).rule : (error as Error).message;
       // Only this: input checks that need the configuration (the project) would report its absence.
       return { inputs: news, failures: [{ property: field ?? "(provider configuration)", reason }] };
     }
-    const result = checkInputs(this.kind, news, project);
+    const result = checkInputs(this.kind, news, project, Date.now(), this.keys.project);
     // No old inputs: a planned create. Nothing is started here; preview says what the create cannot undo.
     if (result.failures.length === 0 && Object.keys(_olds ?? {}).length === 0) this.warnIrreversible(result.inputs);
     return { inputs: result.inputs, failures: result.failures };

@@ -111,7 +111,7 @@ export class ProviderProcess {
           ? new WaitProvider(context)
           : kind === "stackInstance"
             ? new StackInstanceProvider()
-            : new OperationsProvider(kind, context);
+            : new OperationsProvider(kind, context, this.keys);
       provider = Object.create(methods) as RuntimeProvider;
       provider.configure = async (request: pulumi.dynamic.ConfigureRequest): Promise<void> =>
         this.configure(request.config);

@@ -18,5 +18,5 @@ echo "test-node22: packaging and end-to-end subset on Node $node22_version, @pul
 # run it, and it writes next to the repository's Pulumi.yaml.
 PATH="$node22_bin:$PATH" FIRESTORE_OPS_TEST_PULUMI_SDK=$NEWEST_PULUMI_SDK "$node22_bin/node" --test \
   --test-reporter=spec dist/test/packaging/*.test.js dist/test/e2e/quickstart.e2e.test.js \
-  dist/test/e2e/pulumi-cli.smoke.test.js
+  dist/test/e2e/pulumi-cli.smoke.test.js dist/test/plugin/typescript.e2e.test.js
 echo "test-node22: the Node 22 leg took $((SECONDS - leg_start)) s" >&2

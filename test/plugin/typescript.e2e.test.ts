@@ -60,6 +60,20 @@ describe("plugin mode from a TypeScript program", () => {
       child.on("close", (code) => resolve({ code: code ?? -1, output }));
     });
 
+  /** The poll of the `index`th started export, once the wait for it is under way (undefined after 30 s). */
+  const waitBegan = async (index: number): Promise<RequestLogEntry | undefined> => {
+    for (let i = 0; i < 300; i++) {
+      const log = await requests();
+      const start = log.filter((r) => r.endpoint === "exportDocuments" && r.status === 200)[index];
+      const poll =
+        start &&
+        log.find((r) => r.seq > start.seq && r.endpoint === "operations.get" && r.operation === start.operation);
+      if (poll) return poll;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return undefined;
+  };
+
   before(async () => {
     emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", "120000"]);
     credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-ts-creds-"));
@@ -144,16 +158,7 @@ describe("plugin mode from a TypeScript program", () => {
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    // The wait is under way once the new operation has been polled after its start.
-    let waiting: RequestLogEntry | undefined;
-    for (let i = 0; i < 300 && !waiting; i++) {
-      const log = await requests();
-      const start = log.filter((r) => r.endpoint === "exportDocuments" && r.status === 200)[2];
-      waiting =
-        start &&
-        log.find((r) => r.seq > start.seq && r.endpoint === "operations.get" && r.operation === start.operation);
-      if (!waiting) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const waiting = await waitBegan(2);
     assert.ok(waiting, `the wait began\n${output}`);
     const interrupted = performance.now();
     child.kill("SIGINT");
@@ -177,12 +182,38 @@ describe("plugin mode from a TypeScript program", () => {
     assert.equal(finished.initErrors, undefined);
   });
 
+  test("a run killed mid-wait: the rerun finds the operation in the start journal and starts nothing", async () => {
+    declare([{ kind: "FirestoreExport", name: "nightly", args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" } }]);
+    // Its own process group: the kill takes the CLI, the program and the plugin at once, as a lost machine would.
+    const child = spawn(path.join(pulumiBinDir(project.env), "pulumi"), ["up", "--yes", "--skip-preview"], {
+      cwd: project.dir,
+      env: project.env,
+      detached: true,
+      stdio: "ignore",
+    });
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    const waiting = await waitBegan(3);
+    assert.ok(waiting, "the wait began");
+    process.kill(-(child.pid as number), "SIGKILL");
+    await exited;
+    assert.equal((await starts()).length, 4);
+    const pending = state().pending_operations ?? [];
+    assert.equal(pending.length, 1, "the killed create is pending, with no id");
+    await pulumi(["cancel", "--yes"]);
+    const rerun = await pulumi(["up", "--yes", "--skip-preview"]);
+    assert.equal(rerun.code, 0, rerun.output);
+    assert.equal((await starts()).length, 4, "the rerun started nothing");
+    const [finished] = exports();
+    assert.equal(finished.id, waiting.operation);
+    assert.equal(finished.outputs.state, "SUCCESSFUL");
+  });
+
   test("customTimeouts bound the wait when timeouts gives none", async () => {
     declare([
       {
         kind: "FirestoreExport",
         name: "nightly",
-        args: { outputUriPrefix: "gs://bkt/d", waitFor: "done" },
+        args: { outputUriPrefix: "gs://bkt/e", waitFor: "done" },
         options: { customTimeouts: { create: "2s" } },
       },
     ]);

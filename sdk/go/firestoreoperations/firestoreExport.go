@@ -61,7 +61,7 @@ type FirestoreExport struct {
 	// OperationState as of the last create, update or refresh: PROCESSING, CANCELLING, SUCCESSFUL, FAILED, CANCELLED...
 	State pulumi.StringOutput `pulumi:"state"`
 	// How long to wait: `create` bounds the wait of `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Where it gives none, the resource's `customTimeouts` apply, then the defaults.
-	Timeouts TimeoutsOutput `pulumi:"timeouts"`
+	Timeouts TimeoutsPtrOutput `pulumi:"timeouts"`
 	// `"started"`: the resource is the in-flight operation; `up` returns once it started. `"done"`: `up` waits until it finished (after the operation is recorded in the stack), and fails (keeping the resource) if it did not succeed. A first Ctrl-C stops the wait, not the operation: the resource stays in the stack, and the next `up` waits again. Default: `"started"`.
 	WaitFor pulumi.StringOutput `pulumi:"waitFor"`
 }
@@ -305,8 +305,8 @@ func (o FirestoreExportOutput) State() pulumi.StringOutput {
 }
 
 // How long to wait: `create` bounds the wait of `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Where it gives none, the resource's `customTimeouts` apply, then the defaults.
-func (o FirestoreExportOutput) Timeouts() TimeoutsOutput {
-	return o.ApplyT(func(v *FirestoreExport) TimeoutsOutput { return v.Timeouts }).(TimeoutsOutput)
+func (o FirestoreExportOutput) Timeouts() TimeoutsPtrOutput {
+	return o.ApplyT(func(v *FirestoreExport) TimeoutsPtrOutput { return v.Timeouts }).(TimeoutsPtrOutput)
 }
 
 // `"started"`: the resource is the in-flight operation; `up` returns once it started. `"done"`: `up` waits until it finished (after the operation is recorded in the stack), and fails (keeping the resource) if it did not succeed. A first Ctrl-C stops the wait, not the operation: the resource stays in the stack, and the next `up` waits again. Default: `"started"`.

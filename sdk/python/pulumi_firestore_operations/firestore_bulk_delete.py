@@ -442,7 +442,7 @@ class FirestoreBulkDelete(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def timeouts(self) -> pulumi.Output['outputs.Timeouts']:
+    def timeouts(self) -> pulumi.Output[Optional['outputs.Timeouts']]:
         """
         How long to wait: `create` bounds the wait of `waitFor: "done"`, `delete` the wait for a cancelled operation to end. Where it gives none, the resource's `customTimeouts` apply, then the defaults.
         """
