@@ -30,6 +30,9 @@ bash scripts/setup.sh
 # Google's Python and Go Firestore Admin clients, which test/conformance/judges.test.ts runs against the emulator:
 # for the tests only, so that the quick start and the benchmarks do not wait for them.
 bash scripts/install-judges.sh >/dev/null
+# The Python venv and the Go program the plugin-mode tests drive (test/plugin/python and go.e2e.test.ts).
+bash scripts/install-python-env.sh >/dev/null
+bash scripts/install-go-sdk.sh >/dev/null
 echo "test: setup took $((SECONDS - run_start)) s" >&2
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/firestore-ops-test-logs.XXXXXX")
@@ -57,7 +60,12 @@ fi
 slow_first=(
   dist/test/reliability/kill-points.e2e.test.js
   dist/test/e2e/examples.e2e.test.js
+  dist/test/plugin/typescript.e2e.test.js
+  dist/test/plugin/yaml.e2e.test.js
   dist/test/e2e/lifecycle.e2e.test.js
+  dist/test/plugin/python.e2e.test.js
+  dist/test/plugin/install-modes.e2e.test.js
+  dist/test/plugin/go.e2e.test.js
   dist/test/e2e/quota.e2e.test.js
   dist/test/e2e/scenarios.e2e.test.js
   dist/test/e2e/everyday.e2e.test.js
