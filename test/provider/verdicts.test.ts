@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { RETRY_BACKOFF } from "../../client/backoff";
 import { requestCancel } from "../../client/cancel-request";
+import { QuotaGates } from "../../client/quota-gate";
 import type { LifecycleContext } from "../../provider/context";
 import { OperationsProvider } from "../../provider/operations-provider";
 import type { ResourceOutputs } from "../../provider/outputs";
@@ -95,6 +96,7 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
     // A 5 ms hint waits no less than the backoff's first delay (client/retry-hint.ts: the floor).
     assert.equal(waits.length, 1);
     assert.ok((waits[0] ?? 0) >= RETRY_BACKOFF.initialDelayMs * (1 - RETRY_BACKOFF.jitter), `waited ${waits[0]} ms`);
+    assert.deepEqual(patient.clock.slept, waits, "it slept, on the client's clock, exactly the wait it announced");
     const impatient = scriptedClient({ cancel: [apiError(429, "RESOURCE_EXHAUSTED", { retryAfterMs: 5_000 })] });
     await assert.rejects(requestCancel(impatient.client, NAME, { metadataType: "", quotaPatienceMs: 1_000 }), /429/);
     assert.deepEqual(impatient.calls, ["cancel"]);
@@ -107,7 +109,12 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
 });
 
 function context(client: LifecycleContext["client"]): LifecycleContext {
-  return { settings: { endpoint: "http://127.0.0.1:1/v1/", allowInsecureEndpoint: false }, client, reporter: SILENT };
+  return {
+    settings: { endpoint: "http://127.0.0.1:1/v1/", allowInsecureEndpoint: false },
+    client,
+    reporter: SILENT,
+    quotaGates: new QuotaGates(client.clock),
+  };
 }
 
 const stored = (extra: Partial<ResourceOutputs> = {}): ResourceOutputs =>

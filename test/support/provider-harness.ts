@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Clock } from "../../client/clock";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
@@ -37,6 +38,8 @@ export interface LoggedRequest {
 export interface HarnessOptions {
   /** Attempts for idempotent requests (the transport's default is 6, with seconds of backoff). */
   maxAttempts?: number;
+  /** One clock for the client and the emulator (its `now`, unless `options.now` gives another). */
+  clock?: Clock;
 }
 
 export interface Harness {
@@ -75,7 +78,8 @@ export async function withProvider(
   body: (harness: Harness) => Promise<void>,
   harnessOptions: HarnessOptions = {},
 ): Promise<void> {
-  await withEmulator({ auth: "oauth", ...options }, async (emu) => {
+  const { clock, maxAttempts } = harnessOptions;
+  await withEmulator({ auth: "oauth", ...(clock ? { now: () => clock.now() } : {}), ...options }, async (emu) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-creds-"));
     // The start journal of this harness only.
     const previousStateDir = process.env.FIRESTORE_OPS_STATE_DIR;
@@ -101,7 +105,7 @@ export async function withProvider(
         context ??= createContext(
           settingsFromPulumiConfig({ get: (key) => config[key] }),
           reporter,
-          harnessOptions.maxAttempts === undefined ? {} : { maxAttempts: harnessOptions.maxAttempts },
+          { ...(maxAttempts === undefined ? {} : { maxAttempts }), ...(clock ? { clock } : {}) },
           journal,
         );
         return context;
