@@ -1,7 +1,7 @@
 import type { Redactor } from "../client/redaction";
 import { scrubPatterns } from "../client/redaction";
 import { inTermsOf } from "../client/setting-error";
-import { pulumiSettingName } from "./config-keys";
+import { type ConfigKeys, PULUMI_CONFIG_KEYS } from "./config-keys";
 import { forEngine } from "./engine-values";
 
 /** Fields the dynamic provider host reads from an initialization failure (the resource then stays in state). */
@@ -17,9 +17,13 @@ const HOST_FIELDS = new Set(["id", "properties", "reasons"]);
  * Our own errors keep their class (`instanceof` still works); a foreign error becomes a plain Error
  * with its name and scrubbed message.
  */
-export function boundaryError(raw: unknown, redactor: Redactor | undefined): Error {
-  // A setting's error names the stack config key, as a Pulumi user set it.
-  const error = inTermsOf(raw, pulumiSettingName);
+export function boundaryError(
+  raw: unknown,
+  redactor: Redactor | undefined,
+  keys: ConfigKeys = PULUMI_CONFIG_KEYS,
+): Error {
+  // A setting's error names the config key, as a Pulumi user set it.
+  const error = inTermsOf(raw, (setting) => keys[setting]);
   const scrub = (text: string): string => (redactor ? redactor.scrub(text) : scrubPatterns(text));
   if (!(error instanceof Error)) return bare("Error", scrub(String(error)));
   try {

@@ -25,7 +25,8 @@ const RERUN = '"pulumi destroy" (or the same "pulumi up")';
  * is the client's verdict (client/cancel-request.ts); this words it for a Pulumi user.
  */
 export async function cancelAndWait(context: LifecycleContext, name: string, props: ResourceOutputs): Promise<void> {
-  const { client, reporter, journal } = context;
+  const { client, reporter, journal, stopWaiting } = context;
+  const stoppable = stopWaiting !== undefined;
   const label = resourceLabel(props.resourceUrn);
   const owner = journalOwner(props);
   if (owner) await journal?.remove(owner, name);
@@ -41,7 +42,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
   const deadline = Deadline.after(
     parseDuration(timeoutText, "timeouts.delete"),
     "timeouts.delete",
-    undefined,
+    stopWaiting,
     client.clock,
   );
   const status = progressStatus(reporter);
@@ -53,7 +54,8 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
       {
         deadline,
         purpose,
-        onChange: (v) => status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)} (${note})`)),
+        onChange: (v) =>
+          status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)} (${note})`, stoppable)),
       },
       initial,
     );
@@ -101,7 +103,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
     case "not-cancellable": {
       // Known not to be cancellable (a database restore): no cancel was sent, and nothing claims one was.
       reporter.info(
-        `${label}: ${shortOperationId(name)} is not cancelled: ${verdict.reason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(RERUN)}`,
+        `${label}: ${shortOperationId(name)} is not cancelled: ${verdict.reason}, so no cancel was sent. Waiting until it is over (at most ${timeoutText}); to leave it running instead, set retainOnDelete: true. ${ctrlCDuringWait(RERUN, stoppable)}`,
       );
       const what = props.operationType === "RestoreDatabaseMetadata" ? "restore" : "operation";
       const ended = await waitOver(
@@ -132,7 +134,7 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
     case "sent": {
       if (!verdict.view.done) {
         reporter.info(
-          `${label}: cancel sent for ${shortOperationId(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(RERUN)}`,
+          `${label}: cancel sent for ${shortOperationId(name)}; waiting until it is over (at most ${timeoutText}). ${ctrlCDuringWait(RERUN, stoppable)}`,
         );
       }
       // Starts from the view read right after the cancel: that read was the first poll.

@@ -22,17 +22,21 @@ export const SECRET_BEARING_SETTINGS = ["accessToken", "credentials"] as const s
 /** Settings in a Pulumi user's words: errors name the stack config key. */
 export const pulumiSettingName: SettingName = (setting) => PULUMI_CONFIG_KEYS[setting];
 
+/** A front door's config keys: the dynamic provider's (PULUMI_CONFIG_KEYS) or the plugin's own namespace. */
+export type ConfigKeys = Record<Setting, string>;
+
 /**
- * The provider's settings from the stack config handed to configure (then the environment, as @pulumi/gcp); a
+ * The provider's settings from the config handed to configure (then the environment, as @pulumi/gcp); a
  * setting's error names its config key.
  */
 export function settingsFromPulumiConfig(
   config: { get(key: string): string | undefined } | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  keys: ConfigKeys = PULUMI_CONFIG_KEYS,
 ): ClientSettings {
   try {
-    return settingsFrom((setting) => config?.get(PULUMI_CONFIG_KEYS[setting]), env);
+    return settingsFrom((setting) => config?.get(keys[setting]), env);
   } catch (error) {
-    throw inTermsOf(error, pulumiSettingName);
+    throw inTermsOf(error, (setting) => keys[setting]);
   }
 }

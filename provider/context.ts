@@ -14,6 +14,11 @@ export interface LifecycleContext {
   quotaGates: QuotaGates;
   /** Where start POSTs are recorded before they are sent; unset for library users who start nothing. */
   journal?: StartJournal;
+  /**
+   * The engine's Cancel (first Ctrl-C), which only the provider plugin receives: it stops every wait in flight,
+   * never a start request, and never cancels an operation. Absent in dynamic mode, whose host drops the Cancel.
+   */
+  stopWaiting?: AbortSignal;
 }
 
 export function createContext(
@@ -21,6 +26,7 @@ export function createContext(
   reporter: Reporter = SILENT,
   clientOptions: ClientOptions = {},
   journal: StartJournal | undefined = StartJournal.fromEnvironment(),
+  stopWaiting?: AbortSignal,
 ): LifecycleContext {
   const client = createAdminClient(settings, clientOptions);
   return {
@@ -29,5 +35,6 @@ export function createContext(
     reporter,
     quotaGates: new QuotaGates(client.clock),
     ...(journal ? { journal } : {}),
+    ...(stopWaiting ? { stopWaiting } : {}),
   };
 }

@@ -15,18 +15,29 @@ export function refusePlaintextSecrets(
 ): void {
   for (const setting of SECRET_BEARING_SETTINGS) {
     const key = PULUMI_CONFIG_KEYS[setting];
-    const value = getConfig(key);
-    if (value === undefined || value === "" || isSecret(key)) continue;
-    // The provider reads a path relative to the program's folder, the working directory here too.
-    if (setting === "credentials" && isFile(value)) continue;
-    const what =
-      setting === "credentials"
-        ? `is set in plaintext and is not the path of an existing key file (a relative path is read from ${process.cwd()})`
-        : "holds an access token in plaintext";
-    throw new pulumi.RunError(
-      `The stack config key ${key} ${what}: Pulumi would store it unencrypted in the stack's state. Set it as a secret: pulumi config set --secret ${key}${setting === "credentials" ? " (or set it to the key file's path)" : ""}`,
-    );
+    const problem = plaintextSecretProblem(setting, key, getConfig(key), isSecret(key));
+    if (problem) throw new pulumi.RunError(problem);
   }
+}
+
+/**
+ * What is wrong with a secret-bearing setting's config value, for the dynamic provider and the plugin alike:
+ * undefined when it is unset, a secret, or (credentials) the path of a key file, which is no secret.
+ */
+export function plaintextSecretProblem(
+  setting: (typeof SECRET_BEARING_SETTINGS)[number],
+  key: string,
+  value: string | undefined,
+  secret: boolean,
+): string | undefined {
+  if (value === undefined || value === "" || secret) return undefined;
+  // A relative path is read from the working directory: the program's folder.
+  if (setting === "credentials" && isFile(value)) return undefined;
+  const what =
+    setting === "credentials"
+      ? `is set in plaintext and is not the path of an existing key file (a relative path is read from ${process.cwd()})`
+      : "holds an access token in plaintext";
+  return `The stack config key ${key} ${what}: Pulumi would store it unencrypted in the stack's state. Set it as a secret: pulumi config set --secret ${key}${setting === "credentials" ? " (or set it to the key file's path)" : ""}`;
 }
 
 function isFile(value: string): boolean {

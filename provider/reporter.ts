@@ -82,18 +82,24 @@ export function resourceLabel(urn: string | undefined): string {
 }
 
 /**
- * Said when a wait starts. The first Ctrl-C never reaches a dynamic provider (the host acknowledges the engine's
- * Cancel and ignores it, and the engine waits for steps in flight); the second terminates the engine, which
- * kills the provider without writing its checkpoint. The operation is recorded either way.
+ * Said when a wait starts. In dynamic mode the first Ctrl-C never reaches the provider (the host acknowledges the
+ * engine's Cancel and ignores it, and the engine waits for steps in flight); the second terminates the engine,
+ * which kills the provider without writing its checkpoint. The provider plugin gets the Cancel and stops waiting
+ * (`stoppable`). The operation is recorded either way.
  */
-export function ctrlCDuringWait(rerun: string): string {
-  return `${CTRL_C_HINT} (Pulumi does not pass the first to dynamic providers): the operation stays recorded in the stack and the next ${rerun} waits again.`;
+export function ctrlCDuringWait(rerun: string, stoppable = false): string {
+  return stoppable
+    ? `${CTRL_C_STOPS}: the operation keeps running, stays recorded in the stack, and the next ${rerun} waits again.`
+    : `${CTRL_C_HINT} (Pulumi does not pass the first to dynamic providers): the operation stays recorded in the stack and the next ${rerun} waits again.`;
 }
 
 /** The short form, on the progress lines of a wait: in Pulumi's interactive display only those show while it runs. */
 export const CTRL_C_HINT = "Ctrl-C cannot stop this wait; a second Ctrl-C is safe";
 
+/** The plugin's short form: the engine's Cancel reaches it. */
+export const CTRL_C_STOPS = "Ctrl-C stops this wait, not the operation";
+
 /** A progress line of a wait: the Ctrl-C hint only while the operation runs, not on the line that says it ended. */
-export function waitProgressLine(done: boolean, line: string): string {
-  return done ? line : `${line}; ${CTRL_C_HINT}`;
+export function waitProgressLine(done: boolean, line: string, stoppable = false): string {
+  return done ? line : `${line}; ${stoppable ? CTRL_C_STOPS : CTRL_C_HINT}`;
 }

@@ -4,9 +4,10 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { type Redactor, redactorFor } from "../client/redaction";
+import { inTermsOf } from "../client/setting-error";
 import type { ClientSettings } from "../client/settings";
 import { boundaryError } from "./boundary-error";
-import { settingsFromPulumiConfig } from "./config-keys";
+import { type ConfigKeys, PULUMI_CONFIG_KEYS, settingsFromPulumiConfig } from "./config-keys";
 import { createContext, type LifecycleContext } from "./context";
 import { forEngine } from "./engine-values";
 import { type ProviderKind, RESOURCE_KINDS } from "./kinds";
@@ -31,8 +32,9 @@ export { PULUMI_CONFIG_KEYS } from "./config-keys";
 export const PROVIDER_METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
 
 /**
- * What one dynamic provider process runs with. A process serves one stack, and the host configures each kind's
- * provider with the same stack config, so every kind shares this one configuration: the last configure wins.
+ * What one provider process runs with, dynamic provider host or plugin. A process serves one stack (the plugin:
+ * one provider resource), and the host configures each kind's provider with the same config, so every kind
+ * shares this one configuration: the last configure wins.
  */
 export class ProviderProcess {
   /** Undefined until configure: then the environment alone gives the settings. */
@@ -47,6 +49,8 @@ export class ProviderProcess {
   constructor(
     private readonly buildContext: (settings: ClientSettings) => LifecycleContext = (settings) =>
       createContext(settings, engineReporter()),
+    /** The config keys of this front door: errors name them. */
+    private readonly keys: ConfigKeys = PULUMI_CONFIG_KEYS,
   ) {}
 
   /**
@@ -56,16 +60,28 @@ export class ProviderProcess {
   configure(config: StackConfig): void {
     this.#context = undefined;
     try {
-      this.#configured = { settings: settingsFromPulumiConfig(config) };
+      this.#configured = { settings: settingsFromPulumiConfig(config, process.env, this.keys) };
     } catch (error) {
       this.#configured = { error };
     }
   }
 
+  /** Keeps a problem found outside configure (the plugin's refusal of a plaintext secret) for the same path. */
+  refuse(error: unknown): void {
+    this.#context = undefined;
+    this.#configured = { error };
+  }
+
   /** The context every provider method runs with; throws the problem configure found. */
   context(): LifecycleContext {
     if (this.#configured && "error" in this.#configured) throw this.#configured.error;
-    this.#context ??= this.buildContext(this.#configured?.settings ?? settingsFromPulumiConfig(undefined));
+    try {
+      this.#context ??= this.buildContext(
+        this.#configured?.settings ?? settingsFromPulumiConfig(undefined, process.env, this.keys),
+      );
+    } catch (error) {
+      throw inTermsOf(error, (setting) => this.keys[setting]);
+    }
     return this.#context;
   }
 
@@ -108,7 +124,7 @@ export class ProviderProcess {
               // delete returns nothing; every other method an object the host encodes.
               return result === undefined ? undefined : forEngine(result, `the ${kind} ${method} result`);
             } catch (error) {
-              throw boundaryError(error, this.redactor());
+              throw boundaryError(error, this.redactor(), this.keys);
             }
           },
         });

@@ -63,7 +63,8 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
   async delete(_id: string, _props: ResourceOutputs): Promise<void> {}
 
   private async waitForDone(inputs: WaitInputs, known: ResourceOutputs): Promise<ResourceOutputs> {
-    const { client, reporter } = this.context();
+    const { client, reporter, stopWaiting } = this.context();
+    const stoppable = stopWaiting !== undefined;
     const name = inputs.operationName;
     const label = resourceLabel(inputs.resourceUrn);
     const limit = inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create;
@@ -75,23 +76,27 @@ export class WaitProvider implements pulumi.dynamic.ResourceProvider<Record<stri
     try {
       view = await waitUntilDone(client, name, {
         timeoutMs: parseDuration(limit, "timeouts.create"),
+        ...(stopWaiting ? { signal: stopWaiting } : {}),
         purpose: 'the operation to finish (waitFor: "done")',
         onChange: (v) => {
           if (!announced && !v.done) {
             announced = true;
             reporter.info(
-              `${label}: waiting for ${shortOperationId(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"')}`,
+              `${label}: waiting for ${shortOperationId(name)} to finish (at most ${limit}). ${ctrlCDuringWait('"pulumi up"', stoppable)}`,
             );
           }
           estimator.add(v);
           const estimate = v.done ? "" : `; ${estimateText(estimator.estimate())}`;
-          status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)}${estimate}`));
+          status(v.state, waitProgressLine(v.done, `${label}: ${describeProgress(v)}${estimate}`, stoppable));
         },
       });
     } catch (error) {
-      // Whatever went wrong while waiting, the operation exists and is recorded by the start step: keep this
-      // step too, so the next update waits again.
-      throw new InitializationFailure(name, outs, [(error as Error).message]);
+      // Whatever went wrong while waiting (the engine's Cancel included), the operation exists and is recorded by
+      // the start step: keep this step too, so the next update waits again.
+      const reason = stopWaiting?.aborted
+        ? `Stopped waiting for ${name} (Ctrl-C): it keeps running and stays recorded in the stack; the next "pulumi up" waits again.`
+        : (error as Error).message;
+      throw new InitializationFailure(name, outs, [reason]);
     }
     const finished: ResourceOutputs = { ...outs, ...liveOutputs(view) };
     if (view.state !== "SUCCESSFUL") {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -41,8 +42,8 @@ func run(schemaPath, outDir string, languages []string) error {
 	if err := json.Unmarshal(text, &spec); err != nil {
 		return fmt.Errorf("%s: %w", schemaPath, err)
 	}
-	// The schema references no other package, so no loader is needed to resolve one.
-	pkg, diags, err := schema.BindSpec(spec, nil, schema.ValidationOptions{})
+	// The schema references no other package: binding needs a loader, but one that never loads anything.
+	pkg, diags, err := schema.BindSpec(spec, schema.NewNullLoader(), schema.ValidationOptions{})
 	if err != nil {
 		return err
 	}
@@ -54,6 +55,9 @@ func run(schemaPath, outDir string, languages []string) error {
 		switch language {
 		case "python":
 			files, err = pythongen.GeneratePackage(tool, pkg, nil, nil)
+			if err == nil {
+				err = addDistributionReadme(files)
+			}
 		case "go":
 			files, err = gogen.GeneratePackage(tool, pkg, nil)
 		case "nodejs":
@@ -80,4 +84,19 @@ func run(schemaPath, outDir string, languages []string) error {
 		fmt.Fprintf(os.Stderr, "pulumi-gen-sdk: %s: %d files in %s\n", language, len(files), dir)
 	}
 	return nil
+}
+
+// addDistributionReadme copies the Python package folder's README.md to the distribution's root, where the
+// generated pyproject.toml's `readme` looks for it (Pulumi's own providers pass one in as an extra file).
+func addDistributionReadme(files map[string][]byte) error {
+	if _, ok := files["README.md"]; ok {
+		return nil
+	}
+	for name, content := range files {
+		if path.Base(name) == "README.md" && path.Dir(path.Dir(name)) == "." {
+			files["README.md"] = content
+			return nil
+		}
+	}
+	return fmt.Errorf("python: no package README.md to copy to the distribution's root")
 }

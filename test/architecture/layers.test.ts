@@ -11,7 +11,8 @@ import { repoRoot } from "../support/repo";
  */
 const RULES: { folder: string; forbidden: RegExp[] }[] = [
   { folder: "client", forbidden: [/^@pulumi\//, /^\.\.\/(provider|cli|emulator|bench)\//] },
-  { folder: "provider", forbidden: [/^\.\.\/(cli|emulator|bench)\//] },
+  { folder: "provider", forbidden: [/^\.\.\/(plugin|cli|emulator|bench)\//] },
+  { folder: "plugin", forbidden: [/^\.\.\/(cli|emulator|bench)\//] },
   { folder: "cli", forbidden: [/^@pulumi\//, /^\.\.\/(\.\.\/)?(provider|emulator|bench)\//] },
   { folder: "bench", forbidden: [/^\.\.\/provider\/(?!runtime$)/] },
   { folder: "emulator", forbidden: [/^@pulumi\//, /^\.\.\/(client|provider|cli|bench)\//] },
