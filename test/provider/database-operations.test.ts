@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { DB } from "../support/emulator-client";
 import { type Harness, withProvider } from "../support/provider-harness";
+import { steppedClock } from "../support/stepped-clock";
+
+/** The emulator's and the provider's clock, from the wall clock's instant (tokens are signed on it). */
+const sharedClock = (fastForward: boolean) => steppedClock({ startMs: Date.now(), fastForward });
 
 const PROJECT = "projects/demo-project";
 const BACKUP = `${PROJECT}/locations/nam5/backups/nightly`;
@@ -32,20 +35,27 @@ const texts = (h: Harness): string => h.messages.map((m) => `${m.level}: ${m.tex
 
 describe("FirestoreOperation adopts database operations", () => {
   test("a restore: its type and progressPercentage in the outputs", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 4_000 } }, {}, async (h) => {
-      const name = await startRestore(h);
-      await sleep(1_000);
-      const { id, outs } = await h.up("adopted", { operationName: name });
-      assert.equal(id, name);
-      assert.equal(outs.operationType, "RestoreDatabaseMetadata");
-      assert.equal(outs.state, "PROCESSING");
-      assert.ok(outs.progressPercent > 0 && outs.progressPercent < 100, `progressPercent ${outs.progressPercent}`);
-      assert.match(texts(h), /adopted .*PROCESSING \d+% done/);
-    });
+    const clock = sharedClock(false);
+    await withProvider(
+      { behaviour: { operationDurationMs: 4_000 } },
+      {},
+      async (h) => {
+        const name = await startRestore(h);
+        clock.advance(1_000);
+        const { id, outs } = await h.up("adopted", { operationName: name });
+        assert.equal(id, name);
+        assert.equal(outs.operationType, "RestoreDatabaseMetadata");
+        assert.equal(outs.state, "PROCESSING");
+        assert.ok(outs.progressPercent > 0 && outs.progressPercent < 100, `progressPercent ${outs.progressPercent}`);
+        assert.match(texts(h), /adopted .*PROCESSING \d+% done/);
+      },
+      { clock },
+    );
   });
 
   for (const restoreDatabase of ["refuse", "ignore"] as const) {
     test(`destroy of an adopted restore (server cancel: ${restoreDatabase}): no cancel sent, says it cannot be cancelled, waits until it is over`, async () => {
+      const clock = sharedClock(true);
       await withProvider(
         { behaviour: { operationDurationMs: 2_500, databaseCancel: { restoreDatabase } } },
         {},
@@ -61,23 +71,35 @@ describe("FirestoreOperation adopts database operations", () => {
           assert.match(log, /is not cancelled: a database restore cannot be cancelled once it has begun/);
           assert.match(log, /ended SUCCESSFUL; it was not cancelled/);
           assert.doesNotMatch(log, /cancel sent|CANCELLED after|despite the cancel/);
+          assert.ok(clock.slept.length > 0, "it polled until the restore was over");
         },
+        { clock },
       );
     });
   }
 
   test("a restore that already ended: nothing to cancel, one read", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 200 } }, {}, async (h) => {
-      const name = await startRestore(h);
-      const { id, outs } = await h.up("adopted", { operationName: name });
-      await sleep(400);
-      await h.provider("adopted").delete(id, outs);
-      assert.equal((await h.requests("operations.cancel")).length, 0);
-      assert.match(texts(h), /already ended SUCCESSFUL; nothing to cancel/);
-    });
+    const clock = sharedClock(false);
+    await withProvider(
+      { behaviour: { operationDurationMs: 200 } },
+      {},
+      async (h) => {
+        const name = await startRestore(h);
+        const { id, outs } = await h.up("adopted", { operationName: name });
+        assert.equal(outs.done, false, "running when adopted");
+        clock.advance(400);
+        const getsBefore = (await h.requests("operations.get")).length;
+        await h.provider("adopted").delete(id, outs);
+        assert.equal((await h.requests("operations.cancel")).length, 0);
+        assert.equal((await h.requests("operations.get")).length - getsBefore, 1, "one read");
+        assert.match(texts(h), /already ended SUCCESSFUL; nothing to cancel/);
+      },
+      { clock },
+    );
   });
 
   test("a clone whose cancel the server refuses: says so, waits, and onCancelLost fail keeps the resource", async () => {
+    const clock = sharedClock(true);
     await withProvider(
       { behaviour: { operationDurationMs: 2_000, databaseCancel: { cloneDatabase: "refuse" } } },
       {},
@@ -96,7 +118,9 @@ describe("FirestoreOperation adopts database operations", () => {
         );
         assert.match(texts(h), /the server refused to cancel .* it is not cancelled and runs on/);
         assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
+        assert.ok(clock.slept.length > 0, "it polled until the clone was over");
       },
+      { clock },
     );
   });
 

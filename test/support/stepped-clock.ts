@@ -15,6 +15,8 @@ export interface SteppedClock extends Clock {
   sleeping(): Promise<number>;
   /** Every sleep and wait the client set (not background timers), in ms, in order. */
   readonly slept: number[];
+  /** Whether the client's waits end at once (see SteppedClockOptions); a test may turn it off to act mid-wait. */
+  fastForward: boolean;
 }
 
 interface Timer {
@@ -52,7 +54,8 @@ export function steppedClock(options: SteppedClockOptions | number = {}): Steppe
     }
     t = until;
   };
-  return {
+  const clock: SteppedClock = {
+    fastForward,
     now: () => t,
     monotonicNow: () => t,
     setTimer(ms, fire, timerOptions = {}) {
@@ -62,7 +65,7 @@ export function steppedClock(options: SteppedClockOptions | number = {}): Steppe
         slept.push(ms);
         for (const wake of onSleep.splice(0)) wake();
         // After whatever is already under way has had its turn: the sleep is then the only thing left to wait for.
-        if (fastForward) setImmediate(() => timers.includes(timer) && advance(timer.dueMs - t));
+        setImmediate(() => clock.fastForward && timers.includes(timer) && advance(timer.dueMs - t));
       }
       return () => {
         timers = timers.filter((other) => other !== timer);
@@ -76,6 +79,7 @@ export function steppedClock(options: SteppedClockOptions | number = {}): Steppe
     },
     slept,
   };
+  return clock;
 }
 
 /** Steps the clock by `ms` and reads the operation, which must be over by then. */
