@@ -6,7 +6,10 @@
 export interface Clock {
   /** Milliseconds since the epoch: instants compared with the server's clock or written down. */
   now(): number;
-  /** Milliseconds from an arbitrary origin on a clock that never jumps: deadlines and elapsed times. */
+  /**
+   * Whole milliseconds from an arbitrary origin on a clock that never jumps: deadlines and elapsed times. Whole,
+   * as `now()` is: a time computed as `at - now` must come out as the wait it was made from, with no float residue.
+   */
   monotonicNow(): number;
   /**
    * Calls `fire` once `ms` have passed on this clock; the function returned cancels it. A timer keeps the
@@ -26,7 +29,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The machine's clocks, and `setTimeout` (a background timer unref'd). */
 export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
-  monotonicNow: () => performance.now(),
+  monotonicNow: () => Math.floor(performance.now()),
   setTimer(ms, fire, options = {}) {
     const timer = setTimeout(fire, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     if (options.background) timer.unref();

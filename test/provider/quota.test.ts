@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { settingsFrom } from "../../client/settings";
 import { DEV_TOKEN } from "../../emulator/index";
+import { createContext } from "../../provider/context";
+import { SILENT } from "../../provider/reporter";
 import { DB, waitFor } from "../support/emulator-client";
 import { type Harness, withProvider } from "../support/provider-harness";
+import { quotaRefusal } from "../support/quota-refusal";
+import { settledNow } from "../support/settled";
 import { type SteppedClock, steppedClock } from "../support/stepped-clock";
 
 const URN = (name: string) => `urn:pulumi:dev::proj::firestore-operations:index:FirestoreExport::${name}`;
@@ -195,5 +200,21 @@ describe("quota-aware starts", () => {
       );
       assert.equal(h.journal.read(h.owner(URN("t"))), undefined, "a refusal is no evidence of a start");
     });
+  });
+});
+
+describe("quota gates per lifecycle context", () => {
+  test("each lifecycle context has its own gates, on its client's clock: what one learned does not hold another", async () => {
+    const settings = settingsFrom((key) => (key === "endpoint" ? "http://127.0.0.1:8085/v1/" : undefined), {});
+    const clock = steppedClock();
+    const first = createContext(settings, SILENT, { clock }, undefined);
+    const second = createContext(settings, SILENT, { clock }, undefined);
+    assert.equal(first.client.clock, clock);
+    const refused = first.quotaGates.gateFor(DB, "exportDocuments");
+    await refused.acquire(new AbortController().signal);
+    refused.refused(quotaRefusal(30_000));
+    assert.equal(await settledNow(refused.acquire(new AbortController().signal)), false, "the first context waits");
+    const fresh = second.quotaGates.gateFor(DB, "exportDocuments");
+    assert.equal(await settledNow(fresh.acquire(new AbortController().signal)), true, "the second does not");
   });
 });
