@@ -19,8 +19,7 @@ import {
   type StartRecord,
 } from "../../provider/start-journal";
 import { DB, waitFor } from "../support/emulator-client";
-import { withProxy } from "../support/loopback-proxy";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
 import { repoRoot } from "../support/repo";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::x";
@@ -39,39 +38,32 @@ const resumed = (h: Harness, name: string) =>
 
 describe("start journal", () => {
   test("(a) an entry is written before the POST is sent, and holds the operation's name once it answered", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          let atPost: StartRecord | undefined;
-          let sawPost = false;
-          proxy.hook = async (request) => {
-            if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
-              sawPost = true;
-              atPost = h.journal.read(h.owner(URN)); // the POST has not reached the server yet
-            }
-            return undefined;
-          };
-          const before = Date.now();
-          const { id } = await h.up("export", NEWS);
-          assert.ok(sawPost);
-          assert.ok(atPost, "the entry existed when the POST arrived");
-          assert.equal(atPost.resource, URN);
-          assert.equal(atPost.operationName, undefined, "no name while the POST is in flight");
-          assert.ok(atPost.sentAtMs >= before && atPost.sentAtMs <= Date.now());
-          assert.equal(atPost.stack, h.stackInstance, "keyed by the stack instance as well");
-          assert.equal(
-            atPost.request,
-            requestFingerprint(DB, "exportDocuments", {
-              outputUriPrefix: "gs://bkt/nightly",
-              collectionIds: ["users"],
-            }),
-          );
-          assert.equal(h.journal.read(h.owner(URN))?.operationName, id, "completed with the name the server answered");
-        },
+    await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+      let atPost: StartRecord | undefined;
+      let sawPost = false;
+      proxy.hook = async (request) => {
+        if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
+          sawPost = true;
+          atPost = h.journal.read(h.owner(URN)); // the POST has not reached the server yet
+        }
+        return undefined;
+      };
+      const before = Date.now();
+      const { id } = await h.up("export", NEWS);
+      assert.ok(sawPost);
+      assert.ok(atPost, "the entry existed when the POST arrived");
+      assert.equal(atPost.resource, URN);
+      assert.equal(atPost.operationName, undefined, "no name while the POST is in flight");
+      assert.ok(atPost.sentAtMs >= before && atPost.sentAtMs <= Date.now());
+      assert.equal(atPost.stack, h.stackInstance, "keyed by the stack instance as well");
+      assert.equal(
+        atPost.request,
+        requestFingerprint(DB, "exportDocuments", {
+          outputUriPrefix: "gs://bkt/nightly",
+          collectionIds: ["users"],
+        }),
       );
+      assert.equal(h.journal.read(h.owner(URN))?.operationName, id, "completed with the name the server answered");
     });
   });
 
@@ -324,24 +316,21 @@ describe("start journal: the folder is checked, never trusted", () => {
   });
 
   test("a folder that becomes untrusted while the POST is in flight costs a warning, never the started operation", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider({}, { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` }, async (h) => {
-        proxy.target = h.emu.url;
-        let chmodded = false;
-        proxy.hook = async (request) => {
-          if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
-            fs.chmodSync(h.journal.dir, 0o777);
-            chmodded = true;
-          }
-          return undefined;
-        };
-        const { id } = await h.up("export", NEWS);
-        assert.ok(chmodded, "the folder was opened up after the entry was written");
-        assert.match(id, /\/operations\//, "the create returned the operation, so the engine records it");
-        assert.equal(await posts(h), 1);
-        const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("cannot write the start journal"));
-        assert.ok(warning, JSON.stringify(h.messages));
-      });
+    await withProviderBehindProxy({}, async (h, proxy) => {
+      let chmodded = false;
+      proxy.hook = async (request) => {
+        if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
+          fs.chmodSync(h.journal.dir, 0o777);
+          chmodded = true;
+        }
+        return undefined;
+      };
+      const { id } = await h.up("export", NEWS);
+      assert.ok(chmodded, "the folder was opened up after the entry was written");
+      assert.match(id, /\/operations\//, "the create returned the operation, so the engine records it");
+      assert.equal(await posts(h), 1);
+      const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("cannot write the start journal"));
+      assert.ok(warning, JSON.stringify(h.messages));
     });
   });
 

@@ -13,6 +13,7 @@ import type { Reporter } from "../../provider/reporter";
 import { StartJournal, type StartOwner } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";
 import { type TestEmulator, withEmulator } from "./emulator-client";
+import { type LoopbackProxy, withProxy } from "./loopback-proxy";
 
 /** The providers a harness runs: each resource kind's, and the wait step's. */
 type HarnessKind = ResourceKind | "wait";
@@ -151,5 +152,27 @@ export async function withProvider(
       else process.env.FIRESTORE_OPS_STATE_DIR = previousStateDir;
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+}
+
+/**
+ * `withProvider` with a loopback proxy between the provider and its emulator: what the provider sees of the server
+ * is whatever the test's `proxy.hook` makes of it (a lost answer, a mangled body, a stranger's 404).
+ */
+export async function withProviderBehindProxy(
+  options: EmulatorOptions,
+  body: (harness: Harness, proxy: LoopbackProxy) => Promise<void>,
+  harnessOptions: HarnessOptions = {},
+): Promise<void> {
+  await withProxy(async (proxy) => {
+    await withProvider(
+      options,
+      { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
+      async (harness) => {
+        proxy.target = harness.emu.url;
+        await body(harness, proxy);
+      },
+      harnessOptions,
+    );
   });
 }
