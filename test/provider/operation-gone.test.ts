@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import { DB, waitFor } from "../support/emulator-client";
 import type { ProxyReply } from "../support/loopback-proxy";
 import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
+import { runningExportOutputs } from "../support/stored-outputs";
 
 const OPERATION_PATH = /\/operations\/[^/?:]+(:cancel)?(\?|$)/;
 const UNPROVEN = /does not prove that projects\/demo-project\/databases\/\(default\)\/operations\/\S+ is gone/;
@@ -122,17 +123,7 @@ describe("only the API's own NOT_FOUND means gone", () => {
       async (h) => {
         // As a resource created against the right server would have stored it.
         const name = `${DB}/operations/ASrunningelsewhere`;
-        const props = {
-          database: DB,
-          outputUriPrefix: "gs://bkt/x",
-          waitFor: "started",
-          timeouts: { create: "2h", delete: "30m" },
-          onCancelLost: "warn",
-          operationName: name,
-          operationType: "ExportDocumentsMetadata",
-          state: "PROCESSING",
-          done: false,
-        } as never;
+        const props = runningExportOutputs(name);
         await assert.rejects(h.provider("export").read(name, props), UNPROVEN);
         await assert.rejects(h.provider("export").delete(name, props), UNPROVEN);
         const gets = await h.requests("operations.get");

@@ -15,6 +15,7 @@ import type { ResourceOutputs } from "../../provider/outputs";
 import { refreshOutputs } from "../../provider/refresh";
 import { SILENT } from "../../provider/reporter";
 import { apiError, DB, NAME, operationJson, scriptedClient } from "../support/scripted-client";
+import { runningExportOutputs } from "../support/stored-outputs";
 
 const running = operationJson("PROCESSING");
 const DATABASE = { name: DB };
@@ -118,19 +119,7 @@ function context(client: LifecycleContext["client"]): LifecycleContext {
 }
 
 const stored = (extra: Partial<ResourceOutputs> = {}): ResourceOutputs =>
-  ({
-    database: DB,
-    outputUriPrefix: "gs://bkt/x",
-    collectionIds: ["a", "b"],
-    waitFor: "done",
-    timeouts: { create: "2h", delete: "30m" },
-    onCancelLost: "warn",
-    operationName: NAME,
-    operationType: "ExportDocumentsMetadata",
-    state: "PROCESSING",
-    done: false,
-    ...extra,
-  }) as ResourceOutputs;
+  runningExportOutputs(NAME, { collectionIds: ["a", "b"], waitFor: "done", ...extra });
 
 describe("diff: what replaces, what updates", () => {
   const news = (extra: Record<string, unknown> = {}) => ({
