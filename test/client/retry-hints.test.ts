@@ -31,7 +31,9 @@ interface Hint {
   retryDelay?: string;
 }
 
-const PAST = new Date(Date.now() - 3_600_000).toUTCString();
+/** Where the client's clock starts: a fixed instant, so a wait until a fixed date is the same in every run. */
+const START_MS = Date.parse("2026-06-01T00:00:30Z");
+const PAST = new Date(START_MS - 3_600_000).toUTCString();
 /** Every way to say "retry now". */
 const NOW_HINTS: Hint[] = [
   { label: "Retry-After: 0", header: "0" },
@@ -111,7 +113,7 @@ after(async () => {
 });
 beforeEach(() => {
   seen = [];
-  clock = steppedClock({ startMs: Date.now(), fastForward: true });
+  clock = steppedClock({ startMs: START_MS, fastForward: true });
 });
 
 /** A short, steady backoff and room for many attempts: only the floor and the deadline can stop the retries. */
@@ -123,21 +125,14 @@ function clientWith(backoff: Backoff): FirestoreAdminClient {
 
 const deadlineOf = (ms: number, label: string): Deadline => Deadline.after(ms, label, undefined, clock);
 
-/** An export's create through the provider, on this file's server and clock, bounded by `timeouts.create`. */
-function createExport(timeoutsCreate: string): Promise<Error> {
+/** An export's check and create through the provider, on this file's server and clock, within `timeouts.create`. */
+async function createExport(timeoutsCreate: string): Promise<Error> {
   const settings = settingsFrom((key) => (key === "endpoint" ? endpoint : undefined), {});
   const provider = new OperationsProvider("export", () => createContext(settings, SILENT, { clock }, undefined));
-  return failure(
-    provider.create({
-      database: DB,
-      outputUriPrefix: "gs://bkt/x",
-      collectionIds: [],
-      namespaceIds: [],
-      waitFor: "started",
-      onCancelLost: "warn",
-      timeouts: { create: timeoutsCreate },
-    }),
-  );
+  const news = { database: DB, outputUriPrefix: "gs://bkt/x", timeouts: { create: timeoutsCreate } };
+  const checked = await provider.check({}, news);
+  assert.deepEqual(checked.failures ?? [], [], "the inputs pass check");
+  return failure(provider.create(checked.inputs as Record<string, unknown>));
 }
 
 async function failure(call: Promise<unknown>): Promise<Error & { retryBeyondDeadline?: boolean }> {
