@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB } from "../support/emulator-client";
-import type { ProxyReply } from "../support/loopback-proxy";
+import type { LoopbackProxy, ProxyReply } from "../support/loopback-proxy";
 import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
 
 const commitThen500 = {
@@ -20,6 +20,24 @@ const internalError: ProxyReply = {
   headers: { "content-type": "application/json" },
   body: JSON.stringify({ error: { code: 500, status: "INTERNAL", message: "Internal error (proxy)." } }),
 };
+
+/**
+ * Once the export POST has gone through the proxy, every operations list (the lookup after it) is answered by
+ * `answer`, given how many lists it answered before; `count` says how many it answered.
+ */
+function answerListsAfterThePost(proxy: LoopbackProxy, answer: (answered: number) => ProxyReply): { count: number } {
+  const lists = { count: 0 };
+  let posted = false;
+  proxy.hook = async (request) => {
+    if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
+    else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
+      lists.count++;
+      return answer(lists.count);
+    }
+    return undefined;
+  };
+  return lists;
+}
 
 interface EmulatorOp {
   name: string;
@@ -150,16 +168,7 @@ describe("ambiguous-start lookup", () => {
     await withProviderBehindProxy(
       { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
       async (h, proxy) => {
-        let posted = false;
-        let failedLists = 0;
-        proxy.hook = async (request) => {
-          if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
-          else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
-            failedLists++;
-            return internalError;
-          }
-          return undefined;
-        };
+        const failedLists = answerListsAfterThePost(proxy, () => internalError);
         await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
           assert.equal(error.name, "AmbiguousStartError");
           assert.match(error.message, /Looking for the operation it may have started failed \(.*500 INTERNAL/);
@@ -167,7 +176,7 @@ describe("ambiguous-start lookup", () => {
           assert.match(error.message, /firestore-ops list --database projects\/demo-project\/databases\/\(default\)/);
           return true;
         });
-        assert.ok(failedLists >= 1, "the proxy failed the lookup's list");
+        assert.ok(failedLists.count >= 1, "the proxy failed the lookup's list");
         assert.equal((await operations(h)).length, 1, "and an operation is indeed running");
         assert.ok(await startedByPost(h));
       },
@@ -179,27 +188,18 @@ describe("ambiguous-start lookup", () => {
     await withProviderBehindProxy(
       { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
       async (h, proxy) => {
-        let posted = false;
-        let pages = 0;
-        proxy.hook = async (request) => {
-          if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
-          else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
-            pages++;
-            return {
-              status: 200,
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ operations: [], nextPageToken: `page-${pages}` }),
-            };
-          }
-          return undefined;
-        };
+        const pages = answerListsAfterThePost(proxy, (page) => ({
+          status: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ operations: [], nextPageToken: `page-${page}` }),
+        }));
         await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
           assert.equal(error.name, "AmbiguousStartError");
           assert.match(error.message, /has more pages than are read/);
           assert.match(error.message, /an? exportDocuments operation may be running/);
           return true;
         });
-        assert.equal(pages, 50, "it read up to the cap (MAX_LIST_PAGES in admin-client.ts), then stopped");
+        assert.equal(pages.count, 50, "it read up to the cap (MAX_LIST_PAGES in admin-client.ts), then stopped");
         assert.equal((await operations(h)).length, 1, "the operation the POST started runs");
       },
     );
