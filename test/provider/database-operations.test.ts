@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DB } from "../support/emulator-client";
-import { type Harness, withProvider } from "../support/provider-harness";
-import { steppedClock } from "../support/stepped-clock";
-
-/** The emulator's and the provider's clock, from the wall clock's instant (tokens are signed on it). */
-const sharedClock = (fastForward: boolean) => steppedClock({ startMs: Date.now(), fastForward });
+import { type Harness, withProvider, withSteppedProvider } from "../support/provider-harness";
 
 const PROJECT = "projects/demo-project";
 const BACKUP = `${PROJECT}/locations/nam5/backups/nightly`;
@@ -35,11 +31,10 @@ const texts = (h: Harness): string => h.messages.map((m) => `${m.level}: ${m.tex
 
 describe("FirestoreOperation adopts database operations", () => {
   test("a restore: its type and progressPercentage in the outputs", async () => {
-    const clock = sharedClock(false);
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 4_000 } },
-      {},
-      async (h) => {
+      { fastForward: false },
+      async (h, clock) => {
         const name = await startRestore(h);
         clock.advance(1_000);
         const { id, outs } = await h.up("adopted", { operationName: name });
@@ -49,17 +44,15 @@ describe("FirestoreOperation adopts database operations", () => {
         assert.ok(outs.progressPercent > 0 && outs.progressPercent < 100, `progressPercent ${outs.progressPercent}`);
         assert.match(texts(h), /adopted .*PROCESSING \d+% done/);
       },
-      { clock },
     );
   });
 
   for (const restoreDatabase of ["refuse", "ignore"] as const) {
     test(`destroy of an adopted restore (server cancel: ${restoreDatabase}): no cancel sent, says it cannot be cancelled, waits until it is over`, async () => {
-      const clock = sharedClock(true);
-      await withProvider(
+      await withSteppedProvider(
         { behaviour: { operationDurationMs: 2_500, databaseCancel: { restoreDatabase } } },
-        {},
-        async (h) => {
+        { fastForward: true },
+        async (h, clock) => {
           const name = await startRestore(h);
           const { id, outs } = await h.up("adopted", { operationName: name, onCancelLost: "fail" });
           assert.equal(outs.done, false);
@@ -73,37 +66,29 @@ describe("FirestoreOperation adopts database operations", () => {
           assert.doesNotMatch(log, /cancel sent|CANCELLED after|despite the cancel/);
           assert.ok(clock.slept.length > 0, "it polled until the restore was over");
         },
-        { clock },
       );
     });
   }
 
   test("a restore that already ended: nothing to cancel, one read", async () => {
-    const clock = sharedClock(false);
-    await withProvider(
-      { behaviour: { operationDurationMs: 200 } },
-      {},
-      async (h) => {
-        const name = await startRestore(h);
-        const { id, outs } = await h.up("adopted", { operationName: name });
-        assert.equal(outs.done, false, "running when adopted");
-        clock.advance(400);
-        const getsBefore = (await h.requests("operations.get")).length;
-        await h.provider("adopted").delete(id, outs);
-        assert.equal((await h.requests("operations.cancel")).length, 0);
-        assert.equal((await h.requests("operations.get")).length - getsBefore, 1, "one read");
-        assert.match(texts(h), /already ended SUCCESSFUL; nothing to cancel/);
-      },
-      { clock },
-    );
+    await withSteppedProvider({ behaviour: { operationDurationMs: 200 } }, { fastForward: false }, async (h, clock) => {
+      const name = await startRestore(h);
+      const { id, outs } = await h.up("adopted", { operationName: name });
+      assert.equal(outs.done, false, "running when adopted");
+      clock.advance(400);
+      const getsBefore = (await h.requests("operations.get")).length;
+      await h.provider("adopted").delete(id, outs);
+      assert.equal((await h.requests("operations.cancel")).length, 0);
+      assert.equal((await h.requests("operations.get")).length - getsBefore, 1, "one read");
+      assert.match(texts(h), /already ended SUCCESSFUL; nothing to cancel/);
+    });
   });
 
   test("a clone whose cancel the server refuses: says so, waits, and onCancelLost fail keeps the resource", async () => {
-    const clock = sharedClock(true);
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 2_000, databaseCancel: { cloneDatabase: "refuse" } } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const name = await startClone(h);
         const { id, outs } = await h.up("adopted", { operationName: name, onCancelLost: "fail" });
         assert.equal(outs.operationType, "CloneDatabaseMetadata");
@@ -112,15 +97,11 @@ describe("FirestoreOperation adopts database operations", () => {
           assert.match(error.message, /ended SUCCESSFUL; it was not cancelled \(the server refused the cancel\)/);
           return true;
         });
-        assert.deepEqual(
-          (await h.requests("operations.cancel")).map((r) => r.status),
-          [400],
-        );
+        assert.deepEqual(await h.statuses("operations.cancel"), [400]);
         assert.match(texts(h), /the server refused to cancel .* it is not cancelled and runs on/);
         assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
         assert.ok(clock.slept.length > 0, "it polled until the clone was over");
       },
-      { clock },
     );
   });
 

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { waitFor } from "../support/emulator-client";
-import { withProvider } from "../support/provider-harness";
-import { steppedClock } from "../support/stepped-clock";
-
-/** The emulator's and the provider's clock, from the wall clock's instant (tokens are signed on it). */
-const sharedClock = (fastForward: boolean) => steppedClock({ startMs: Date.now(), fastForward });
+import { withProvider, withSteppedProvider } from "../support/provider-harness";
 
 describe("delete: cancel, then wait until it is really over", () => {
   test("a running export is cancelled and awaited: CANCELLED when delete returns", async () => {
@@ -52,11 +48,10 @@ describe("delete: cancel, then wait until it is really over", () => {
 
   for (const cancelDoneBehaviour of ["ok", "failed-precondition"] as const) {
     test(`ended since the state last saw it (cancel on done: ${cancelDoneBehaviour}): nothing was lost`, async () => {
-      const clock = sharedClock(false);
-      await withProvider(
+      await withSteppedProvider(
         { behaviour: { operationDurationMs: 50, cancelDoneBehaviour } },
-        {},
-        async (h) => {
+        { fastForward: false },
+        async (h, clock) => {
           const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", onCancelLost: "fail" });
           assert.equal(outs.done, false);
           // Ended a second before the cancel, on the server's clock (its Date header has whole seconds).
@@ -71,7 +66,6 @@ describe("delete: cancel, then wait until it is really over", () => {
           );
           assert.deepEqual(clock.slept, [], "nothing waited: the cancel found it over");
         },
-        { clock },
       );
     });
   }
@@ -84,13 +78,9 @@ describe("delete: cancel, then wait until it is really over", () => {
         const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
         await h.admin("DELETE", `/v1/${id}`);
         await h.provider("export").delete(id, outs);
+        assert.deepEqual(await h.statuses("operations.cancel"), [404], "the cancel found nothing to cancel");
         assert.deepEqual(
-          (await h.requests("operations.cancel")).map((r) => r.status),
-          [404],
-          "the cancel found nothing to cancel",
-        );
-        assert.deepEqual(
-          (await h.requests("databases.get")).map((r) => r.status),
+          await h.statuses("databases.get"),
           [200],
           "and the server holds the database: proof that it is gone (see operation-gone.test.ts for other 404s)",
         );
@@ -99,11 +89,10 @@ describe("delete: cancel, then wait until it is really over", () => {
   });
 
   test('cancel lost to a race: "warn" succeeds, "fail" throws and keeps the resource', async () => {
-    const clock = sharedClock(true);
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 500, cancelLatencyMs: 10_000, cancelLoseRate: 1 } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const warn = await h.up("export", { outputUriPrefix: "gs://bkt/a" });
         await h.provider("export").delete(warn.id, warn.outs);
         assert.equal((await h.admin("GET", `/v1/${warn.id}`)).json.metadata.operationState, "SUCCESSFUL");
@@ -120,16 +109,14 @@ describe("delete: cancel, then wait until it is really over", () => {
         await h.provider("export").delete(fail.id, fail.outs);
         assert.match(h.messages.at(-1)?.text ?? "", /already ended SUCCESSFUL; nothing to cancel/);
       },
-      { clock },
     );
   });
 
   test("stuck in CANCELLING: our timeout fails with the last state; the next delete resumes", async () => {
-    const clock = sharedClock(true);
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 60_000, cancelStuck: true } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", timeouts: { delete: "2s" } });
         await assert.rejects(h.provider("export").delete(id, outs), (error: Error & { lastState?: string }) => {
           assert.equal(error.name, "OperationTimeoutError");
@@ -148,7 +135,6 @@ describe("delete: cancel, then wait until it is really over", () => {
         await resumed;
         assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
       },
-      { clock },
     );
   });
 
@@ -188,11 +174,10 @@ describe("delete: cancel, then wait until it is really over", () => {
 
 describe("read (refresh)", () => {
   test("shows live state and progress, and drift (cancelled outside Pulumi)", async () => {
-    const clock = sharedClock(false);
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 3_000, cancelLatencyMs: 0 } },
-      {},
-      async (h) => {
+      { fastForward: false },
+      async (h, clock) => {
         const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
         clock.advance(400);
         const read = await h.provider("export").read(id, outs);
@@ -208,7 +193,6 @@ describe("read (refresh)", () => {
         assert.equal(drifted.props?.state, "CANCELLED");
         assert.equal(drifted.props?.errorCode, 1);
       },
-      { clock },
     );
   });
 

@@ -56,16 +56,13 @@ describe("only the API's own NOT_FOUND means gone", () => {
         "the emulator answered its own NOT_FOUND",
       );
       assert.deepEqual(
-        (await h.requests("databases.get")).map((r) => r.status),
+        await h.statuses("databases.get"),
         [200],
         "and holds the operation's database: that is the proof",
       );
 
       await h.provider("export").delete(missing, props);
-      assert.deepEqual(
-        (await h.requests("operations.cancel")).map((r) => r.status),
-        [404],
-      );
+      assert.deepEqual(await h.statuses("operations.cancel"), [404]);
       assert.ok(h.messages.some((m) => m.text.includes(`${missing} no longer exists; nothing to cancel`)));
     });
   });

@@ -5,7 +5,7 @@ import { DEV_TOKEN } from "../../emulator/index";
 import { createContext } from "../../provider/context";
 import { SILENT } from "../../provider/reporter";
 import { DB, waitFor } from "../support/emulator-client";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withSteppedProvider } from "../support/provider-harness";
 import { quotaRefusal } from "../support/quota-refusal";
 import { settledNow } from "../support/settled";
 import { type SteppedClock, steppedClock } from "../support/stepped-clock";
@@ -23,9 +23,8 @@ async function withQuota(
   { fastForward }: { fastForward: boolean },
   body: (h: Harness, clock: SteppedClock) => Promise<void>,
 ): Promise<void> {
-  const clock = steppedClock({ startMs: Date.now(), fastForward });
   const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, ...limits } };
-  await withProvider({ behaviour }, {}, (h) => body(h, clock), { clock });
+  await withSteppedProvider({ behaviour }, { fastForward }, body);
 }
 
 async function fillTheMinute(h: Harness, clock: SteppedClock, starts = 2): Promise<void> {

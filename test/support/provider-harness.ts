@@ -14,6 +14,7 @@ import { StartJournal, type StartOwner } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";
 import { type TestEmulator, withEmulator } from "./emulator-client";
 import { type LoopbackProxy, withProxy } from "./loopback-proxy";
+import { type SteppedClock, steppedClock } from "./stepped-clock";
 
 /** The providers a harness runs: each resource kind's, and the wait step's. */
 type HarnessKind = ResourceKind | "wait";
@@ -63,6 +64,8 @@ export interface Harness {
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Requests the emulator saw for an endpoint. */
   requests(endpoint: string): Promise<LoggedRequest[]>;
+  /** The HTTP status of each request the emulator saw for an endpoint, in order. */
+  statuses(endpoint: string): Promise<number[]>;
   /** Every request the emulator saw, in order. */
   log(): Promise<LoggedRequest[]>;
 }
@@ -145,6 +148,9 @@ export async function withProvider(
         async requests(endpoint) {
           return (await log()).filter((e) => e.endpoint === endpoint);
         },
+        async statuses(endpoint) {
+          return (await log()).filter((e) => e.endpoint === endpoint).map((e) => e.status);
+        },
       };
       await body(harness);
     } finally {
@@ -175,4 +181,17 @@ export async function withProviderBehindProxy(
       harnessOptions,
     );
   });
+}
+
+/**
+ * `withProvider` on one stepped clock for the emulator and the provider's client, starting at the wall clock's
+ * instant (the credentials' tokens are signed on it); `fastForward` ends every wait of the client at once.
+ */
+export async function withSteppedProvider(
+  options: EmulatorOptions,
+  { fastForward }: { fastForward: boolean },
+  body: (harness: Harness, clock: SteppedClock) => Promise<void>,
+): Promise<void> {
+  const clock = steppedClock({ startMs: Date.now(), fastForward });
+  await withProvider(options, {}, (harness) => body(harness, clock), { clock });
 }
