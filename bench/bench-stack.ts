@@ -1,10 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { writeEmulatorCredentials } from "../emulator/index";
 import { PLUGIN_CONFIG_KEYS, PLUGIN_NAME } from "../plugin/config-keys";
 import { PULUMI_CONFIG_KEYS } from "../provider/runtime";
+import { spawnEmulator } from "../test/support/emulator-process";
 import { createTempStack, type PulumiResult, runPulumi, type TempStack } from "../test/support/pulumi-cli";
 import { repoRoot } from "../test/support/repo";
+import { EmulatorAdmin } from "./emulator-admin";
 import { DescendantPeakSampler } from "./process-memory";
 import { type StackProgram, writeStackProgram } from "./stack-programs";
 
@@ -130,4 +133,28 @@ export async function createBenchStack(
     exportState: async () => stack.readState(),
     remove: () => stack.remove(),
   };
+}
+
+/**
+ * The `exports` program with `count` resources, against an emulator of its own (OAuth credentials, `emulatorArgs`
+ * added), for `body`; the stack, the emulator and the credentials are removed after it, whatever it did.
+ */
+export async function withExportsStack<T>(
+  emulatorArgs: string[],
+  count: number,
+  body: (stack: BenchStack, admin: EmulatorAdmin) => Promise<T>,
+): Promise<T> {
+  const emulator = await spawnEmulator(["--auth", "oauth", ...emulatorArgs]);
+  const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-creds-"));
+  let stack: BenchStack | undefined;
+  try {
+    const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
+    stack = await createBenchStack("exports", { url: emulator.url, credentialsFile: creds.externalAccountFile });
+    await stack.setCount(count);
+    return await body(stack, new EmulatorAdmin(emulator.url));
+  } finally {
+    stack?.remove();
+    await emulator.kill();
+    fs.rmSync(credentialsDir, { recursive: true, force: true });
+  }
 }

@@ -72,7 +72,7 @@ export function candidateClient(
     credentials: credentialsFile,
     endpoint: `${emulatorUrl}/v1/`,
   };
-  const { client } = createAdminClient(settingsFrom((setting) => given[setting]));
+  const client = createAdminClient(settingsFrom((setting) => given[setting]));
   return {
     label,
     async start(outputUriPrefix) {

@@ -42,7 +42,7 @@ async function timeToFail(path: Path, endpoint: string, deadlineMs: number): Pro
   const started = performance.now();
   try {
     if (path === "wait") {
-      await waitUntilDone(createAdminClient(settings).client, NAME, {
+      await waitUntilDone(createAdminClient(settings), NAME, {
         timeoutMs: deadlineMs,
         purpose: "the benchmark",
       });

@@ -1,12 +1,6 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { writeEmulatorCredentials } from "../emulator/index";
-import { spawnEmulator } from "../test/support/emulator-process";
 import { runPulumi } from "../test/support/pulumi-cli";
-import { type BenchStack, createBenchStack } from "./bench-stack";
+import { type BenchStack, withExportsStack } from "./bench-stack";
 import type { Benchmark } from "./benchmark";
-import { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
 import { formatMiB, formatMs, formatRatio, verdict } from "./stats";
 
@@ -31,14 +25,7 @@ export const destroyScale: Benchmark = {
   title: "Destroying many in-flight exports at once",
   async run(options, progress) {
     const count = options.quick ? 4 : 100;
-    const emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", String(6 * 3600_000)]);
-    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-destroy-creds-"));
-    let stack: BenchStack | undefined;
-    try {
-      const admin = new EmulatorAdmin(emulator.url);
-      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-      stack = await createBenchStack("exports", { url: emulator.url, credentialsFile: creds.externalAccountFile });
-      await stack.setCount(count);
+    return withExportsStack(["--duration-ms", String(6 * 3600_000)], count, async (stack, admin) => {
       const defaultParallel = await defaultParallelism(stack);
       const scenarios: Scenario[] = [
         { label: "baseline: cancels land at once", cancelLatencyMs: 0, parallel: undefined },
@@ -125,10 +112,6 @@ export const destroyScale: Benchmark = {
         `**Goal** (wall < ${GOAL_FACTOR} × ${CANCEL_LATENCY_MS / 1000} s = ${formatMs(GOAL_FACTOR * CANCEL_LATENCY_MS)}, ` +
           `i.e. the cancels wait in parallel): ${goals.join("; ")}.`,
       ].join("\n");
-    } finally {
-      stack?.remove();
-      await emulator.kill();
-      fs.rmSync(credentialsDir, { recursive: true, force: true });
-    }
+    });
   },
 };

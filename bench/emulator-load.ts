@@ -8,6 +8,10 @@ import { table } from "./markdown";
 import { peakRssKib, statusKib } from "./process-memory";
 import { formatMiB, formatMs, formatRatio, percentile, verdict } from "./stats";
 
+/** Seconds of load, and of warm-up before it, per run; --quick keeps the shape, short. */
+const FULL = { durationS: 20, warmupS: 2 };
+const QUICK = { durationS: 5, warmupS: 1 };
+
 const CONNECTIONS = 10;
 const TARGET_RATE = 500;
 const IN_FLIGHT = 200;
@@ -86,8 +90,7 @@ export const emulatorLoad: Benchmark = {
   name: "emulator-load",
   title: "Emulator under load: 200 operations in flight, 500 GET/s",
   async run(options, progress) {
-    const durationS = options.quick ? 5 : 20;
-    const warmupS = options.quick ? 1 : 2;
+    const { durationS, warmupS } = options.quick ? QUICK : FULL;
     const auth = { authorization: `Bearer ${DEV_TOKEN}` };
 
     progress(`baseline server: ${durationS} s at ${TARGET_RATE} req/s`);

@@ -8,6 +8,10 @@ import { DATABASE } from "./emulator-admin";
 import { table } from "./markdown";
 import { formatRatio, median, verdict } from "./stats";
 
+/** Seconds of GETs per measurement, alternating rounds of fresh and filled, and the warm-up; --quick is short. */
+const FULL = { seconds: 3, rounds: 8, warmUpSeconds: 2 };
+const QUICK = { seconds: 1, rounds: 2, warmUpSeconds: 1 };
+
 const REQUESTS = 1_000_000;
 const CONNECTIONS = 10;
 /** The log's capacity: where the first release's log started to splice on every request. */
@@ -81,9 +85,7 @@ export const emulatorRequestLog: Benchmark = {
   name: "emulator-request-log",
   title: "Emulator throughput before and after 1M requests",
   async run(options, progress) {
-    const seconds = options.quick ? 1 : 3;
-    const rounds = options.quick ? 2 : 8;
-    const warmUpSeconds = options.quick ? 1 : 2;
+    const { seconds, rounds, warmUpSeconds } = options.quick ? QUICK : FULL;
     const fresh = await emulatorWithOperation();
     const filled = await emulatorWithOperation();
     const freshRuns: Throughput[] = [];

@@ -1,11 +1,5 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { writeEmulatorCredentials } from "../emulator/index";
-import { spawnEmulator } from "../test/support/emulator-process";
-import { type BenchStack, createBenchStack } from "./bench-stack";
+import { withExportsStack } from "./bench-stack";
 import type { Benchmark } from "./benchmark";
-import { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
 import { formatMs, formatRatio } from "./stats";
 
@@ -26,14 +20,7 @@ export const quotaStarts: Benchmark = {
   title: "Starting 25 exports against the 20-a-minute quota",
   async run(options, progress) {
     const { count, perMinute } = options.quick ? QUICK : FULL;
-    const emulator = await spawnEmulator(["--auth", "oauth", "--limits", "--duration-ms", String(6 * 3600_000)]);
-    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-quota-creds-"));
-    let stack: BenchStack | undefined;
-    try {
-      const admin = new EmulatorAdmin(emulator.url);
-      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-      stack = await createBenchStack("exports", { url: emulator.url, credentialsFile: creds.externalAccountFile });
-      await stack.setCount(count);
+    return withExportsStack(["--limits", "--duration-ms", String(6 * 3600_000)], count, async (stack, admin) => {
       await admin.setBehaviour({ limits: { perMinute } });
       await admin.newRequests();
       progress(`up of ${count} exports, limits on (${perMinute} a minute)`);
@@ -69,10 +56,6 @@ export const quotaStarts: Benchmark = {
           ],
         ),
       ].join("\n");
-    } finally {
-      stack?.remove();
-      await emulator.kill();
-      fs.rmSync(credentialsDir, { recursive: true, force: true });
-    }
+    });
   },
 };

@@ -4,6 +4,10 @@ import { PULUMI_CONFIG_KEYS, providerFor } from "../provider/runtime";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 
+/** The resource's timeouts.create and timeouts.delete, in seconds: the windows the requests are counted in. */
+const FULL = { createS: 20, deleteS: 10 };
+const QUICK = { createS: 4, deleteS: 2 };
+
 /** A database per hint: the provider process keeps one quota gate per database, which must not carry over. */
 const databaseFor = (hint: Hint) => `projects/demo-project/databases/storm-${HINTS.indexOf(hint)}`;
 
@@ -101,8 +105,7 @@ export const retryStorm: Benchmark = {
   name: "retry-storm",
   title: "retry storm (429 with 'retry now')",
   async run(options, progress) {
-    const createS = options.quick ? 4 : 20;
-    const deleteS = options.quick ? 2 : 10;
+    const { createS, deleteS } = options.quick ? QUICK : FULL;
     const results = new Map<Hint, { starts: number; cancels: number }>();
     for (const hint of HINTS) {
       const counts = await storm(hint, createS, deleteS);

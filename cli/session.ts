@@ -43,7 +43,7 @@ export function openSession(flags: GlobalFlags, env: NodeJS.ProcessEnv, stderr?:
     const project = gcloudProject(env);
     if (project !== undefined) settings.project = checkProjectId(project, "project (gcloud config)");
   }
-  const { client } = createAdminClient(settings, {
+  const client = createAdminClient(settings, {
     maxAttempts: CLI_MAX_ATTEMPTS,
     onRetry: ({ method, path, attempt, maxAttempts, reason }) =>
       stderr?.write(`Retrying ${method} ${path} (attempt ${attempt + 1} of ${maxAttempts}): ${reason}\n`),

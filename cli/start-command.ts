@@ -1,6 +1,7 @@
 import type { StartRequest, StartWording } from "../client/ambiguous-start";
 import { Deadline } from "../client/deadline";
 import { parseDuration } from "../client/durations";
+import { QuotaGates } from "../client/quota-gate";
 import { startOperation } from "../client/start-operation";
 import type { StartCommand } from "./args";
 import { type CommandContext, type CommandHandler, writeLine } from "./command";
@@ -45,7 +46,7 @@ export function startCommand(command: StartCommand, beforeStart?: BeforeStart): 
     const stopped = await beforeStart?.(context, request, database);
     if (stopped !== undefined) return stopped;
 
-    const deadline = Deadline.after(timeoutMs, "--timeout");
+    const deadline = Deadline.after(timeoutMs, "--timeout", undefined, session.client.clock);
     let sent = false;
     const removeHandler = exitOnInterrupt(() =>
       stderr.write(
@@ -65,6 +66,8 @@ export function startCommand(command: StartCommand, beforeStart?: BeforeStart): 
           status: (message) => writeLine(stderr, message),
         },
         wording: CLI_WORDING,
+        // One start per command: the gates only make it wait out a refusal as the provider does.
+        quotaGates: new QuotaGates(session.client.clock),
         hooks: {
           beforeSend: async () => {
             sent = true;

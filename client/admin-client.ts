@@ -1,4 +1,5 @@
 import { databaseUrl, operationUrl } from "./admin-urls";
+import type { Clock } from "./clock";
 import { ApiRequestError, MalformedResponseError } from "./errors";
 import { formatDatabaseName, parseOperationName } from "./names";
 import { type OperationView, parseOperation } from "./operation-view";
@@ -81,6 +82,11 @@ export class FirestoreAdminClient {
     private readonly transport: Transport,
     private readonly endpoint: string,
   ) {}
+
+  /** The transport's clock: what every wait and deadline built around this client's requests reads. */
+  get clock(): Clock {
+    return this.transport.clock;
+  }
 
   /**
    * One POST, never retried: export, import and bulk delete are not idempotent. A success answer we cannot
@@ -199,7 +205,7 @@ export class FirestoreAdminClient {
       ...options,
       onResponseHeaders: (headers) => {
         const serverMs = serverDateMs(headers);
-        serverTime = serverMs === undefined ? undefined : { serverMs, localMs: Date.now() };
+        serverTime = serverMs === undefined ? undefined : { serverMs, localMs: this.clock.now() };
       },
     });
     if (typeof json !== "object" || json === null || Array.isArray(json)) {

@@ -7,8 +7,8 @@ import type {
   ListScan,
   StartMethod,
 } from "./admin-client";
-import { sleep } from "./backoff";
 import { CLOCK_SKEW_ALLOWANCE_MS } from "./cancel-request";
+import { sleep } from "./clock";
 import { AmbiguousStartError } from "./errors";
 import { METADATA_TYPE } from "./operation-types";
 import type { OperationView } from "./operation-view";
@@ -71,7 +71,7 @@ export async function findStartedOperation(
 ): Promise<OperationView | undefined> {
   for (const wait of lookups) {
     try {
-      await sleep(wait, options.signal);
+      await sleep(wait, options.signal, client.clock);
     } catch (error) {
       // Cut short by the deadline: we cannot say that nothing started.
       throw new AmbiguousStartError(

@@ -68,18 +68,3 @@ export function delayFor(backoff: Backoff, attempt: number, random: () => number
 function jittered(baseMs: number, jitter: number, random: () => number): number {
   return Math.max(0, Math.round(baseMs * (1 + jitter * (2 * random() - 1))));
 }
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

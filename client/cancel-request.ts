@@ -1,5 +1,6 @@
 import type { CallOptions, FirestoreAdminClient } from "./admin-client";
-import { delayFor, RETRY_BACKOFF, sleep } from "./backoff";
+import { delayFor, RETRY_BACKOFF } from "./backoff";
+import { sleep } from "./clock";
 import { ApiRequestError } from "./errors";
 import { notCancellable } from "./operation-types";
 import type { OperationView } from "./operation-view";
@@ -66,7 +67,7 @@ export async function requestCancel(
     const view = before ?? (await client.get(name, call));
     return view.done ? { result: "ended-before", view } : { result: "not-cancellable", view, reason };
   }
-  const sentAt = Date.now();
+  const sentAt = client.clock.now();
   let answeredAt: number;
   try {
     const { serverTimeMs } = await cancelWithinQuota(client, name, call, quotaPatienceMs ?? 0, onQuotaWait);
@@ -107,7 +108,8 @@ async function cancelWithinQuota(
   patienceMs: number,
   onQuotaWait: CancelOptions["onQuotaWait"],
 ): Promise<{ serverTimeMs?: number }> {
-  const giveUpAt = Date.now() + patienceMs;
+  const { clock } = client;
+  const giveUpAt = clock.monotonicNow() + patienceMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await client.cancel(name, call);
@@ -115,7 +117,7 @@ async function cancelWithinQuota(
       // Patience 0 means no waiting; a refusal the transport already found beyond the deadline stays so.
       if (!isQuotaRefusal(error) || error.retryBeyondDeadline || patienceMs <= 0) throw error;
       const floorMs = delayFor(RETRY_BACKOFF, attempt);
-      const patience = { ms: giveUpAt - Date.now(), what: "the time a cancel waits for quota" };
+      const patience = { ms: giveUpAt - clock.monotonicNow(), what: "the time a cancel waits for quota" };
       const hinted = error.retryHint
         ? hintedWait(error.retryHint, floorMs, call.signal, patience)
         : floorMs < patience.ms
@@ -135,7 +137,7 @@ async function cancelWithinQuota(
       }
       const waitMs = hinted.waitMs;
       onQuotaWait?.(waitMs, error);
-      await sleep(waitMs, call.signal);
+      await sleep(waitMs, call.signal, clock);
     }
   }
 }

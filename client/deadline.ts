@@ -1,8 +1,6 @@
-import { sleep } from "./backoff";
+import { type Clock, SYSTEM_CLOCK, sleep } from "./clock";
 import { formatDuration } from "./durations";
 import { DeadlineExceededError } from "./errors";
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Each deadline by its signal: what a request is given is the signal, and a retry must know the time left. */
 const bySignal = new WeakMap<AbortSignal, Deadline>();
@@ -17,16 +15,17 @@ export function deadlineOf(signal: AbortSignal): Deadline | undefined {
  * signal fires). Everything inside the wait (each request, its body read, retries, backoff sleeps) listens to
  * `signal`, so the wait ends when it should, whatever the server does.
  *
- * The timer is a plain `setTimeout`, which the event loop holds strongly: `AbortSignal.timeout` is held only
- * as long as its signal is, and a garbage collection between a response's headers and its body loses it.
- * It is unref'd, so a deadline alone never keeps a process alive; `dispose()` clears it once the wait is over.
+ * The timer is the clock's (on the system clock a plain `setTimeout`, which the event loop holds strongly:
+ * `AbortSignal.timeout` is held only as long as its signal is, and a garbage collection between a response's
+ * headers and its body loses it). It is a background timer, so a deadline alone never keeps a process alive;
+ * `dispose()` clears it once the wait is over.
  */
 export class Deadline {
   readonly signal: AbortSignal;
-  /** `performance.now()` at which the deadline passes. */
+  /** The clock's `monotonicNow()` at which the deadline passes. */
   readonly atMs: number;
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly cancelTimer: () => void = () => {};
   private readonly unlinkParent: () => void;
 
   private constructor(
@@ -35,28 +34,31 @@ export class Deadline {
     /** What set it, for messages: `timeouts.create`, `--timeout`. */
     readonly label: string,
     parent: AbortSignal | undefined,
+    /** What it reads the time on; whatever waits within it sleeps on the same clock. */
+    readonly clock: Clock,
     private readonly description = `the ${label} deadline (${formatDuration(timeoutMs)})`,
   ) {
     this.signal = this.controller.signal;
-    this.atMs = performance.now() + timeoutMs;
+    this.atMs = clock.monotonicNow() + timeoutMs;
     if (Number.isFinite(timeoutMs)) {
-      // Node fires longer timers at once (and warns); waits of weeks are beyond any use here.
-      const delay = Math.min(timeoutMs, MAX_TIMER_MS);
-      this.timer = setTimeout(() => this.controller.abort(new DeadlineExceededError(this.describe())), delay);
-      this.timer.unref();
+      this.cancelTimer = clock.setTimer(
+        timeoutMs,
+        () => this.controller.abort(new DeadlineExceededError(this.describe())),
+        { background: true },
+      );
     }
     this.unlinkParent = linkAbort(parent, this.controller);
     bySignal.set(this.signal, this);
   }
 
-  /** A deadline `timeoutMs` from now, that also ends when `parent` aborts. */
-  static after(timeoutMs: number, label: string, parent?: AbortSignal): Deadline {
-    return new Deadline(Math.max(0, timeoutMs), label, parent);
+  /** A deadline `timeoutMs` from now on `clock`, that also ends when `parent` aborts. */
+  static after(timeoutMs: number, label: string, parent?: AbortSignal, clock: Clock = SYSTEM_CLOCK): Deadline {
+    return new Deadline(Math.max(0, timeoutMs), label, parent, clock);
   }
 
   /** No time limit: ends only when `parent` aborts. */
-  static unbounded(parent?: AbortSignal): Deadline {
-    return new Deadline(Number.POSITIVE_INFINITY, "no deadline", parent);
+  static unbounded(parent?: AbortSignal, clock: Clock = SYSTEM_CLOCK): Deadline {
+    return new Deadline(Number.POSITIVE_INFINITY, "no deadline", parent, clock);
   }
 
   /**
@@ -66,11 +68,11 @@ export class Deadline {
   keeping(marginMs: number, why: string): Deadline {
     const margin = Math.min(marginMs, this.remaining());
     const description = `${this.description}, less ${formatDuration(margin)} kept ${why}`;
-    return new Deadline(this.remaining() - margin, this.label, this.signal, description);
+    return new Deadline(this.remaining() - margin, this.label, this.signal, this.clock, description);
   }
 
   remaining(): number {
-    return Math.max(0, this.atMs - performance.now());
+    return Math.max(0, this.atMs - this.clock.monotonicNow());
   }
 
   /** True once this deadline (or one it derives from) passed; false when the caller aborted. */
@@ -85,11 +87,11 @@ export class Deadline {
 
   /** Sleeps `ms`, or rejects with the abort reason as soon as the deadline passes or the caller aborts. */
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.signal);
+    return sleep(ms, this.signal, this.clock);
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.cancelTimer();
     this.unlinkParent();
   }
 }

@@ -38,7 +38,7 @@ export function markClass(errorClass: ErrorClass, className: string): void {
  * anything else (a bug, a library's error).
  */
 export class FirestoreOperationsError extends Error {
-  /** The class name, which survives serialization (the Pulumi engine shows it). */
+  /** The class name, which survives serialization (a front end's log shows it). */
   override name = "FirestoreOperationsError";
 
   /** Brand kept for {@link isFirestoreOperationsError}'s older callers; use `instanceof`. */
@@ -111,7 +111,7 @@ export class ApiRequestError extends FirestoreOperationsError {
 markClass(ApiRequestError, "ApiRequestError");
 
 /**
- * The operation did not finish within our own timeout (the dynamic provider host ignores customTimeouts).
+ * The operation did not finish within the caller's own timeout.
  * Carries the operation's name and its last state; the operation itself may still be running.
  */
 export class OperationTimeoutError extends FirestoreOperationsError {
@@ -138,7 +138,7 @@ export class DeadlineExceededError extends FirestoreOperationsError {
 markClass(DeadlineExceededError, "DeadlineExceededError");
 
 /**
- * The caller's AbortSignal (or a Pulumi cancel) stopped a request or a wait. Carries whether the request may have
+ * The caller's AbortSignal stopped a request or a wait. Carries whether the request may have
  * taken effect anyway (`ambiguous`).
  */
 export class InterruptedError extends FirestoreOperationsError {
@@ -166,12 +166,6 @@ export class CancelUnimplementedError extends FirestoreOperationsError {
   override name = "CancelUnimplementedError";
 }
 markClass(CancelUnimplementedError, "CancelUnimplementedError");
-
-/** The operation finished despite our cancel, and `onCancelLost: "fail"` asked to stop. Carries only its message. */
-export class CancelLostError extends FirestoreOperationsError {
-  override name = "CancelLostError";
-}
-markClass(CancelLostError, "CancelLostError");
 
 /**
  * After an ambiguous start, no single in-flight operation could be proven to be ours; nothing is recorded. Carries

@@ -1,5 +1,6 @@
 import type { StartMethod } from "./admin-client";
 import { type Backoff, delayFor, RETRY_BACKOFF } from "./backoff";
+import { type Clock, SYSTEM_CLOCK } from "./clock";
 import { formatDuration } from "./durations";
 import { ApiRequestError } from "./errors";
 import { parseDatabaseName } from "./names";
@@ -45,8 +46,10 @@ export class QuotaGate {
   private limited = false;
   private inFlight = false;
   private readonly queue: Waiter[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private lastLimit: string | undefined;
+
+  constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
 
   /** The limit the last refusal named, for messages. */
   get limit(): string | undefined {
@@ -80,14 +83,14 @@ export class QuotaGate {
       if (signal.aborted) return reject(signal.reason);
       signal.addEventListener("abort", onAbort, { once: true });
       this.queue.push(waiter);
-      onQueued?.(this.queue.length - 1, Math.max(0, this.refusedUntilMs - Date.now()));
+      onQueued?.(this.queue.length - 1, Math.max(0, this.refusedUntilMs - this.clock.monotonicNow()));
       this.pump();
     });
   }
 
   /** The start was accepted: it counts against the minute, and the next in line may go. */
   accepted(): void {
-    const now = Date.now();
+    const now = this.clock.monotonicNow();
     this.acceptedAt = this.acceptedAt.filter((t) => t > now - WINDOW_MS);
     this.acceptedAt.push(now);
     this.refusals = 0;
@@ -105,7 +108,7 @@ export class QuotaGate {
    * a request storm). The ceiling is the caller's: a start whose deadline cannot hold `waitMs` fails at once.
    */
   refused(error: ApiRequestError): QuotaRefusal {
-    const now = Date.now();
+    const now = this.clock.monotonicNow();
     this.limited = true;
     const concurrent = /concurren|at once|in parallel|running/i.test(error.message);
     const match = /at most (\d{1,6})|limit is (\d{1,6})|\b(\d{1,6}) (?:export|import|request|concurrent)/i.exec(
@@ -139,14 +142,12 @@ export class QuotaGate {
   /** Admits the head of the queue once nothing is in flight and the refusal's time has come. */
   private pump(): void {
     if (this.inFlight || this.queue.length === 0) return;
-    const delay = this.refusedUntilMs - Date.now();
+    const delay = this.refusedUntilMs - this.clock.monotonicNow();
     if (delay > 0) {
-      if (this.timer === undefined) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.pump();
-        }, delay);
-      }
+      this.cancelTimer ??= this.clock.setTimer(delay, () => {
+        this.cancelTimer = undefined;
+        this.pump();
+      });
       return;
     }
     const head = this.queue.shift();
@@ -156,26 +157,27 @@ export class QuotaGate {
   }
 }
 
-const gates = new Map<string, QuotaGate>();
-
 /**
- * The gate for a start in this process: one per project and quota, so all resources of one `pulumi up` share
- * it. Export and import share theirs (the documented limits count both); bulk delete has its own.
+ * The gates of one process's starts: one per project and quota, so all resources of one `pulumi up` (one provider
+ * process) share it. Export and import share theirs (the documented limits count both); bulk delete has its own.
+ * A front end holds one of these for as long as it starts things (the provider's lifecycle context, a command).
  */
-export function quotaGate(database: string, method: StartMethod): QuotaGate {
-  const { project } = parseDatabaseName(database);
-  const key = `${project}\n${method === "bulkDeleteDocuments" ? "bulkDelete" : "exportImport"}`;
-  let gate = gates.get(key);
-  if (!gate) {
-    gate = new QuotaGate();
-    gates.set(key, gate);
-  }
-  return gate;
-}
+export class QuotaGates {
+  private readonly gates = new Map<string, QuotaGate>();
 
-/** Forgets every gate: for tests, which run many emulators in one process. */
-export function forgetQuotaGates(): void {
-  gates.clear();
+  constructor(private readonly clock: Clock = SYSTEM_CLOCK) {}
+
+  /** The gate for a start of `method` in `database`. */
+  gateFor(database: string, method: StartMethod): QuotaGate {
+    const { project } = parseDatabaseName(database);
+    const key = `${project}\n${method === "bulkDeleteDocuments" ? "bulkDelete" : "exportImport"}`;
+    let gate = this.gates.get(key);
+    if (!gate) {
+      gate = new QuotaGate(this.clock);
+      this.gates.set(key, gate);
+    }
+    return gate;
+  }
 }
 
 /** What the waiting line calls the quota. */

@@ -4,7 +4,7 @@ import type { Deadline } from "./deadline";
 import { formatDuration } from "./durations";
 import { AmbiguousStartError, ApiRequestError } from "./errors";
 import type { OperationView } from "./operation-view";
-import { isQuotaRefusal, quotaGate, quotaName } from "./quota-gate";
+import { isQuotaRefusal, type QuotaGates, quotaName } from "./quota-gate";
 import { startDeadline } from "./start-deadline";
 
 /** Messages the start path shows while it works (the provider's Reporter has this shape). */
@@ -38,11 +38,14 @@ export interface StartOptions {
   notices: StartNotices;
   wording: StartWording;
   hooks?: StartHooks;
+  /** The caller's quota gates, which every start of its process shares (the provider's lifecycle context holds one). */
+  quotaGates: QuotaGates;
 }
 
 /**
  * Sends a start POST exactly once, as far as the server can tell. A POST refused for quota (429) started
- * nothing: it waits in the project's quota gate (quota-gate.ts) and is sent again, within the deadline. An
+ * nothing: it waits in the project's quota gate (one of the caller's `quotaGates`) and is sent again, within the
+ * deadline. An
  * ambiguous failure of the POST (no answer, a reset after it was sent, a 5xx, an unreadable success) is
  * resolved by listing the database's operations (ambiguous-start.ts), never by sending it again.
  */
@@ -53,7 +56,7 @@ export async function startOperation(
   options: StartOptions,
 ): Promise<OperationView> {
   const { deadline, label, notices, wording } = options;
-  const gate = quotaGate(database, request.method);
+  const gate = options.quotaGates.gateFor(database, request.method);
   for (;;) {
     try {
       await gate.acquire(deadline.signal, (ahead, waitMs) => {
@@ -110,7 +113,7 @@ async function sendOnce(
   request: StartRequest,
   { deadline, label, notices, wording, hooks = {} }: StartOptions,
 ): Promise<{ view: OperationView; error?: undefined } | { view?: undefined; error: unknown }> {
-  const sentAtMs = Date.now();
+  const sentAtMs = client.clock.now();
   await hooks.beforeSend?.(sentAtMs);
   const whileSending = hooks.whileSending ?? (<T>(work: Promise<T>) => work);
   let view: OperationView;
@@ -129,7 +132,7 @@ async function sendOnce(
       return { error };
     }
     notices.warn(`${label}: ${error.message}; looking for the operation it may have started before anything else`);
-    const window: SendWindow = { fromMs: sentAtMs, toMs: Date.now() };
+    const window: SendWindow = { fromMs: sentAtMs, toMs: client.clock.now() };
     const found = await findStartedOperation(client, database, request, window, error.message, wording, undefined, {
       signal: deadline.signal,
     });

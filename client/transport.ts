@@ -1,5 +1,6 @@
 import type { AuthHeaders } from "./auth-headers";
-import { type Backoff, delayFor, RETRY_BACKOFF, sleep } from "./backoff";
+import { type Backoff, delayFor, RETRY_BACKOFF } from "./backoff";
+import { type Clock, SYSTEM_CLOCK, sleep } from "./clock";
 import { isDeadlineExceeded, linkAbort } from "./deadline";
 import { ApiRequestError, FirestoreOperationsError, InterruptedError, MalformedResponseError } from "./errors";
 import { Redactor, serverText } from "./redaction";
@@ -17,6 +18,8 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Scrubs known secrets (the configured token and credentials) from server text in messages. */
   redactor?: Redactor;
+  /** What retries sleep on and attempts time out by; the client's waits use it too. Default: SYSTEM_CLOCK. */
+  clock?: Clock;
   /** Called on every retry, for counting in tests and benchmarks. */
   onRetry?: (info: { method: string; path: string; attempt: number; maxAttempts: number; reason: string }) => void;
 }
@@ -70,8 +73,10 @@ export class Transport {
   private readonly backoff: Backoff;
   private readonly maxResponseBytes: number;
   private readonly redactor: Redactor;
+  readonly clock: Clock;
 
   constructor(private readonly options: TransportOptions) {
+    this.clock = options.clock ?? SYSTEM_CLOCK;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 6;
     this.backoff = options.backoff ?? RETRY_BACKOFF;
@@ -105,7 +110,7 @@ export class Transport {
         reason: error.message,
       });
       try {
-        await sleep(wait, signal);
+        await sleep(wait, signal, this.clock);
       } catch (reason) {
         throw stopped(what, reason, false, error);
       }
@@ -115,7 +120,9 @@ export class Transport {
   private async attempt(request: Request, url: URL, what: string): Promise<Outcome> {
     // Held in this frame until the body is read: the timer keeps the controller alive, whatever the GC does.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(ATTEMPT_TIMED_OUT), this.attemptTimeoutMs);
+    const cancelTimer = this.clock.setTimer(this.attemptTimeoutMs, () => controller.abort(ATTEMPT_TIMED_OUT), {
+      background: true,
+    });
     const unlink = linkAbort(request.signal, controller);
     let sent = false;
     let redactor = this.redactor;
@@ -158,7 +165,7 @@ export class Transport {
       }
       return connectionFailure(cause, url, what);
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
       unlink();
     }
     if (response.ok) {
@@ -174,7 +181,10 @@ export class Transport {
     const message =
       envelope?.message === undefined ? `HTTP ${response.status}` : serverText(envelope.message, redactor);
     // Google's front end sends the hint as a google.rpc.RetryInfo detail, some proxies as Retry-After: the longer.
-    const hint = longestHint(retryAfterHint(response.headers.get("retry-after")), envelope?.retryHint);
+    const hint = longestHint(
+      retryAfterHint(response.headers.get("retry-after"), this.clock.now()),
+      envelope?.retryHint,
+    );
     return {
       ok: false,
       retryable: RETRYABLE_STATUS.has(response.status),

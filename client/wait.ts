@@ -33,10 +33,10 @@ export async function waitUntilDone(
   const own = options.deadline
     ? undefined
     : options.timeoutMs === undefined
-      ? Deadline.unbounded(options.signal)
-      : Deadline.after(options.timeoutMs, "wait", options.signal);
+      ? Deadline.unbounded(options.signal, client.clock)
+      : Deadline.after(options.timeoutMs, "wait", options.signal, client.clock);
   const deadline = (options.deadline ?? own) as Deadline;
-  const started = Date.now();
+  const started = deadline.clock.monotonicNow();
   let lastSignature = "";
   const notify = (view: OperationView): void => {
     const sig = signature(view);
@@ -49,7 +49,7 @@ export async function waitUntilDone(
     current ??= await client.get(name, { signal: deadline.signal });
     notify(current);
     for (let attempt = 0; !current.done; attempt++) {
-      await deadline.sleep(pollDelay(schedule, attempt, Date.now() - started));
+      await deadline.sleep(pollDelay(schedule, attempt, deadline.clock.monotonicNow() - started));
       current = await client.get(name, { signal: deadline.signal });
       notify(current);
     }

@@ -2,13 +2,14 @@ import { type CancelVerdict, requestCancel } from "../client/cancel-request";
 import { cancellationOutcome } from "../client/cancellation";
 import { Deadline } from "../client/deadline";
 import { formatDuration, parseDuration } from "../client/durations";
-import { ApiRequestError, CancelLostError, CancelUnimplementedError } from "../client/errors";
+import { ApiRequestError, CancelUnimplementedError } from "../client/errors";
 import { shortOperationId } from "../client/names";
 import { provesGone } from "../client/operation-gone";
 import { METADATA_TYPE } from "../client/operation-types";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
 import { waitUntilDone } from "../client/wait";
+import { CancelLostError } from "./cancel-lost-error";
 import type { LifecycleContext } from "./context";
 import { DEFAULT_TIMEOUTS } from "./inputs";
 import { liveOutputs, type ResourceOutputs } from "./outputs";
@@ -38,7 +39,12 @@ export async function cancelAndWait(context: LifecycleContext, name: string, pro
   }
   // timeouts.delete bounds the cancel, the read after it and the wait.
   const timeoutText = props.timeouts?.delete ?? DEFAULT_TIMEOUTS.delete;
-  const deadline = Deadline.after(parseDuration(timeoutText, "timeouts.delete"), "timeouts.delete", stopWaiting);
+  const deadline = Deadline.after(
+    parseDuration(timeoutText, "timeouts.delete"),
+    "timeouts.delete",
+    stopWaiting,
+    client.clock,
+  );
   const status = progressStatus(reporter);
   /** One we were asked to cancel is waited for: the resource leaves the stack only once its operation is over. */
   const waitOver = (purpose: string, note: string, initial: OperationView) =>

@@ -1,7 +1,7 @@
 import type { FirestoreAdminClient } from "../client/admin-client";
-import { createAdminClient } from "../client/create-client";
+import { type ClientOptions, createAdminClient } from "../client/create-client";
+import { QuotaGates } from "../client/quota-gate";
 import type { ClientSettings } from "../client/settings";
-import type { TransportOptions } from "../client/transport";
 import { type Reporter, SILENT } from "./reporter";
 import { StartJournal } from "./start-journal";
 
@@ -10,6 +10,8 @@ export interface LifecycleContext {
   settings: ClientSettings;
   client: FirestoreAdminClient;
   reporter: Reporter;
+  /** The quota gates every start of this process waits in (client/quota-gate.ts), on the client's clock. */
+  quotaGates: QuotaGates;
   /** Where start POSTs are recorded before they are sent; unset for library users who start nothing. */
   journal?: StartJournal;
   /**
@@ -22,14 +24,16 @@ export interface LifecycleContext {
 export function createContext(
   settings: ClientSettings,
   reporter: Reporter = SILENT,
-  transportOptions: Pick<TransportOptions, "maxAttempts" | "onRetry"> = {},
+  clientOptions: ClientOptions = {},
   journal: StartJournal | undefined = StartJournal.fromEnvironment(),
   stopWaiting?: AbortSignal,
 ): LifecycleContext {
+  const client = createAdminClient(settings, clientOptions);
   return {
     settings,
-    client: createAdminClient(settings, transportOptions).client,
+    client,
     reporter,
+    quotaGates: new QuotaGates(client.clock),
     ...(journal ? { journal } : {}),
     ...(stopWaiting ? { stopWaiting } : {}),
   };

@@ -5,7 +5,6 @@ export {
   AmbiguousStartError,
   ApiRequestError,
   type ApiRequestErrorOptions,
-  CancelLostError,
   CancelUnimplementedError,
   CredentialsError,
   DeadlineExceededError,
@@ -18,6 +17,7 @@ export {
   OperationTimeoutError,
 } from "../client/errors";
 export type { RetryHint } from "../client/retry-hint";
+export { CancelLostError } from "./cancel-lost-error";
 export { UnencodableValueError } from "./engine-values";
 export { FirestoreBulkDelete, type FirestoreBulkDeleteArgs } from "./firestore-bulk-delete";
 export { FirestoreExport, type FirestoreExportArgs } from "./firestore-export";

@@ -76,7 +76,7 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
 
   async create(raw: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult<ResourceOutputs>> {
     const inputs = raw as unknown as ProviderInputs;
-    const { client, reporter, journal } = this.context();
+    const { client, reporter, journal, quotaGates } = this.context();
     const label = resourceLabel(inputs.resourceUrn);
     let view: OperationView;
     const request = startRequest(this.kind, inputs);
@@ -85,13 +85,15 @@ export class OperationsProvider implements pulumi.dynamic.ResourceProvider<Recor
     const deadline = Deadline.after(
       parseDuration(inputs.timeouts?.create ?? DEFAULT_TIMEOUTS.create, "timeouts.create"),
       "timeouts.create",
+      undefined,
+      client.clock,
     );
     if (!request) {
       view = await client.get(inputs.operationName as string, { signal: deadline.signal });
       reporter.info(`${label}: adopted ${view.name}: ${describeProgress(view)}`);
     } else {
       view = await startOnce(
-        { client, reporter, journal, deadline },
+        { client, reporter, journal, quotaGates, deadline },
         journalOwner(inputs),
         inputs.database,
         request,

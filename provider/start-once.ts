@@ -4,6 +4,7 @@ import { Deadline } from "../client/deadline";
 import { provesGone } from "../client/operation-gone";
 import type { OperationView } from "../client/operation-view";
 import { describeProgress } from "../client/progress-text";
+import type { QuotaGates } from "../client/quota-gate";
 import { startOperation } from "../client/start-operation";
 import { finishStartOnInterrupt } from "./finish-start-on-interrupt";
 import type { Reporter } from "./reporter";
@@ -38,6 +39,7 @@ export interface StartContext {
   reporter: Reporter;
   /** Unset for library users who keep no journal. */
   journal: StartJournal | undefined;
+  quotaGates: QuotaGates;
   /** `timeouts.create`: bounds every request here; the POST gets part of it (client/start-deadline.ts). */
   deadline: Deadline;
 }
@@ -81,6 +83,7 @@ export async function startOnce(
     label,
     notices: reporter,
     wording: PROVIDER_WORDING,
+    quotaGates: context.quotaGates,
     hooks: {
       // The journal entry is written (and fsynced) before the POST, the operation's name after it.
       beforeSend: async (sentAtMs) => {
@@ -137,6 +140,7 @@ async function warnAboutLookalikes(
     Math.min(LOOKALIKE_BUDGET_MS, deadline.remaining() / 4),
     "the check for running lookalikes",
     deadline.signal,
+    deadline.clock,
   );
   try {
     lookalikes = await runningLookalikes(client, database, request, { signal: budget.signal });

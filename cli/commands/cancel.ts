@@ -43,7 +43,10 @@ export async function cancelCommand({ invocation, session, stdout, stderr }: Com
   }
   const timeoutMs = parseDuration(invocation.timeout ?? DEFAULT_CANCEL_TIMEOUT, "--timeout");
   // With --wait, --timeout bounds the whole command: the reads and cancels before the waits included.
-  const deadline = invocation.wait ? Deadline.after(timeoutMs, "--timeout") : Deadline.unbounded();
+  const { clock } = session.client;
+  const deadline = invocation.wait
+    ? Deadline.after(timeoutMs, "--timeout", undefined, clock)
+    : Deadline.unbounded(undefined, clock);
   const purpose =
     "the cancelled operation to end (it goes on ending on the server; run the same command to keep waiting)";
   const bounded = <T>(name: string, promise: Promise<T>): Promise<T> =>

@@ -16,7 +16,7 @@ export async function watchCommand({ invocation, session, stdout, stderr }: Comm
   const timeoutMs = parseDuration(invocation.timeout ?? WATCH_TIMEOUT_DEFAULT, "--timeout");
   const purpose = "the operation to finish (it goes on; run the same command again to keep watching)";
   // --timeout bounds the whole command, the first read included.
-  const deadline = Deadline.after(timeoutMs, "--timeout");
+  const deadline = Deadline.after(timeoutMs, "--timeout", undefined, session.client.clock);
   const view = await session.client.get(name, { signal: deadline.signal }).catch((error: unknown) => {
     throw waitError(error, deadline, name, purpose, undefined);
   });

@@ -1,36 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  adminRequests,
-  operation,
-  runCli,
-  runCliUntil,
-  setBehaviour,
-  shortOperationId,
-  startExport,
-  target,
-  untilDone,
-} from "../support/cli-harness";
+import * as cli from "../support/cli-harness";
 import { withEmulator } from "../support/emulator-client";
 import { steppedClock } from "../support/stepped-clock";
 
-const cancels = async (emu: Parameters<typeof adminRequests>[0]): Promise<number> =>
-  (await adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel").length;
+const cancels = async (emu: Parameters<typeof cli.adminRequests>[0]): Promise<number> =>
+  (await cli.adminRequests(emu)).filter((r) => r.endpoint === "operations.cancel").length;
 
 describe("firestore-ops cancel", () => {
   test("--wait: waits until the operation is CANCELLED, shows progress on stderr, exits 0", async () => {
     await withEmulator(
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 600 } },
       async (emu) => {
-        const name = await startExport(emu, "gs://bkt/x");
-        const result = await runCli(["cancel", shortOperationId(name), "--wait", ...target(emu)]);
+        const name = await cli.startExport(emu, "gs://bkt/x");
+        const result = await cli.runCli(["cancel", cli.shortOperationId(name), "--wait", ...cli.target(emu)]);
         assert.equal(result.code, 0, result.stderr);
-        assert.match(result.stdout, new RegExp(`^${shortOperationId(name)} ended CANCELLED after \\d+s: .*documents`));
+        assert.match(
+          result.stdout,
+          new RegExp(`^${cli.shortOperationId(name)} ended CANCELLED after \\d+s: .*documents`),
+        );
         assert.match(result.stdout, /Cancelling does not roll back: files already written under gs:\/\/bkt\/x/);
         assert.match(result.stderr, /Cancel requested for .*; waiting until it is over\./);
         assert.match(result.stderr, /\d\d:\d\d:\d\dZ \S+: CANCELLING /, "progress, one line per change (no TTY)");
         assert.equal(
-          (await operation(emu, name)).metadata.operationState,
+          (await cli.operation(emu, name)).metadata.operationState,
           "CANCELLED",
           "over when the command returns",
         );
@@ -47,15 +40,15 @@ describe("firestore-ops cancel", () => {
       // Runs the CLI; once its cancel has arrived, moves the clock on by `ms`.
       const cancelThenAdvance = async (args: string[], ms: number) => {
         const before = await cancels(emu);
-        return runCliUntil(
+        return cli.runCliUntil(
           args,
           async () => (await cancels(emu)) > before,
           () => clock.advance(ms),
         );
       };
-      await setBehaviour(emu, { operationDurationMs: 1_200, cancelLatencyMs: 10_000, cancelLoseRate: 1 });
-      const name = await startExport(emu, "gs://bkt/x");
-      const result = await cancelThenAdvance(["cancel", name, "--wait", "--json", ...target(emu)], 2_000);
+      await cli.setBehaviour(emu, { operationDurationMs: 1_200, cancelLatencyMs: 10_000, cancelLoseRate: 1 });
+      const name = await cli.startExport(emu, "gs://bkt/x");
+      const result = await cancelThenAdvance(["cancel", name, "--wait", "--json", ...cli.target(emu)], 2_000);
       assert.equal(result.code, 3, result.stderr);
       // The API's Operation, as gcloud prints it; the exit code says the cancel was lost.
       const report = JSON.parse(result.stdout);
@@ -63,20 +56,20 @@ describe("firestore-ops cancel", () => {
       assert.equal(report.metadata.operationState, "SUCCESSFUL");
       assert.ok(report.response, "a successful operation's response");
 
-      const second = await startExport(emu, "gs://bkt/y");
-      const text = await cancelThenAdvance(["cancel", second, "--wait", ...target(emu)], 2_000);
+      const second = await cli.startExport(emu, "gs://bkt/y");
+      const text = await cancelThenAdvance(["cancel", second, "--wait", ...cli.target(emu)], 2_000);
       assert.equal(text.code, 3);
       assert.match(text.stdout, /completed despite the cancel \(SUCCESSFUL\)/);
 
       // Fails at half its duration, with the cancel not lost this time but too late.
-      await setBehaviour(emu, {
+      await cli.setBehaviour(emu, {
         cancelLoseRate: 0,
         failureRate: 1,
         operationDurationMs: 5_000,
         cancelLatencyMs: 10_000,
       });
-      const failing = await startExport(emu, "gs://bkt/z");
-      const failed = await cancelThenAdvance(["cancel", failing, "--wait", ...target(emu)], 3_000);
+      const failing = await cli.startExport(emu, "gs://bkt/z");
+      const failed = await cancelThenAdvance(["cancel", failing, "--wait", ...cli.target(emu)], 3_000);
       assert.equal(failed.code, 3);
       assert.match(failed.stdout, /FAILED despite the cancel \(code 13: The operation failed/);
     });
@@ -84,14 +77,14 @@ describe("firestore-ops cancel", () => {
 
   test("UNIMPLEMENTED: a clear error, exit 1, and the operation goes on", async () => {
     await withEmulator({ auth: "oauth" }, async (emu) => {
-      await setBehaviour(emu, { cancelUnimplemented: true });
-      const name = await startExport(emu, "gs://bkt/x");
-      const result = await runCli(["cancel", shortOperationId(name), "--wait", ...target(emu)]);
+      await cli.setBehaviour(emu, { cancelUnimplemented: true });
+      const name = await cli.startExport(emu, "gs://bkt/x");
+      const result = await cli.runCli(["cancel", cli.shortOperationId(name), "--wait", ...cli.target(emu)]);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /The server cannot cancel .*operations\/\S+ \(UNIMPLEMENTED\)/);
       assert.match(result.stderr, /It is PROCESSING now; "firestore-ops watch" follows it/);
       assert.equal(result.stdout, "");
-      assert.equal((await operation(emu, name)).metadata.operationState, "PROCESSING");
+      assert.equal((await cli.operation(emu, name)).metadata.operationState, "PROCESSING");
     });
   });
 
@@ -99,20 +92,20 @@ describe("firestore-ops cancel", () => {
     await withEmulator(
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
       async (emu) => {
-        const name = await startExport(emu, "gs://bkt/x");
-        const requested = await runCli(["cancel", shortOperationId(name), ...target(emu)]);
+        const name = await cli.startExport(emu, "gs://bkt/x");
+        const requested = await cli.runCli(["cancel", cli.shortOperationId(name), ...cli.target(emu)]);
         assert.equal(requested.code, 0, requested.stderr);
         assert.match(requested.stdout, /^Cancel requested for \S+ \(was PROCESSING\)\./);
-        await untilDone(emu, name);
+        await cli.untilDone(emu, name);
 
-        const again = await runCli(["cancel", shortOperationId(name), ...target(emu)]);
+        const again = await cli.runCli(["cancel", cli.shortOperationId(name), ...cli.target(emu)]);
         assert.equal(again.code, 0, "already CANCELLED is what was asked for");
         assert.match(again.stdout, /^Nothing to cancel: \S+ ended CANCELLED/);
 
-        await setBehaviour(emu, { operationDurationMs: 50 });
-        const succeeded = await startExport(emu, "gs://bkt/y");
-        await untilDone(emu, succeeded);
-        const late = await runCli(["cancel", shortOperationId(succeeded), "--wait", ...target(emu)]);
+        await cli.setBehaviour(emu, { operationDurationMs: 50 });
+        const succeeded = await cli.startExport(emu, "gs://bkt/y");
+        await cli.untilDone(emu, succeeded);
+        const late = await cli.runCli(["cancel", cli.shortOperationId(succeeded), "--wait", ...cli.target(emu)]);
         assert.equal(late.code, 3, "it ended otherwise than cancelled");
         assert.match(late.stdout, /^Nothing to cancel: \S+ ended SUCCESSFUL/);
         assert.equal(await cancels(emu), 1, "only the first cancel was sent");
@@ -124,8 +117,15 @@ describe("firestore-ops cancel", () => {
     await withEmulator(
       { auth: "oauth", behaviour: { operationDurationMs: 60_000, cancelStuck: true } },
       async (emu) => {
-        const name = await startExport(emu, "gs://bkt/x");
-        const result = await runCli(["cancel", shortOperationId(name), "--wait", "--timeout", "1s", ...target(emu)]);
+        const name = await cli.startExport(emu, "gs://bkt/x");
+        const result = await cli.runCli([
+          "cancel",
+          cli.shortOperationId(name),
+          "--wait",
+          "--timeout",
+          "1s",
+          ...cli.target(emu),
+        ]);
         assert.equal(result.code, 4, result.stderr);
         assert.match(
           result.stderr,

@@ -9,18 +9,32 @@ import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import * as ours from "../../client/errors";
+import * as clientErrors from "../../client/errors";
+import * as providerErrors from "../../provider/cancel-lost-error";
 import * as packageExports from "../../provider/index";
 
-/** A second copy of the compiled errors module, loaded from its own file as another copy of the package would be. */
+/** The error modules under test: the client's, and the provider's own (which extends the client's base class). */
+const ERROR_MODULES = { client: "../../client/errors", provider: "../../provider/cancel-lost-error" } as const;
+const ours = { ...clientErrors, ...providerErrors };
+
+/**
+ * A second copy of the compiled error modules, loaded from their own files (in the same folder layout, so the
+ * provider's module requires the copy's client module) as another copy of the package would be.
+ */
 function loadSecondCopy(): { copy: typeof ours; folder: string } {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "errors-copy-"));
-  const file = path.join(folder, "errors.js");
-  fs.copyFileSync(require.resolve("../../client/errors"), file);
-  return { copy: createRequire(file)(file) as typeof ours, folder };
+  const load = (module: string): object => {
+    const file = path.join(folder, path.relative(path.resolve(__dirname, "../.."), require.resolve(module)));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.copyFileSync(require.resolve(module), file);
+    return createRequire(file)(file);
+  };
+  const client = load(ERROR_MODULES.client);
+  const provider = load(ERROR_MODULES.provider);
+  return { copy: { ...client, ...provider } as typeof ours, folder };
 }
 
-/** One instance of each class of the module, keyed by class name. */
+/** One instance of each class of the modules, keyed by class name. */
 function oneOfEach(errors: typeof ours): Record<string, Error> {
   return {
     FirestoreOperationsError: new errors.FirestoreOperationsError("base"),
@@ -61,6 +75,9 @@ describe("error classes across two copies of the package", () => {
     const theirs = new copy.ApiRequestError("x", { httpStatus: 500, ambiguous: true });
     // The ordinary prototype check fails across the copies: what instanceof passes below is the marker.
     assert.equal(Function.prototype[Symbol.hasInstance].call(ours.ApiRequestError, theirs), false);
+    // The copy's provider error extends the copy's base class, as in a second installed package.
+    assert.equal(Object.getPrototypeOf(copy.CancelLostError), copy.FirestoreOperationsError);
+    assert.notEqual(copy.FirestoreOperationsError, ours.FirestoreOperationsError);
   });
 
   test("every class recognises its own errors from either copy, in both directions, and no other class's", () => {
@@ -113,7 +130,13 @@ describe("error classes across two copies of the package", () => {
 describe("the package's exported errors", () => {
   test("every exported error class carries its own marker and its own instanceof", () => {
     const exported = Object.entries(classesOf(packageExports));
-    for (const name of ["CredentialsError", "InterruptedError", "DeadlineExceededError", "JournalFolderError"]) {
+    for (const name of [
+      "CredentialsError",
+      "InterruptedError",
+      "DeadlineExceededError",
+      "JournalFolderError",
+      "CancelLostError",
+    ]) {
       assert.ok(
         exported.some(([exportedName]) => exportedName === name),
         `${name} is exported`,

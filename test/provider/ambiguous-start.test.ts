@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
 import { DB } from "../support/emulator-client";
-import { type ProxyReply, withProxy } from "../support/loopback-proxy";
-import { type Harness, withProvider } from "../support/provider-harness";
+import type { LoopbackProxy, ProxyReply } from "../support/loopback-proxy";
+import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
 
 const commitThen500 = {
   faults: { rate: 1, kinds: ["commit-then-500" as const], endpoints: ["exportDocuments" as const] },
@@ -20,6 +20,24 @@ const internalError: ProxyReply = {
   headers: { "content-type": "application/json" },
   body: JSON.stringify({ error: { code: 500, status: "INTERNAL", message: "Internal error (proxy)." } }),
 };
+
+/**
+ * Once the export POST has gone through the proxy, every operations list (the lookup after it) is answered by
+ * `answer`, given how many lists it answered before; `count` says how many it answered.
+ */
+function answerListsAfterThePost(proxy: LoopbackProxy, answer: (answered: number) => ProxyReply): { count: number } {
+  const lists = { count: 0 };
+  let posted = false;
+  proxy.hook = async (request) => {
+    if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
+    else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
+      lists.count++;
+      return answer(lists.count);
+    }
+    return undefined;
+  };
+  return lists;
+}
 
 interface EmulatorOp {
   name: string;
@@ -110,113 +128,80 @@ describe("ambiguous-start lookup", () => {
   }
 
   test("several matching operations started while the POST was in flight: an error naming them all", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          let concurrent = "";
-          proxy.hook = async (request, forward) => {
-            if (request.method !== "POST" || !request.url.endsWith(":exportDocuments")) return undefined;
-            // Someone else's identical export lands on the server at the same moment as ours.
-            const theirs = await fetch(`${h.emu.url}/v1/${DB}:exportDocuments`, {
-              method: "POST",
-              headers: { authorization: `Bearer ${DEV_TOKEN}`, "content-type": "application/json" },
-              body: request.body,
-            });
-            concurrent = ((await theirs.json()) as { name: string }).name;
-            assert.equal((await forward()).status, 200, "ours started too");
-            return internalError;
-          };
-          await assert.rejects(
-            h.up("export", { outputUriPrefix: "gs://bkt/x" }),
-            (error: Error & { candidates?: string[] }) => {
-              assert.equal(error.name, "AmbiguousStartError");
-              assert.equal(error.candidates?.length, 2);
-              assert.ok(error.candidates?.includes(concurrent));
-              for (const name of error.candidates ?? []) assert.ok(error.message.includes(name), name);
-              assert.match(error.message, /impossible to tell which one this resource started/);
-              assert.match(error.message, /firestore-ops cancel .* --wait/);
-              return true;
-            },
-          );
-          const ops = await operations(h);
-          assert.equal(ops.length, 2);
-          assert.ok(
-            ops.every((o) => !o.cancelRequested),
-            "neither is cancelled",
-          );
-          assert.equal((await h.requests("exportDocuments")).length, 2, "theirs and ours, ours sent once");
+    await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+      let concurrent = "";
+      proxy.hook = async (request, forward) => {
+        if (request.method !== "POST" || !request.url.endsWith(":exportDocuments")) return undefined;
+        // Someone else's identical export lands on the server at the same moment as ours.
+        const theirs = await fetch(`${h.emu.url}/v1/${DB}:exportDocuments`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${DEV_TOKEN}`, "content-type": "application/json" },
+          body: request.body,
+        });
+        concurrent = ((await theirs.json()) as { name: string }).name;
+        assert.equal((await forward()).status, 200, "ours started too");
+        return internalError;
+      };
+      await assert.rejects(
+        h.up("export", { outputUriPrefix: "gs://bkt/x" }),
+        (error: Error & { candidates?: string[] }) => {
+          assert.equal(error.name, "AmbiguousStartError");
+          assert.equal(error.candidates?.length, 2);
+          assert.ok(error.candidates?.includes(concurrent));
+          for (const name of error.candidates ?? []) assert.ok(error.message.includes(name), name);
+          assert.match(error.message, /impossible to tell which one this resource started/);
+          assert.match(error.message, /firestore-ops cancel .* --wait/);
+          return true;
         },
       );
+      const ops = await operations(h);
+      assert.equal(ops.length, 2);
+      assert.ok(
+        ops.every((o) => !o.cancelRequested),
+        "neither is cancelled",
+      );
+      assert.equal((await h.requests("exportDocuments")).length, 2, "theirs and ours, ours sent once");
     });
   });
 
   test("a list that fails during the lookup: the error says an operation may be running", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          let posted = false;
-          let failedLists = 0;
-          proxy.hook = async (request) => {
-            if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
-            else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
-              failedLists++;
-              return internalError;
-            }
-            return undefined;
-          };
-          await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
-            assert.equal(error.name, "AmbiguousStartError");
-            assert.match(error.message, /Looking for the operation it may have started failed \(.*500 INTERNAL/);
-            assert.match(error.message, /an? exportDocuments operation may be running/);
-            assert.match(error.message, /firestore-ops list --database projects\/demo-project\/databases\/\(default\)/);
-            return true;
-          });
-          assert.ok(failedLists >= 1, "the proxy failed the lookup's list");
-          assert.equal((await operations(h)).length, 1, "and an operation is indeed running");
-          assert.ok(await startedByPost(h));
-        },
-        { maxAttempts: 2 },
-      );
-    });
+    await withProviderBehindProxy(
+      { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
+      async (h, proxy) => {
+        const failedLists = answerListsAfterThePost(proxy, () => internalError);
+        await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
+          assert.equal(error.name, "AmbiguousStartError");
+          assert.match(error.message, /Looking for the operation it may have started failed \(.*500 INTERNAL/);
+          assert.match(error.message, /an? exportDocuments operation may be running/);
+          assert.match(error.message, /firestore-ops list --database projects\/demo-project\/databases\/\(default\)/);
+          return true;
+        });
+        assert.ok(failedLists.count >= 1, "the proxy failed the lookup's list");
+        assert.equal((await operations(h)).length, 1, "and an operation is indeed running");
+        assert.ok(await startedByPost(h));
+      },
+      { maxAttempts: 2 },
+    );
   });
 
   test("a list cut short by its page cap: an error, not a silent 'none started'", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          let posted = false;
-          let pages = 0;
-          proxy.hook = async (request) => {
-            if (request.method === "POST" && request.url.endsWith(":exportDocuments")) posted = true;
-            else if (posted && request.method === "GET" && request.url.includes("/operations?")) {
-              pages++;
-              return {
-                status: 200,
-                headers: { "content-type": "application/json" },
-                body: JSON.stringify({ operations: [], nextPageToken: `page-${pages}` }),
-              };
-            }
-            return undefined;
-          };
-          await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
-            assert.equal(error.name, "AmbiguousStartError");
-            assert.match(error.message, /has more pages than are read/);
-            assert.match(error.message, /an? exportDocuments operation may be running/);
-            return true;
-          });
-          assert.equal(pages, 50, "it read up to the cap (MAX_LIST_PAGES in admin-client.ts), then stopped");
-          assert.equal((await operations(h)).length, 1, "the operation the POST started runs");
-        },
-      );
-    });
+    await withProviderBehindProxy(
+      { behaviour: { operationDurationMs: 60_000, ...commitThen500 } },
+      async (h, proxy) => {
+        const pages = answerListsAfterThePost(proxy, (page) => ({
+          status: 200,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ operations: [], nextPageToken: `page-${page}` }),
+        }));
+        await assert.rejects(h.up("export", { outputUriPrefix: "gs://bkt/x" }), (error: Error) => {
+          assert.equal(error.name, "AmbiguousStartError");
+          assert.match(error.message, /has more pages than are read/);
+          assert.match(error.message, /an? exportDocuments operation may be running/);
+          return true;
+        });
+        assert.equal(pages.count, 50, "it read up to the cap (MAX_LIST_PAGES in admin-client.ts), then stopped");
+        assert.equal((await operations(h)).length, 1, "the operation the POST started runs");
+      },
+    );
   });
 });

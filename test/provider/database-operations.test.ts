@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { DB } from "../support/emulator-client";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withProvider, withSteppedProvider } from "../support/provider-harness";
 
 const PROJECT = "projects/demo-project";
 const BACKUP = `${PROJECT}/locations/nam5/backups/nightly`;
@@ -32,24 +31,28 @@ const texts = (h: Harness): string => h.messages.map((m) => `${m.level}: ${m.tex
 
 describe("FirestoreOperation adopts database operations", () => {
   test("a restore: its type and progressPercentage in the outputs", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 4_000 } }, {}, async (h) => {
-      const name = await startRestore(h);
-      await sleep(1_000);
-      const { id, outs } = await h.up("adopted", { operationName: name });
-      assert.equal(id, name);
-      assert.equal(outs.operationType, "RestoreDatabaseMetadata");
-      assert.equal(outs.state, "PROCESSING");
-      assert.ok(outs.progressPercent > 0 && outs.progressPercent < 100, `progressPercent ${outs.progressPercent}`);
-      assert.match(texts(h), /adopted .*PROCESSING \d+% done/);
-    });
+    await withSteppedProvider(
+      { behaviour: { operationDurationMs: 4_000 } },
+      { fastForward: false },
+      async (h, clock) => {
+        const name = await startRestore(h);
+        clock.advance(1_000);
+        const { id, outs } = await h.up("adopted", { operationName: name });
+        assert.equal(id, name);
+        assert.equal(outs.operationType, "RestoreDatabaseMetadata");
+        assert.equal(outs.state, "PROCESSING");
+        assert.ok(outs.progressPercent > 0 && outs.progressPercent < 100, `progressPercent ${outs.progressPercent}`);
+        assert.match(texts(h), /adopted .*PROCESSING \d+% done/);
+      },
+    );
   });
 
   for (const restoreDatabase of ["refuse", "ignore"] as const) {
     test(`destroy of an adopted restore (server cancel: ${restoreDatabase}): no cancel sent, says it cannot be cancelled, waits until it is over`, async () => {
-      await withProvider(
+      await withSteppedProvider(
         { behaviour: { operationDurationMs: 2_500, databaseCancel: { restoreDatabase } } },
-        {},
-        async (h) => {
+        { fastForward: true },
+        async (h, clock) => {
           const name = await startRestore(h);
           const { id, outs } = await h.up("adopted", { operationName: name, onCancelLost: "fail" });
           assert.equal(outs.done, false);
@@ -61,27 +64,31 @@ describe("FirestoreOperation adopts database operations", () => {
           assert.match(log, /is not cancelled: a database restore cannot be cancelled once it has begun/);
           assert.match(log, /ended SUCCESSFUL; it was not cancelled/);
           assert.doesNotMatch(log, /cancel sent|CANCELLED after|despite the cancel/);
+          assert.ok(clock.slept.length > 0, "it polled until the restore was over");
         },
       );
     });
   }
 
   test("a restore that already ended: nothing to cancel, one read", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 200 } }, {}, async (h) => {
+    await withSteppedProvider({ behaviour: { operationDurationMs: 200 } }, { fastForward: false }, async (h, clock) => {
       const name = await startRestore(h);
       const { id, outs } = await h.up("adopted", { operationName: name });
-      await sleep(400);
+      assert.equal(outs.done, false, "running when adopted");
+      clock.advance(400);
+      const getsBefore = (await h.requests("operations.get")).length;
       await h.provider("adopted").delete(id, outs);
       assert.equal((await h.requests("operations.cancel")).length, 0);
+      assert.equal((await h.requests("operations.get")).length - getsBefore, 1, "one read");
       assert.match(texts(h), /already ended SUCCESSFUL; nothing to cancel/);
     });
   });
 
   test("a clone whose cancel the server refuses: says so, waits, and onCancelLost fail keeps the resource", async () => {
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 2_000, databaseCancel: { cloneDatabase: "refuse" } } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const name = await startClone(h);
         const { id, outs } = await h.up("adopted", { operationName: name, onCancelLost: "fail" });
         assert.equal(outs.operationType, "CloneDatabaseMetadata");
@@ -90,12 +97,10 @@ describe("FirestoreOperation adopts database operations", () => {
           assert.match(error.message, /ended SUCCESSFUL; it was not cancelled \(the server refused the cancel\)/);
           return true;
         });
-        assert.deepEqual(
-          (await h.requests("operations.cancel")).map((r) => r.status),
-          [400],
-        );
+        assert.deepEqual(await h.statuses("operations.cancel"), [400]);
         assert.match(texts(h), /the server refused to cancel .* it is not cancelled and runs on/);
         assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
+        assert.ok(clock.slept.length > 0, "it polled until the clone was over");
       },
     );
   });

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { waitFor } from "../support/emulator-client";
-import { withProvider } from "../support/provider-harness";
+import { withProvider, withSteppedProvider } from "../support/provider-harness";
 
 describe("delete: cancel, then wait until it is really over", () => {
   test("a running export is cancelled and awaited: CANCELLED when delete returns", async () => {
@@ -49,20 +48,25 @@ describe("delete: cancel, then wait until it is really over", () => {
 
   for (const cancelDoneBehaviour of ["ok", "failed-precondition"] as const) {
     test(`ended since the state last saw it (cancel on done: ${cancelDoneBehaviour}): nothing was lost`, async () => {
-      await withProvider({ behaviour: { operationDurationMs: 50, cancelDoneBehaviour } }, {}, async (h) => {
-        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", onCancelLost: "fail" });
-        assert.equal(outs.done, false);
-        // Ended a second before the cancel, on the server's clock (its Date header has whole seconds).
-        await sleep(1_100);
-        await h.provider("export").delete(id, outs);
-        assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
-        assert.ok(
-          h.messages.some((m) =>
-            /already ended SUCCESSFUL; .*Its files under gs:\/\/bkt\/x\S* stay in the bucket/.test(m.text),
-          ),
-          `the files that stay are named: ${JSON.stringify(h.messages)}`,
-        );
-      });
+      await withSteppedProvider(
+        { behaviour: { operationDurationMs: 50, cancelDoneBehaviour } },
+        { fastForward: false },
+        async (h, clock) => {
+          const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", onCancelLost: "fail" });
+          assert.equal(outs.done, false);
+          // Ended a second before the cancel, on the server's clock (its Date header has whole seconds).
+          clock.advance(1_100);
+          await h.provider("export").delete(id, outs);
+          assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "SUCCESSFUL");
+          assert.ok(
+            h.messages.some((m) =>
+              /already ended SUCCESSFUL; .*Its files under gs:\/\/bkt\/x\S* stay in the bucket/.test(m.text),
+            ),
+            `the files that stay are named: ${JSON.stringify(h.messages)}`,
+          );
+          assert.deepEqual(clock.slept, [], "nothing waited: the cancel found it over");
+        },
+      );
     });
   }
 
@@ -74,13 +78,9 @@ describe("delete: cancel, then wait until it is really over", () => {
         const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
         await h.admin("DELETE", `/v1/${id}`);
         await h.provider("export").delete(id, outs);
+        assert.deepEqual(await h.statuses("operations.cancel"), [404], "the cancel found nothing to cancel");
         assert.deepEqual(
-          (await h.requests("operations.cancel")).map((r) => r.status),
-          [404],
-          "the cancel found nothing to cancel",
-        );
-        assert.deepEqual(
-          (await h.requests("databases.get")).map((r) => r.status),
+          await h.statuses("databases.get"),
           [200],
           "and the server holds the database: proof that it is gone (see operation-gone.test.ts for other 404s)",
         );
@@ -89,10 +89,10 @@ describe("delete: cancel, then wait until it is really over", () => {
   });
 
   test('cancel lost to a race: "warn" succeeds, "fail" throws and keeps the resource', async () => {
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 500, cancelLatencyMs: 10_000, cancelLoseRate: 1 } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const warn = await h.up("export", { outputUriPrefix: "gs://bkt/a" });
         await h.provider("export").delete(warn.id, warn.outs);
         assert.equal((await h.admin("GET", `/v1/${warn.id}`)).json.metadata.operationState, "SUCCESSFUL");
@@ -105,26 +105,37 @@ describe("delete: cancel, then wait until it is really over", () => {
         });
         // The next destroy finds it ended before its cancel, and removes it. "Before" is judged on the server's
         // clock, whose Date header has whole seconds: a second after the end, any cancel is after it.
-        await sleep(1_000);
+        clock.advance(1_000);
         await h.provider("export").delete(fail.id, fail.outs);
+        assert.match(h.messages.at(-1)?.text ?? "", /already ended SUCCESSFUL; nothing to cancel/);
       },
     );
   });
 
   test("stuck in CANCELLING: our timeout fails with the last state; the next delete resumes", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 60_000, cancelStuck: true } }, {}, async (h) => {
-      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", timeouts: { delete: "2s" } });
-      await assert.rejects(h.provider("export").delete(id, outs), (error: Error & { lastState?: string }) => {
-        assert.equal(error.name, "OperationTimeoutError");
-        assert.equal(error.lastState, "CANCELLING");
-        assert.match(error.message, /Timed out after 2s .* still CANCELLING/);
-        assert.match(error.message, /run the same command again/);
-        return true;
-      });
-      setTimeout(() => void h.emu.control("POST", `${id}:finish`, { state: "CANCELLED" }), 500);
-      await h.provider("export").delete(id, outs);
-      assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
-    });
+    await withSteppedProvider(
+      { behaviour: { operationDurationMs: 60_000, cancelStuck: true } },
+      { fastForward: true },
+      async (h, clock) => {
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", timeouts: { delete: "2s" } });
+        await assert.rejects(h.provider("export").delete(id, outs), (error: Error & { lastState?: string }) => {
+          assert.equal(error.name, "OperationTimeoutError");
+          assert.equal(error.lastState, "CANCELLING");
+          assert.match(error.message, /Timed out after 2s .* still CANCELLING/);
+          assert.match(error.message, /run the same command again/);
+          return true;
+        });
+        assert.ok(clock.slept.length > 1, `it polled until the deadline passed on its clock: ${clock.slept}`);
+        // The next delete waits again; the operation ends while it does.
+        clock.fastForward = false;
+        const resumed = h.provider("export").delete(id, outs);
+        await clock.sleeping();
+        await h.emu.control("POST", `${id}:finish`, { state: "CANCELLED" });
+        clock.advance(clock.pending()[0] ?? 0);
+        await resumed;
+        assert.equal((await h.admin("GET", `/v1/${id}`)).json.metadata.operationState, "CANCELLED");
+      },
+    );
   });
 
   test("UNIMPLEMENTED: a clear error that says what the user can do", async () => {
@@ -163,22 +174,26 @@ describe("delete: cancel, then wait until it is really over", () => {
 
 describe("read (refresh)", () => {
   test("shows live state and progress, and drift (cancelled outside Pulumi)", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 3_000, cancelLatencyMs: 0 } }, {}, async (h) => {
-      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
-      await new Promise((r) => setTimeout(r, 400));
-      const read = await h.provider("export").read(id, outs);
-      assert.equal(read.id, id);
-      assert.ok((read.props?.documentsCompleted ?? 0) > 0, "progress moved");
-      assert.equal(read.inputs?.outputUriPrefix, "gs://bkt/x", "inputs are returned so refresh invents no diff");
-      await h.admin("POST", `/v1/${id}:cancel`);
-      await waitFor(
-        () => h.admin("GET", `/v1/${id}`),
-        (r) => r.json.done === true,
-      );
-      const drifted = await h.provider("export").read(id, outs);
-      assert.equal(drifted.props?.state, "CANCELLED");
-      assert.equal(drifted.props?.errorCode, 1);
-    });
+    await withSteppedProvider(
+      { behaviour: { operationDurationMs: 3_000, cancelLatencyMs: 0 } },
+      { fastForward: false },
+      async (h, clock) => {
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+        clock.advance(400);
+        const read = await h.provider("export").read(id, outs);
+        assert.equal(read.id, id);
+        assert.ok((read.props?.documentsCompleted ?? 0) > 0, "progress moved");
+        assert.equal(read.inputs?.outputUriPrefix, "gs://bkt/x", "inputs are returned so refresh invents no diff");
+        await h.admin("POST", `/v1/${id}:cancel`);
+        await waitFor(
+          () => h.admin("GET", `/v1/${id}`),
+          (r) => r.json.done === true,
+        );
+        const drifted = await h.provider("export").read(id, outs);
+        assert.equal(drifted.props?.state, "CANCELLED");
+        assert.equal(drifted.props?.errorCode, 1);
+      },
+    );
   });
 
   test("an unfinished operation that no longer exists is kept as ended; a finished one keeps its last known outcome", async () => {

@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DB, waitFor } from "../support/emulator-client";
-import { type ProxyReply, withProxy } from "../support/loopback-proxy";
-import { type Harness, withProvider } from "../support/provider-harness";
+import type { ProxyReply } from "../support/loopback-proxy";
+import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
+import { runningExportOutputs } from "../support/stored-outputs";
 
 const OPERATION_PATH = /\/operations\/[^/?:]+(:cancel)?(\?|$)/;
 const UNPROVEN = /does not prove that projects\/demo-project\/databases\/\(default\)\/operations\/\S+ is gone/;
@@ -55,16 +56,13 @@ describe("only the API's own NOT_FOUND means gone", () => {
         "the emulator answered its own NOT_FOUND",
       );
       assert.deepEqual(
-        (await h.requests("databases.get")).map((r) => r.status),
+        await h.statuses("databases.get"),
         [200],
         "and holds the operation's database: that is the proof",
       );
 
       await h.provider("export").delete(missing, props);
-      assert.deepEqual(
-        (await h.requests("operations.cancel")).map((r) => r.status),
-        [404],
-      );
+      assert.deepEqual(await h.statuses("operations.cancel"), [404]);
       assert.ok(h.messages.some((m) => m.text.includes(`${missing} no longer exists; nothing to cancel`)));
     });
   });
@@ -85,38 +83,34 @@ describe("only the API's own NOT_FOUND means gone", () => {
   });
 
   test("(b) a proxy's HTML 404 page: refresh and destroy fail, saying it does not prove the operation gone", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
-          // From now on the proxy answers every request about an operation with its own 404 page; the database
-          // itself is still reachable through it, so only the answer's shape can tell the two apart.
-          proxy.hook = async (request) => (OPERATION_PATH.test(request.url) ? htmlNotFound : undefined);
+    await withProviderBehindProxy(
+      { behaviour: { operationDurationMs: 60_000, cancelLatencyMs: 0 } },
+      async (h, proxy) => {
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+        // From now on the proxy answers every request about an operation with its own 404 page; the database
+        // itself is still reachable through it, so only the answer's shape can tell the two apart.
+        proxy.hook = async (request) => (OPERATION_PATH.test(request.url) ? htmlNotFound : undefined);
 
-          await assert.rejects(h.provider("export").read(id, outs), (error: Error) => {
-            assert.match(error.message, /404/);
-            assert.match(error.message, UNPROVEN);
-            assert.match(error.message, /the resource stays in the stack/);
-            return true;
-          });
-          await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
-          assert.ok(
-            proxy.seen.some((r) => r.startsWith("GET ") && r.includes(id.slice(id.lastIndexOf("/") + 1))),
-            "the refresh's GET reached the proxy",
-          );
-          assert.ok(
-            proxy.seen.some((r) => r.startsWith("POST ") && r.endsWith(":cancel")),
-            "so did the cancel",
-          );
-          assert.equal((await h.requests("operations.get")).length, 0, "no GET of the operation reached the emulator");
-          assert.equal((await h.requests("operations.cancel")).length, 0, "nor the cancel");
-          assert.equal(await stateOf(h, id), "PROCESSING", "the operation runs on, and the resource would keep it");
-        },
-      );
-    });
+        await assert.rejects(h.provider("export").read(id, outs), (error: Error) => {
+          assert.match(error.message, /404/);
+          assert.match(error.message, UNPROVEN);
+          assert.match(error.message, /the resource stays in the stack/);
+          return true;
+        });
+        await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
+        assert.ok(
+          proxy.seen.some((r) => r.startsWith("GET ") && r.includes(id.slice(id.lastIndexOf("/") + 1))),
+          "the refresh's GET reached the proxy",
+        );
+        assert.ok(
+          proxy.seen.some((r) => r.startsWith("POST ") && r.endsWith(":cancel")),
+          "so did the cancel",
+        );
+        assert.equal((await h.requests("operations.get")).length, 0, "no GET of the operation reached the emulator");
+        assert.equal((await h.requests("operations.cancel")).length, 0, "nor the cancel");
+        assert.equal(await stateOf(h, id), "PROCESSING", "the operation runs on, and the resource would keep it");
+      },
+    );
   });
 
   test("(c) an emulator without the operation's database (NOT_FOUND envelope, database missing): both fail", async () => {
@@ -126,17 +120,7 @@ describe("only the API's own NOT_FOUND means gone", () => {
       async (h) => {
         // As a resource created against the right server would have stored it.
         const name = `${DB}/operations/ASrunningelsewhere`;
-        const props = {
-          database: DB,
-          outputUriPrefix: "gs://bkt/x",
-          waitFor: "started",
-          timeouts: { create: "2h", delete: "30m" },
-          onCancelLost: "warn",
-          operationName: name,
-          operationType: "ExportDocumentsMetadata",
-          state: "PROCESSING",
-          done: false,
-        } as never;
+        const props = runningExportOutputs(name);
         await assert.rejects(h.provider("export").read(name, props), UNPROVEN);
         await assert.rejects(h.provider("export").delete(name, props), UNPROVEN);
         const gets = await h.requests("operations.get");
@@ -148,47 +132,28 @@ describe("only the API's own NOT_FOUND means gone", () => {
   });
 
   test("(c) a server answering DATABASE_NOT_FOUND to everything: both fail, the resource stays", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
-          proxy.hook = async () =>
-            envelope(
-              404,
-              "NOT_FOUND",
-              `The database ${DB} does not exist for project demo-project.`,
-              "DATABASE_NOT_FOUND",
-            );
-          await assert.rejects(h.provider("export").read(id, outs), UNPROVEN);
-          await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
-          assert.ok(proxy.seen.includes(`GET /v1/${DB}`), "the database was asked for, and answered not found");
-          assert.equal(await stateOf(h, id), "PROCESSING");
-        },
-      );
+    await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      proxy.hook = async () =>
+        envelope(404, "NOT_FOUND", `The database ${DB} does not exist for project demo-project.`, "DATABASE_NOT_FOUND");
+      await assert.rejects(h.provider("export").read(id, outs), UNPROVEN);
+      await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
+      assert.ok(proxy.seen.includes(`GET /v1/${DB}`), "the database was asked for, and answered not found");
+      assert.equal(await stateOf(h, id), "PROCESSING");
     });
   });
 
   test("(c) an operation NOT_FOUND from a server whose database answer is not that database: not proof", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
-          // A catch-all stub: an API-looking NOT_FOUND for the operation, and `{}` for anything else.
-          proxy.hook = async (request) =>
-            OPERATION_PATH.test(request.url)
-              ? envelope(404, "NOT_FOUND", "Operation not found.", "OPERATION_NOT_FOUND")
-              : { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
-          await assert.rejects(h.provider("export").read(id, outs), UNPROVEN);
-          await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
-          assert.equal(await stateOf(h, id), "PROCESSING");
-        },
-      );
+    await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+      const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x" });
+      // A catch-all stub: an API-looking NOT_FOUND for the operation, and `{}` for anything else.
+      proxy.hook = async (request) =>
+        OPERATION_PATH.test(request.url)
+          ? envelope(404, "NOT_FOUND", "Operation not found.", "OPERATION_NOT_FOUND")
+          : { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
+      await assert.rejects(h.provider("export").read(id, outs), UNPROVEN);
+      await assert.rejects(h.provider("export").delete(id, outs), UNPROVEN);
+      assert.equal(await stateOf(h, id), "PROCESSING");
     });
   });
 

@@ -4,30 +4,22 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DB } from "../support/emulator-client";
+import type { ResourceOutputs } from "../../provider/outputs";
 import { type Harness, withProvider } from "../support/provider-harness";
+import { runningExportOutputs } from "../support/stored-outputs";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::x";
 
 /** The outputs of a running export as 0.1.0 stored them. */
-function storedBy010(name: string): Record<string, unknown> {
-  return {
-    database: DB,
-    outputUriPrefix: "gs://bkt/x",
-    waitFor: "started",
-    timeouts: { create: "2h", delete: "30m" },
-    onCancelLost: "warn",
-    operationName: name,
-    operationType: "ExportDocumentsMetadata",
-    state: "PROCESSING",
-    done: false,
+function storedBy010(name: string): ResourceOutputs {
+  return runningExportOutputs(name, {
     documentsCompleted: 0,
     documentsEstimated: 1200,
     bytesCompleted: 0,
     bytesEstimated: 0,
     cancellation: "none",
     cancelEffects: "Cancelling does not roll back",
-  };
+  });
 }
 
 function messagesSince(h: Harness, from: number) {

@@ -1,42 +1,49 @@
 import assert from "node:assert/strict";
-import { beforeEach, describe, test } from "node:test";
-import { forgetQuotaGates } from "../../client/quota-gate";
+import { describe, test } from "node:test";
+import { settingsFrom } from "../../client/settings";
 import { DEV_TOKEN } from "../../emulator/index";
+import { createContext } from "../../provider/context";
+import { SILENT } from "../../provider/reporter";
 import { DB, waitFor } from "../support/emulator-client";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withSteppedProvider } from "../support/provider-harness";
+import { quotaRefusal } from "../support/quota-refusal";
+import { settledNow } from "../support/settled";
+import { type SteppedClock, steppedClock } from "../support/stepped-clock";
 
 const URN = (name: string) => `urn:pulumi:dev::proj::firestore-operations:index:FirestoreExport::${name}`;
 
 /**
- * The emulator's clock runs `offset` ahead of ours: pushed 58 s on, the starts the test made fill the
- * per-minute window for 2 more seconds, so a refusal's hint is 2 s instead of a minute.
+ * A provider whose emulator enforces `limits` (on exports running 10 minutes), with one clock for the emulator and
+ * the provider's client (the wall clock's instant at first, for the tokens): moved 58 s on, the starts the test
+ * made fill the per-minute window for 2 more seconds, so a refusal's hint is 2 s instead of a minute. With
+ * `fastForward`, every wait of the client moves it to its end at once.
  */
-function shiftedClock(): { now: () => number; shift: (ms: number) => void } {
-  let offset = 0;
-  return { now: () => Date.now() + offset, shift: (ms) => (offset += ms) };
+async function withQuota(
+  limits: { perMinute?: number; concurrent?: number; hints?: "both" | "retry-info" | "retry-after" | "none" },
+  { fastForward }: { fastForward: boolean },
+  body: (h: Harness, clock: SteppedClock) => Promise<void>,
+): Promise<void> {
+  const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, ...limits } };
+  await withSteppedProvider({ behaviour }, { fastForward }, body);
 }
 
-async function fillTheMinute(h: Harness, clock: { shift: (ms: number) => void }, starts = 2): Promise<void> {
+async function fillTheMinute(h: Harness, clock: SteppedClock, starts = 2): Promise<void> {
   for (let i = 0; i < starts; i++) {
     const started = await h.admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: `gs://bkt/fill${i}` });
     assert.equal(started.status, 200);
   }
-  clock.shift(58_000);
+  clock.advance(58_000);
 }
 
 const posts = async (h: Harness) => (await h.log()).filter((r) => r.endpoint === "exportDocuments");
 
 describe("quota-aware starts", () => {
-  // Each test has its own emulator: what one taught the process about the quota is not the next one's.
-  beforeEach(forgetQuotaGates);
+  // Each harness has its own lifecycle context, whose quota gates are the only ones its starts know.
   for (const hints of ["both", "retry-info", "retry-after"] as const) {
     test(`a start refused with 429 waits as the server says (${hints}) and sends again: one operation`, async () => {
-      const clock = shiftedClock();
-      const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints } };
-      await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+      await withQuota({ perMinute: 2, hints }, { fastForward: true }, async (h, clock) => {
         await fillTheMinute(h, clock);
         const before = (await posts(h)).length;
-        const started = Date.now();
         const { id } = await h.up("export", { outputUriPrefix: "gs://bkt/q", resourceUrn: URN("q") });
         const mine = (await posts(h)).slice(before);
         assert.deepEqual(
@@ -45,16 +52,13 @@ describe("quota-aware starts", () => {
           "refused once (the setup took effect), then accepted",
         );
         assert.equal(mine[1]?.operation, id);
-        const waitedMs = Date.now() - started;
         const line = h.messages.find((m) => m.text.includes("waiting for Firestore's export quota"));
-        // The server names what is left of its minute, in whole seconds: 2 s, or 1 s when load delayed the request.
-        const hinted =
-          /q: waiting for Firestore's export quota: 2 requests a minute per project; 0 ahead; next try in ([12])s/.exec(
-            line?.text ?? "",
-          );
-        assert.ok(hinted, `the waiting line: ${line?.text}`);
-        const hintedMs = Number(hinted[1]) * 1_000;
-        assert.ok(waitedMs >= hintedMs - 100, `waited the ${hintedMs} ms the server named (${waitedMs} ms)`);
+        // The server names what is left of its minute (in whole seconds), on a clock that stood still meanwhile.
+        assert.match(
+          line?.text ?? "(no waiting line)",
+          /q: waiting for Firestore's export quota: 2 requests a minute per project; 0 ahead; next try in 2s$/,
+        );
+        assert.deepEqual(clock.slept, [2_000], "the start waited, on the client's clock, exactly the time named");
         const ops = (await h.admin("GET", `/v1/${DB}/operations?filter=done%3Dfalse`)).json.operations;
         assert.equal(ops.filter((op: { name: string }) => op.name === id).length, 1);
         assert.equal(
@@ -67,9 +71,7 @@ describe("quota-aware starts", () => {
   }
 
   test("without Retry-After or RetryInfo (Google's usual quota error shape) it backs off and sends again", async () => {
-    const clock = shiftedClock();
-    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints: "none" as const } };
-    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+    await withQuota({ perMinute: 2, hints: "none" }, { fastForward: true }, async (h, clock) => {
       await fillTheMinute(h, clock);
       const before = (await posts(h)).length;
       const refused = await h.emu.call(
@@ -89,25 +91,31 @@ describe("quota-aware starts", () => {
       const mine = (await posts(h)).slice(before + 1);
       assert.equal(mine.at(-1)?.status, 200);
       assert.equal(mine.at(-1)?.operation, id);
-      assert.ok(mine.filter((r) => r.status === 429).length >= 1);
+      const refusals = mine.filter((r) => r.status === 429).length;
+      assert.ok(refusals >= 1);
+      // Backed off once per refusal, each wait at least the unhinted backoff's first delay less its jitter.
+      assert.equal(clock.slept.length, refusals, `waits ${clock.slept}`);
+      for (const ms of clock.slept) assert.ok(ms >= 1_600, `a wait of ${ms} ms`);
     });
   });
 
   test("resources of one process share what a refusal taught: the others queue instead of each sending", async () => {
-    const clock = shiftedClock();
-    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 4, hints: "both" as const } };
-    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+    // Only the test moves this clock: the others join while the first waits, however slow the machine.
+    await withQuota({ perMinute: 4, hints: "both" }, { fastForward: false }, async (h, clock) => {
       await fillTheMinute(h, clock, 4);
       const before = (await posts(h)).length;
       const first = h.up("export", { outputUriPrefix: "gs://bkt/s1", resourceUrn: URN("s1") });
       // The others come once the first learned of the quota: they must not send into the refusal.
-      await waitFor(
-        async () => h.messages.some((m) => m.text.startsWith("s1: waiting for Firestore's export quota")),
-        (seen) => seen,
-      );
+      assert.equal(await clock.sleeping(), 2_000, "s1 waits out the 2 s the server named");
       const others = ["s2", "s3"].map((name) =>
         h.up("export", { outputUriPrefix: `gs://bkt/${name}`, resourceUrn: URN(name) }),
       );
+      await waitFor(
+        async () => h.messages.filter((m) => /^s[23]: waiting for Firestore's export quota/.test(m.text)).length,
+        (queued) => queued === 2,
+      );
+      assert.equal((await posts(h)).length - before, 1, "nothing sent while they wait: s1's refused POST only");
+      clock.advance(2_000);
       const ids = await Promise.all([first, ...others].map(async (p) => (await p).id));
       assert.equal(new Set(ids).size, 3, "three operations, one per resource");
       const mine = (await posts(h)).slice(before);
@@ -123,9 +131,7 @@ describe("quota-aware starts", () => {
   });
 
   test("a queued start still goes after the one ahead of it failed ambiguously (the gate is released)", async () => {
-    const clock = shiftedClock();
-    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, perMinute: 2, hints: "both" as const } };
-    await withProvider({ behaviour, now: clock.now }, {}, async (h) => {
+    await withQuota({ perMinute: 2, hints: "both" }, { fastForward: true }, async (h, clock) => {
       await fillTheMinute(h, clock);
       await h.up("export", { outputUriPrefix: "gs://bkt/a", resourceUrn: URN("a") });
       const before = (await posts(h)).length;
@@ -154,8 +160,7 @@ describe("quota-aware starts", () => {
   });
 
   test("a quota wait beyond timeouts.create fails at once, says nothing started, and leaves no journal entry", async () => {
-    const behaviour = { operationDurationMs: 600_000, limits: { enabled: true, concurrent: 1 } };
-    await withProvider({ behaviour }, {}, async (h) => {
+    await withQuota({ concurrent: 1 }, { fastForward: false }, async (h) => {
       await h.admin("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix: "gs://bkt/running" });
       const before = (await posts(h)).length;
       await assert.rejects(
@@ -174,5 +179,21 @@ describe("quota-aware starts", () => {
       );
       assert.equal(h.journal.read(h.owner(URN("t"))), undefined, "a refusal is no evidence of a start");
     });
+  });
+});
+
+describe("quota gates per lifecycle context", () => {
+  test("each lifecycle context has its own gates, on its client's clock: what one learned does not hold another", async () => {
+    const settings = settingsFrom((key) => (key === "endpoint" ? "http://127.0.0.1:8085/v1/" : undefined), {});
+    const clock = steppedClock();
+    const first = createContext(settings, SILENT, { clock }, undefined);
+    const second = createContext(settings, SILENT, { clock }, undefined);
+    assert.equal(first.client.clock, clock);
+    const refused = first.quotaGates.gateFor(DB, "exportDocuments");
+    await refused.acquire(new AbortController().signal);
+    refused.refused(quotaRefusal(30_000));
+    assert.equal(await settledNow(refused.acquire(new AbortController().signal)), false, "the first context waits");
+    const fresh = second.quotaGates.gateFor(DB, "exportDocuments");
+    assert.equal(await settledNow(fresh.acquire(new AbortController().signal)), true, "the second does not");
   });
 });

@@ -19,8 +19,7 @@ import {
   type StartRecord,
 } from "../../provider/start-journal";
 import { DB, waitFor } from "../support/emulator-client";
-import { withProxy } from "../support/loopback-proxy";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withProvider, withProviderBehindProxy } from "../support/provider-harness";
 import { repoRoot } from "../support/repo";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::x";
@@ -39,39 +38,32 @@ const resumed = (h: Harness, name: string) =>
 
 describe("start journal", () => {
   test("(a) an entry is written before the POST is sent, and holds the operation's name once it answered", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider(
-        { behaviour: { operationDurationMs: 60_000 } },
-        { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-        async (h) => {
-          proxy.target = h.emu.url;
-          let atPost: StartRecord | undefined;
-          let sawPost = false;
-          proxy.hook = async (request) => {
-            if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
-              sawPost = true;
-              atPost = h.journal.read(h.owner(URN)); // the POST has not reached the server yet
-            }
-            return undefined;
-          };
-          const before = Date.now();
-          const { id } = await h.up("export", NEWS);
-          assert.ok(sawPost);
-          assert.ok(atPost, "the entry existed when the POST arrived");
-          assert.equal(atPost.resource, URN);
-          assert.equal(atPost.operationName, undefined, "no name while the POST is in flight");
-          assert.ok(atPost.sentAtMs >= before && atPost.sentAtMs <= Date.now());
-          assert.equal(atPost.stack, h.stackInstance, "keyed by the stack instance as well");
-          assert.equal(
-            atPost.request,
-            requestFingerprint(DB, "exportDocuments", {
-              outputUriPrefix: "gs://bkt/nightly",
-              collectionIds: ["users"],
-            }),
-          );
-          assert.equal(h.journal.read(h.owner(URN))?.operationName, id, "completed with the name the server answered");
-        },
+    await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+      let atPost: StartRecord | undefined;
+      let sawPost = false;
+      proxy.hook = async (request) => {
+        if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
+          sawPost = true;
+          atPost = h.journal.read(h.owner(URN)); // the POST has not reached the server yet
+        }
+        return undefined;
+      };
+      const before = Date.now();
+      const { id } = await h.up("export", NEWS);
+      assert.ok(sawPost);
+      assert.ok(atPost, "the entry existed when the POST arrived");
+      assert.equal(atPost.resource, URN);
+      assert.equal(atPost.operationName, undefined, "no name while the POST is in flight");
+      assert.ok(atPost.sentAtMs >= before && atPost.sentAtMs <= Date.now());
+      assert.equal(atPost.stack, h.stackInstance, "keyed by the stack instance as well");
+      assert.equal(
+        atPost.request,
+        requestFingerprint(DB, "exportDocuments", {
+          outputUriPrefix: "gs://bkt/nightly",
+          collectionIds: ["users"],
+        }),
       );
+      assert.equal(h.journal.read(h.owner(URN))?.operationName, id, "completed with the name the server answered");
     });
   });
 
@@ -224,10 +216,14 @@ describe("start journal", () => {
 });
 
 /** A journal in a fresh folder of its own (the parent is a mkdtemp folder: ours, mode 0700). */
-function tempJournal(): { journal: StartJournal; base: string; cleanup: () => void } {
+/** A journal in a temporary folder `base` of its own (its folder is `base/starts`), removed after `body`. */
+async function withTempJournal(body: (temp: { journal: StartJournal; base: string }) => Promise<void>): Promise<void> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "start-journal-"));
-  const journal = new StartJournal(path.join(base, "starts"));
-  return { journal, base, cleanup: () => fs.rmSync(base, { recursive: true, force: true }) };
+  try {
+    await body({ journal: new StartJournal(path.join(base, "starts")), base });
+  } finally {
+    fs.rmSync(base, { recursive: true, force: true });
+  }
 }
 
 const OWNER: StartOwner = { stack: "8d7f6e0a-stack-a", resource: URN };
@@ -247,8 +243,7 @@ function entryFile(journal: StartJournal): string {
 
 describe("start journal: keyed by the stack instance", () => {
   test("another stack instance's entry for the same URN is not read, not removed; its own is", async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write(ENTRY);
       const other: StartOwner = { stack: "another-backend's-stack", resource: URN };
       assert.equal(journal.read(other), undefined, "same project, stack name and URN, another stack instance");
@@ -256,9 +251,7 @@ describe("start journal: keyed by the stack instance", () => {
       assert.deepEqual(journal.read(OWNER), ENTRY, "still there for the stack that wrote it");
       await journal.remove(OWNER, ENTRY.operationName);
       assert.equal(journal.read(OWNER), undefined);
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("a start step without a stack instance (written by an older version) neither reads nor writes entries", async () => {
@@ -277,35 +270,35 @@ describe("start journal: keyed by the stack instance", () => {
 
 describe("start journal: the folder is checked, never trusted", () => {
   test("a link planted at a temporary name is never written through", async () => {
-    const { journal, base, cleanup } = tempJournal();
-    const victim = path.join(base, "victim");
     const crypto = require("node:crypto") as typeof import("node:crypto");
     const randomBytes = crypto.randomBytes;
-    try {
-      fs.writeFileSync(victim, "precious");
-      fs.mkdirSync(journal.dir, { mode: 0o700 });
-      // The names 57d10a9 used (entry name, pid, write counter): predictable, so plantable.
-      for (let n = 1; n <= 4; n++) {
-        for (const key of [OWNER.resource, JSON.stringify([OWNER.stack, OWNER.resource])]) {
-          const hash = require("node:crypto").createHash("sha256").update(key).digest("hex").slice(0, 32);
-          fs.symlinkSync(victim, path.join(journal.dir, `${hash}.json.${process.pid}.${n}.tmp`));
+    await withTempJournal(async ({ journal, base }) => {
+      const victim = path.join(base, "victim");
+      try {
+        fs.writeFileSync(victim, "precious");
+        fs.mkdirSync(journal.dir, { mode: 0o700 });
+        // The names 57d10a9 used (entry name, pid, write counter): predictable, so plantable.
+        for (let n = 1; n <= 4; n++) {
+          for (const key of [OWNER.resource, JSON.stringify([OWNER.stack, OWNER.resource])]) {
+            const hash = require("node:crypto").createHash("sha256").update(key).digest("hex").slice(0, 32);
+            fs.symlinkSync(victim, path.join(journal.dir, `${hash}.json.${process.pid}.${n}.tmp`));
+          }
         }
-      }
-      await journal.write(ENTRY);
-      assert.equal(fs.readFileSync(victim, "utf8"), "precious");
-      assert.deepEqual(journal.read(OWNER), ENTRY);
+        await journal.write(ENTRY);
+        assert.equal(fs.readFileSync(victim, "utf8"), "precious");
+        assert.deepEqual(journal.read(OWNER), ENTRY);
 
-      // Even a name guessed right is refused (O_CREAT|O_EXCL|O_NOFOLLOW), not followed.
-      const guessed = Buffer.alloc(12, 7);
-      Object.assign(crypto, { randomBytes: () => guessed });
-      fs.symlinkSync(victim, path.join(journal.dir, `.${guessed.toString("hex")}.tmp`));
-      await assert.rejects(journal.write({ ...ENTRY, operationName: "other" }), { code: "EEXIST" });
-      assert.equal(fs.readFileSync(victim, "utf8"), "precious");
-      assert.deepEqual(journal.read(OWNER), ENTRY, "the entry is unchanged");
-    } finally {
-      Object.assign(crypto, { randomBytes });
-      cleanup();
-    }
+        // Even a name guessed right is refused (O_CREAT|O_EXCL|O_NOFOLLOW), not followed.
+        const guessed = Buffer.alloc(12, 7);
+        Object.assign(crypto, { randomBytes: () => guessed });
+        fs.symlinkSync(victim, path.join(journal.dir, `.${guessed.toString("hex")}.tmp`));
+        await assert.rejects(journal.write({ ...ENTRY, operationName: "other" }), { code: "EEXIST" });
+        assert.equal(fs.readFileSync(victim, "utf8"), "precious");
+        assert.deepEqual(journal.read(OWNER), ENTRY, "the entry is unchanged");
+      } finally {
+        Object.assign(crypto, { randomBytes });
+      }
+    });
   });
 
   test("a folder others can write is refused with an error naming it and FIRESTORE_OPS_STATE_DIR; nothing is sent", async () => {
@@ -324,45 +317,38 @@ describe("start journal: the folder is checked, never trusted", () => {
   });
 
   test("a folder that becomes untrusted while the POST is in flight costs a warning, never the started operation", async () => {
-    await withProxy(async (proxy) => {
-      await withProvider({}, { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` }, async (h) => {
-        proxy.target = h.emu.url;
-        let chmodded = false;
-        proxy.hook = async (request) => {
-          if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
-            fs.chmodSync(h.journal.dir, 0o777);
-            chmodded = true;
-          }
-          return undefined;
-        };
-        const { id } = await h.up("export", NEWS);
-        assert.ok(chmodded, "the folder was opened up after the entry was written");
-        assert.match(id, /\/operations\//, "the create returned the operation, so the engine records it");
-        assert.equal(await posts(h), 1);
-        const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("cannot write the start journal"));
-        assert.ok(warning, JSON.stringify(h.messages));
-      });
+    await withProviderBehindProxy({}, async (h, proxy) => {
+      let chmodded = false;
+      proxy.hook = async (request) => {
+        if (request.method === "POST" && request.url.endsWith(":exportDocuments")) {
+          fs.chmodSync(h.journal.dir, 0o777);
+          chmodded = true;
+        }
+        return undefined;
+      };
+      const { id } = await h.up("export", NEWS);
+      assert.ok(chmodded, "the folder was opened up after the entry was written");
+      assert.match(id, /\/operations\//, "the create returned the operation, so the engine records it");
+      assert.equal(await posts(h), 1);
+      const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("cannot write the start journal"));
+      assert.ok(warning, JSON.stringify(h.messages));
     });
   });
 
   test("a parent folder others can write (not sticky) is refused too", async () => {
-    const { journal, base, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal, base }) => {
       fs.mkdirSync(journal.dir, { mode: 0o700 });
       fs.chmodSync(base, 0o777);
       assert.throws(() => journal.read(OWNER), new RegExp(`folder ${base} can be written by others`));
       fs.chmodSync(base, 0o1777); // sticky, as /tmp: others cannot rename or remove what is ours
       assert.equal(journal.read(OWNER), undefined);
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("a folder owned by another uid is refused", {
     skip: process.getuid?.() !== 0 && "needs root to chown",
   }, async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write(ENTRY);
       fs.chownSync(journal.dir, 4242, 4242);
       assert.throws(
@@ -371,14 +357,11 @@ describe("start journal: the folder is checked, never trusted", () => {
       );
       await journal.remove(OWNER); // housekeeping leaves such a folder alone, rather than failing a destroy
       assert.equal(fs.readdirSync(journal.dir).length, 1, "the entry is untouched");
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("a FIFO at the entry's path is not waited on", async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write(ENTRY);
       const file = entryFile(journal);
       fs.rmSync(file);
@@ -397,14 +380,11 @@ describe("start journal: the folder is checked, never trusted", () => {
       assert.equal(child.error, undefined, "the read returned (it did not block)");
       assert.equal(child.status, 0, child.stderr);
       assert.equal(child.stdout, "undefined", "a FIFO is no entry");
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("a link at the entry's path is not followed", async () => {
-    const { journal, base, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal, base }) => {
       await journal.write(ENTRY);
       const file = entryFile(journal);
       const elsewhere = path.join(base, "elsewhere.json");
@@ -414,28 +394,22 @@ describe("start journal: the folder is checked, never trusted", () => {
       await journal.remove(OWNER);
       assert.equal(fs.existsSync(file), false, "remove unlinked the link");
       assert.equal(fs.readFileSync(elsewhere, "utf8"), JSON.stringify(ENTRY), "and not its target");
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("an oversized file is not read", async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write(ENTRY);
       const file = entryFile(journal);
       fs.writeFileSync(file, JSON.stringify({ ...ENTRY, padding: "x".repeat(MAX_ENTRY_BYTES) }));
       assert.equal(journal.read(OWNER), undefined);
       fs.writeFileSync(file, JSON.stringify(ENTRY));
       assert.deepEqual(journal.read(OWNER), ENTRY, "the same entry at its normal size is read");
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("an expired entry is ignored, and pruned by a later write", async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write({ ...ENTRY, sentAtMs: Date.now() - ENTRY_TTL_MS + 60_000 });
       assert.equal(journal.read(OWNER)?.operationName, ENTRY.operationName, "valid a minute before it expires");
       const sentAtMs = Date.now() - ENTRY_TTL_MS - 60_000;
@@ -448,14 +422,11 @@ describe("start journal: the folder is checked, never trusted", () => {
       await journal.write(later);
       assert.equal(fs.existsSync(expired), false, "pruned by the write");
       assert.deepEqual(journal.read({ stack: later.stack, resource: URN }), later);
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   test("pruning is bounded per write, and drains a large backlog over a few writes", async () => {
-    const { journal, cleanup } = tempJournal();
-    try {
+    await withTempJournal(async ({ journal }) => {
       await journal.write(ENTRY);
       const old = new Date(Date.now() - ENTRY_TTL_MS - 86_400_000);
       for (let i = 0; i < 100; i++) {
@@ -471,9 +442,7 @@ describe("start journal: the folder is checked, never trusted", () => {
       for (let i = 0; i < 3; i++) await journal.write(ENTRY);
       assert.equal(count(), 1, "only the live entry is left");
       assert.deepEqual(journal.read(OWNER), ENTRY);
-    } finally {
-      cleanup();
-    }
+    });
   });
 });
 

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type ProxyReply, withProxy } from "../support/loopback-proxy";
-import { withProvider } from "../support/provider-harness";
+import type { ProxyReply } from "../support/loopback-proxy";
+import { withProviderBehindProxy } from "../support/provider-harness";
 
 const FIVE_MIB = 5 * 1024 * 1024;
 
@@ -55,37 +55,30 @@ const manglers: [string, (real: Buffer) => ProxyReply, RegExp][] = [
 describe("an unreadable 2xx answer to the start POST is ambiguous: the started operation is adopted", () => {
   for (const [what, mangle, reason] of manglers) {
     test(what, async () => {
-      await withProxy(async (proxy) => {
-        await withProvider(
-          { behaviour: { operationDurationMs: 60_000 } },
-          { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
-          async (h) => {
-            proxy.target = h.emu.url;
-            let mangled = 0;
-            proxy.hook = async (request, forward) => {
-              if (request.method !== "POST" || !request.url.endsWith(":exportDocuments")) return undefined;
-              const real = await forward();
-              assert.equal(real.status, 200, "the emulator started the export");
-              mangled++;
-              return mangle(Buffer.from(real.body ?? ""));
-            };
-            const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] });
-            assert.equal(mangled, 1, "the proxy mangled the one answer");
-            const ops = (await h.emu.control("GET", "operations")).json.operations as { name: string }[];
-            assert.deepEqual(
-              ops.map((o) => o.name),
-              [id],
-              "exactly one operation exists, and the resource holds it",
-            );
-            assert.equal(outs.operationName, id);
-            assert.equal(outs.state, "PROCESSING");
-            assert.equal((await h.requests("exportDocuments")).length, 1, "the POST was never sent again");
-            const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("unreadable answer"));
-            assert.match(warning?.text ?? JSON.stringify(h.messages), reason, "the answer took the intended path");
-            assert.match(warning?.text ?? "", /looking for the operation it may have started/);
-            assert.ok(h.messages.some((m) => m.text.includes(`found the operation the failed request started: ${id}`)));
-          },
+      await withProviderBehindProxy({ behaviour: { operationDurationMs: 60_000 } }, async (h, proxy) => {
+        let mangled = 0;
+        proxy.hook = async (request, forward) => {
+          if (request.method !== "POST" || !request.url.endsWith(":exportDocuments")) return undefined;
+          const real = await forward();
+          assert.equal(real.status, 200, "the emulator started the export");
+          mangled++;
+          return mangle(Buffer.from(real.body ?? ""));
+        };
+        const { id, outs } = await h.up("export", { outputUriPrefix: "gs://bkt/x", collectionIds: ["users"] });
+        assert.equal(mangled, 1, "the proxy mangled the one answer");
+        const ops = (await h.emu.control("GET", "operations")).json.operations as { name: string }[];
+        assert.deepEqual(
+          ops.map((o) => o.name),
+          [id],
+          "exactly one operation exists, and the resource holds it",
         );
+        assert.equal(outs.operationName, id);
+        assert.equal(outs.state, "PROCESSING");
+        assert.equal((await h.requests("exportDocuments")).length, 1, "the POST was never sent again");
+        const warning = h.messages.find((m) => m.level === "warn" && m.text.includes("unreadable answer"));
+        assert.match(warning?.text ?? JSON.stringify(h.messages), reason, "the answer took the intended path");
+        assert.match(warning?.text ?? "", /looking for the operation it may have started/);
+        assert.ok(h.messages.some((m) => m.text.includes(`found the operation the failed request started: ${id}`)));
       });
     });
   }

@@ -8,12 +8,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { RETRY_BACKOFF } from "../../client/backoff";
 import { requestCancel } from "../../client/cancel-request";
+import { QuotaGates } from "../../client/quota-gate";
 import type { LifecycleContext } from "../../provider/context";
 import { OperationsProvider } from "../../provider/operations-provider";
 import type { ResourceOutputs } from "../../provider/outputs";
 import { refreshOutputs } from "../../provider/refresh";
 import { SILENT } from "../../provider/reporter";
 import { apiError, DB, NAME, operationJson, scriptedClient } from "../support/scripted-client";
+import { runningExportOutputs } from "../support/stored-outputs";
 
 const running = operationJson("PROCESSING");
 const DATABASE = { name: DB };
@@ -95,6 +97,7 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
     // A 5 ms hint waits no less than the backoff's first delay (client/retry-hint.ts: the floor).
     assert.equal(waits.length, 1);
     assert.ok((waits[0] ?? 0) >= RETRY_BACKOFF.initialDelayMs * (1 - RETRY_BACKOFF.jitter), `waited ${waits[0]} ms`);
+    assert.deepEqual(patient.clock.slept, waits, "it slept, on the client's clock, exactly the wait it announced");
     const impatient = scriptedClient({ cancel: [apiError(429, "RESOURCE_EXHAUSTED", { retryAfterMs: 5_000 })] });
     await assert.rejects(requestCancel(impatient.client, NAME, { metadataType: "", quotaPatienceMs: 1_000 }), /429/);
     assert.deepEqual(impatient.calls, ["cancel"]);
@@ -107,23 +110,16 @@ describe("requestCancel: one verdict for destroy and firestore-ops cancel", () =
 });
 
 function context(client: LifecycleContext["client"]): LifecycleContext {
-  return { settings: { endpoint: "http://127.0.0.1:1/v1/", allowInsecureEndpoint: false }, client, reporter: SILENT };
+  return {
+    settings: { endpoint: "http://127.0.0.1:1/v1/", allowInsecureEndpoint: false },
+    client,
+    reporter: SILENT,
+    quotaGates: new QuotaGates(client.clock),
+  };
 }
 
 const stored = (extra: Partial<ResourceOutputs> = {}): ResourceOutputs =>
-  ({
-    database: DB,
-    outputUriPrefix: "gs://bkt/x",
-    collectionIds: ["a", "b"],
-    waitFor: "done",
-    timeouts: { create: "2h", delete: "30m" },
-    onCancelLost: "warn",
-    operationName: NAME,
-    operationType: "ExportDocumentsMetadata",
-    state: "PROCESSING",
-    done: false,
-    ...extra,
-  }) as ResourceOutputs;
+  runningExportOutputs(NAME, { collectionIds: ["a", "b"], waitFor: "done", ...extra });
 
 describe("diff: what replaces, what updates", () => {
   const news = (extra: Record<string, unknown> = {}) => ({

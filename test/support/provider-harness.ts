@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Clock } from "../../client/clock";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
@@ -12,6 +13,8 @@ import type { Reporter } from "../../provider/reporter";
 import { StartJournal, type StartOwner } from "../../provider/start-journal";
 import { WaitProvider } from "../../provider/wait-provider";
 import { type TestEmulator, withEmulator } from "./emulator-client";
+import { type LoopbackProxy, withProxy } from "./loopback-proxy";
+import { type SteppedClock, steppedClock } from "./stepped-clock";
 
 /** The providers a harness runs: each resource kind's, and the wait step's. */
 type HarnessKind = ResourceKind | "wait";
@@ -37,6 +40,8 @@ export interface LoggedRequest {
 export interface HarnessOptions {
   /** Attempts for idempotent requests (the transport's default is 6, with seconds of backoff). */
   maxAttempts?: number;
+  /** One clock for the client and the emulator (its `now`, unless `options.now` gives another). */
+  clock?: Clock;
 }
 
 export interface Harness {
@@ -59,6 +64,8 @@ export interface Harness {
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Requests the emulator saw for an endpoint. */
   requests(endpoint: string): Promise<LoggedRequest[]>;
+  /** The HTTP status of each request the emulator saw for an endpoint, in order. */
+  statuses(endpoint: string): Promise<number[]>;
   /** Every request the emulator saw, in order. */
   log(): Promise<LoggedRequest[]>;
 }
@@ -75,7 +82,8 @@ export async function withProvider(
   body: (harness: Harness) => Promise<void>,
   harnessOptions: HarnessOptions = {},
 ): Promise<void> {
-  await withEmulator({ auth: "oauth", ...options }, async (emu) => {
+  const { clock, maxAttempts } = harnessOptions;
+  await withEmulator({ auth: "oauth", ...(clock ? { now: () => clock.now() } : {}), ...options }, async (emu) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "provider-creds-"));
     // The start journal of this harness only.
     const previousStateDir = process.env.FIRESTORE_OPS_STATE_DIR;
@@ -101,7 +109,7 @@ export async function withProvider(
         context ??= createContext(
           settingsFromPulumiConfig({ get: (key) => config[key] }),
           reporter,
-          harnessOptions.maxAttempts === undefined ? {} : { maxAttempts: harnessOptions.maxAttempts },
+          { ...(maxAttempts === undefined ? {} : { maxAttempts }), ...(clock ? { clock } : {}) },
           journal,
         );
         return context;
@@ -140,6 +148,9 @@ export async function withProvider(
         async requests(endpoint) {
           return (await log()).filter((e) => e.endpoint === endpoint);
         },
+        async statuses(endpoint) {
+          return (await log()).filter((e) => e.endpoint === endpoint).map((e) => e.status);
+        },
       };
       await body(harness);
     } finally {
@@ -148,4 +159,39 @@ export async function withProvider(
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+/**
+ * `withProvider` with a loopback proxy between the provider and its emulator: what the provider sees of the server
+ * is whatever the test's `proxy.hook` makes of it (a lost answer, a mangled body, a stranger's 404).
+ */
+export async function withProviderBehindProxy(
+  options: EmulatorOptions,
+  body: (harness: Harness, proxy: LoopbackProxy) => Promise<void>,
+  harnessOptions: HarnessOptions = {},
+): Promise<void> {
+  await withProxy(async (proxy) => {
+    await withProvider(
+      options,
+      { "gcp:firestoreCustomEndpoint": `${proxy.url}/v1/` },
+      async (harness) => {
+        proxy.target = harness.emu.url;
+        await body(harness, proxy);
+      },
+      harnessOptions,
+    );
+  });
+}
+
+/**
+ * `withProvider` on one stepped clock for the emulator and the provider's client, starting at the wall clock's
+ * instant (the credentials' tokens are signed on it); `fastForward` ends every wait of the client at once.
+ */
+export async function withSteppedProvider(
+  options: EmulatorOptions,
+  { fastForward }: { fastForward: boolean },
+  body: (harness: Harness, clock: SteppedClock) => Promise<void>,
+): Promise<void> {
+  const clock = steppedClock({ startMs: Date.now(), fastForward });
+  await withProvider(options, {}, (harness) => body(harness, clock), { clock });
 }

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { collectOutput } from "./child-output";
 import { killProcessesIn } from "./orphans";
 import { repoRoot } from "./repo";
 import { readStackState, setStackConfig } from "./stack-files";
@@ -111,14 +112,7 @@ export function runPulumi(args: string[], opts: RunPulumiOptions): Promise<Pulum
     };
     const onParentExit = () => signalGroup("SIGKILL"); // don't leave pulumi behind if the test process dies
     process.once("exit", onParentExit);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
+    const output = collectOutput(child);
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
@@ -138,9 +132,12 @@ export function runPulumi(args: string[], opts: RunPulumiOptions): Promise<Pulum
     child.on("close", (code, signal) => {
       done();
       if (timedOut) {
-        reject(new Error(`pulumi ${args.join(" ")} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+        reject(
+          new Error(`pulumi ${args.join(" ")} timed out after ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`),
+        );
         return;
       }
+      const { stdout, stderr } = output;
       resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
     });
   });

@@ -2,6 +2,7 @@ import { afterEach } from "node:test";
 import type { FirestoreAdminClient } from "../../client/admin-client";
 import { ApiRequestError } from "../../client/errors";
 import { type OperationView, parseOperation } from "../../client/operation-view";
+import { steppedClock } from "./stepped-clock";
 
 export const DB = "projects/demo-project/databases/(default)";
 export const NAME = `${DB}/operations/AS-verdict`;
@@ -46,7 +47,8 @@ afterEach(() => {
 
 /**
  * A FirestoreAdminClient without a server: each call takes the next answer scripted for its method (a value, or an
- * error to throw) and is logged, so a test asserts the exact requests a decision made. No sockets, no sleeps.
+ * error to throw) and is logged, so a test asserts the exact requests a decision made. No sockets, no sleeps: its
+ * clock fast-forwards through every wait, and `clock.slept` says how long each was.
  * After each test, every answer must have been taken and every call answered (a script never reached proves
  * nothing), so a test need not check that itself.
  */
@@ -55,6 +57,7 @@ export function scriptedClient(script: {
   cancel?: ({ serverTimeMs?: number } | Error)[];
   getDatabase?: (unknown | Error)[];
 }) {
+  const clock = steppedClock({ startMs: Date.now(), fastForward: true });
   const calls: string[] = [];
   const unscripted: string[] = [];
   const next = <T>(method: keyof typeof script, queue: T[] | undefined): T => {
@@ -75,6 +78,7 @@ export function scriptedClient(script: {
     },
     cancel: async () => next("cancel", script.cancel),
     getDatabase: async () => next("getDatabase", script.getDatabase),
+    clock,
   } as unknown as FirestoreAdminClient;
   /** The scripted answers no call took, as "method xN". */
   const unused = () =>
@@ -82,5 +86,5 @@ export function scriptedClient(script: {
       (queue?.length ?? 0) > 0 ? [`${method} x${queue?.length}`] : [],
     );
   leftovers.push(() => [...unused().map((left) => `${left} scripted but never called`), ...unscripted]);
-  return { client, calls, unused };
+  return { client, calls, unused, clock };
 }

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { collectOutput } from "./child-output";
 import { packedTarball } from "./packed-package";
 import { type PulumiResult, pulumiEnv, runPulumi } from "./pulumi-cli";
 import { repoRoot } from "./repo";
@@ -70,22 +71,15 @@ export function runCommand(
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
+    const output = collectOutput(child);
     const timer = setTimeout(() => child.kill("SIGTERM"), 10 * 60_000);
     child.on("error", (error) => {
       clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: `${stderr}${String(error)}` });
+      resolve({ code: -1, stdout: output.stdout, stderr: `${output.stderr}${String(error)}` });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      resolve({ code: code ?? -1, stdout: output.stdout, stderr: output.stderr });
     });
   });
 }

@@ -17,6 +17,7 @@ import (
 	admin "cloud.google.com/go/firestore/apiv1/admin"
 	"cloud.google.com/go/firestore/apiv1/admin/adminpb"
 	"cloud.google.com/go/longrunning/autogen/longrunningpb"
+	gax "github.com/googleapis/gax-go/v2"
 	"github.com/googleapis/gax-go/v2/apierror"
 	"golang.org/x/oauth2"
 	"google.golang.org/api/iterator"
@@ -82,6 +83,25 @@ func describeError(err error) map[string]any {
 	return out
 }
 
+// startedOperation is what the client's typed long-running operations (export, restore) have in common.
+type startedOperation[M, R proto.Message] interface {
+	Name() string
+	Done() bool
+	Metadata() (M, error)
+	Wait(ctx context.Context, opts ...gax.CallOption) (R, error)
+}
+
+// started keeps how to wait for an operation a case started (the "wait" case uses it) and answers with its name,
+// whether it is done, and its metadata, as the client read them.
+func started[M, R proto.Message](j *judge, op startedOperation[M, R]) (map[string]any, error) {
+	j.waiters[op.Name()] = func(ctx context.Context) (proto.Message, error) { return op.Wait(ctx) }
+	metadata, err := op.Metadata()
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"name": op.Name(), "done": op.Done(), "metadata": message(metadata)}, nil
+}
+
 func (j *judge) run(ctx context.Context, r request) (map[string]any, error) {
 	switch r.Case {
 	case "export":
@@ -91,12 +111,7 @@ func (j *judge) run(ctx context.Context, r request) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		j.waiters[op.Name()] = func(ctx context.Context) (proto.Message, error) { return op.Wait(ctx) }
-		metadata, err := op.Metadata()
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"name": op.Name(), "done": op.Done(), "metadata": message(metadata)}, nil
+		return started[*adminpb.ExportDocumentsMetadata, *adminpb.ExportDocumentsResponse](j, op)
 	case "get":
 		op, err := j.client.GetOperation(ctx, &longrunningpb.GetOperationRequest{Name: r.Name})
 		if err != nil {
@@ -144,12 +159,7 @@ func (j *judge) run(ctx context.Context, r request) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		j.waiters[op.Name()] = func(ctx context.Context) (proto.Message, error) { return op.Wait(ctx) }
-		metadata, err := op.Metadata()
-		if err != nil {
-			return nil, err
-		}
-		return map[string]any{"name": op.Name(), "done": op.Done(), "metadata": message(metadata)}, nil
+		return started[*adminpb.RestoreDatabaseMetadata, *adminpb.Database](j, op)
 	}
 	return nil, fmt.Errorf("go-judge: unknown case %q", r.Case)
 }
