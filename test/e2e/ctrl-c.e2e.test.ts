@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { createE2eStack, type E2eStack, operationResources, waitSteps } from "../support/e2e-stack";
+import { followAdviceAfterKill } from "../support/killed-cli";
 import { killProcessesIn } from "../support/orphans";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,14 +148,11 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
         [op.name],
         "the start step was checkpointed before the wait",
       );
-      // What Pulumi asks for after a terminated run: a lock to release, pending creates to clear.
-      const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
-      if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
-        await e.pulumi(["cancel", "--yes", "--non-interactive"]);
-      }
-      if ((stateAfterKill.deployment?.pending_operations ?? []).length > 0) {
-        await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
-      }
+      // What the troubleshooting page asks for after a terminated run.
+      await followAdviceAfterKill(e.stack.stateDir, async (args) => {
+        const { code, stdout, stderr } = await e.stack.pulumi(args);
+        return { code, output: stdout + stderr };
+      });
       const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
       assert.match(up.stdout, /finished: SUCCESSFUL/, "the rerun waited for the same operation");
       const ops = await exportsFor(e, 2);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import type { RequestLogEntry } from "../../emulator/request-log";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
+import { followAdviceAfterKill } from "../support/killed-cli";
 import { pulumiBinDir } from "../support/pulumi-cli";
 import { readStackState, setStackConfig } from "../support/stack-files";
 import { createUserProject, devSdkVersion, sdkUnderTest, type UserProject } from "../support/user-project";
@@ -59,6 +60,16 @@ describe("plugin mode from a TypeScript program", () => {
       child.stderr.on("data", (chunk) => (output += chunk));
       child.on("close", (code) => resolve({ code: code ?? -1, output }));
     });
+
+  /** How long the emulator's operations started from now on run. */
+  const setOperationDuration = async (operationDurationMs: number) => {
+    const patched = await fetch(`${emulator.url}/emulator/v1/behaviour`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ operationDurationMs }),
+    });
+    assert.equal(patched.status, 200);
+  };
 
   /** The poll of the `index`th started export, once the wait for it is under way (undefined after 30 s). */
   const waitBegan = async (index: number): Promise<RequestLogEntry | undefined> => {
@@ -144,12 +155,7 @@ describe("plugin mode from a TypeScript program", () => {
 
   test('waitFor "done": one Ctrl-C stops the wait within 10 s, the operation stays recorded, the rerun waits and starts nothing', async () => {
     // Operations from here on end soon enough for the rerun to see this one through.
-    const patched = await fetch(`${emulator.url}/emulator/v1/behaviour`, {
-      method: "PATCH",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ operationDurationMs: 12_000 }),
-    });
-    assert.equal(patched.status, 200);
+    await setOperationDuration(12_000);
     declare([{ kind: "FirestoreExport", name: "nightly", args: { outputUriPrefix: "gs://bkt/c", waitFor: "done" } }]);
     const child = spawn(path.join(pulumiBinDir(project.env), "pulumi"), ["up", "--yes", "--skip-preview"], {
       cwd: project.dir,
@@ -199,7 +205,8 @@ describe("plugin mode from a TypeScript program", () => {
     assert.equal((await starts()).length, 4);
     const pending = state().pending_operations ?? [];
     assert.equal(pending.length, 1, "the killed create is pending, with no id");
-    await pulumi(["cancel", "--yes"]);
+    const advice = await followAdviceAfterKill(path.join(project.dir, "..", "state"), pulumi);
+    assert.match(advice, /pulumi cancel/, "the kill left the stack locked");
     const rerun = await pulumi(["up", "--yes", "--skip-preview"]);
     assert.equal(rerun.code, 0, rerun.output);
     assert.equal((await starts()).length, 4, "the rerun started nothing");
@@ -209,6 +216,9 @@ describe("plugin mode from a TypeScript program", () => {
   });
 
   test("customTimeouts bound the wait when timeouts gives none", async () => {
+    // From here on they run for minutes: the wait must time out, and the destroy find the export running however
+    // slow the machine.
+    await setOperationDuration(600_000);
     declare([
       {
         kind: "FirestoreExport",

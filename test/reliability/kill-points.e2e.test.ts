@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
+import { followAdviceAfterKill } from "../support/killed-cli";
 import { killProcessesIn } from "../support/orphans";
 import { pulumiBinDir } from "../support/pulumi-cli";
 
@@ -97,20 +98,12 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
       return killed;
     }
 
-    /** What Pulumi's messages ask for after a killed run: release the lock, clear pending creates. */
-    async function followPulumisAdvice(): Promise<string> {
-      const notes: string[] = [];
-      const locks = path.join(e.stack.stateDir, ".pulumi", "locks");
-      if (fs.existsSync(locks) && fs.readdirSync(locks, { recursive: true }).some((f) => String(f).endsWith(".json"))) {
-        await e.pulumi(["cancel", "--yes", "--non-interactive"]);
-        notes.push("pulumi cancel");
-      }
-      const pending = ((await e.exportState()).deployment?.pending_operations ?? []) as { type: string }[];
-      if (pending.some((p) => p.type === "creating")) {
-        await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview", "--clear-pending-creates"]);
-        notes.push("refresh --clear-pending-creates");
-      }
-      return notes.join(", ") || "nothing";
+    /** What docs/troubleshooting.md asks for after a killed run (Pulumi's own messages, and an empty `.attrs`). */
+    function followPulumisAdvice(): Promise<string> {
+      return followAdviceAfterKill(e.stack.stateDir, async (args) => {
+        const { code, stdout, stderr } = await e.stack.pulumi(args);
+        return { code, output: stdout + stderr };
+      });
     }
 
     async function rerun(args: string[]): Promise<void> {
