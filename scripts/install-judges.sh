@@ -41,16 +41,8 @@ if [[ -x $venv/bin/python ]] && installed "$venv" "$python_stamp"; then
 else
   started=$SECONDS
   log "installing google-cloud-firestore $firestore_version (Python $python_version) from PyPI"
-  stage python-judge
-  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (its pip scripts'
-  # shebangs name the staging folder: we only ever run `python -m`).
-  "$python" -m venv "$staging"
   # Every package is pinned in the file, so nothing else is resolved; `pip check` proves the set is whole.
-  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-    -r "$python_dir/requirements.txt" >&2
-  "$staging/bin/python" -m pip check >&2
-  "$staging/bin/python" -c 'import google.cloud.firestore_admin_v1' ||
-    die "google.cloud.firestore_admin_v1 does not import in the new venv"
+  stage_venv python-judge google.cloud.firestore_admin_v1 --no-deps -r "$python_dir/requirements.txt"
   place "$venv" "$python_stamp"
   log "installed into $venv in $((SECONDS - started)) s"
 fi

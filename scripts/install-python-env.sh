@@ -38,17 +38,10 @@ if [[ -x $venv/bin/python ]] && installed "$venv" "$stamp"; then
 else
   started=$SECONDS
   log "installing pulumi $PULUMI_PYPI_VERSION (Python $python_version) from PyPI"
-  stage python-pulumi
-  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (the scripts pip writes
-  # name the staging folder in their shebangs: only `python -m` is ever run). setuptools is the generated SDK's build
-  # backend (sdk/python/pyproject.toml): a test pip-installs the SDK without build isolation, that is without PyPI
-  # (venvs of Python 3.12 and newer come without it; before 70.1 it could not build a wheel without `wheel`).
-  "$python" -m venv "$staging"
-  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
-    "pulumi==$PULUMI_PYPI_VERSION" "setuptools>=70.1" >&2
-  "$staging/bin/python" -m pip check >&2
-  "$staging/bin/python" -c 'import pulumi.automation, setuptools' ||
-    die "pulumi.automation or setuptools does not import in the new venv"
+  # setuptools is the generated SDK's build backend (sdk/python/pyproject.toml): a test pip-installs the SDK without
+  # build isolation, that is without PyPI (venvs of Python 3.12 and newer come without it; before 70.1 it could not
+  # build a wheel without `wheel`).
+  stage_venv python-pulumi "pulumi.automation, setuptools" "pulumi==$PULUMI_PYPI_VERSION" "setuptools>=70.1"
   place "$venv" "$stamp"
   log "installed into $venv in $((SECONDS - started)) s"
 fi

@@ -18,6 +18,20 @@ stage() {
   staging_dirs+=("$staging")
 }
 
+# stage_venv NAME IMPORTS PIP_ARGS...: stages a venv of `$python` (the caller's interpreter) with PIP_ARGS installed
+# from PyPI, whole (`pip check`) and able to run `import IMPORTS`.
+stage_venv() {
+  local imports=$2
+  stage "$1"
+  shift 2
+  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (the scripts pip writes
+  # name the staging folder in their shebangs: only `python -m` is ever run).
+  "$python" -m venv "$staging"
+  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: "$@" >&2
+  "$staging/bin/python" -m pip check >&2
+  "$staging/bin/python" -c "import $imports" || die "import $imports fails in the new venv"
+}
+
 # installed DIR STAMP: DIR holds a complete build of STAMP.
 installed() { [[ -f $1/.install-stamp && $(<"$1/.install-stamp") == "$2" ]]; }
 
