@@ -1,13 +1,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeEmulatorCredentials } from "../emulator/index";
 import { PLUGIN_CONFIG_KEYS, PLUGIN_NAME } from "../plugin/config-keys";
 import { PULUMI_CONFIG_KEYS } from "../provider/runtime";
-import { spawnEmulator } from "../test/support/emulator-process";
 import { createTempStack, type PulumiResult, runPulumi, type TempStack } from "../test/support/pulumi-cli";
 import { repoRoot } from "../test/support/repo";
-import { EmulatorAdmin } from "./emulator-admin";
+import { withBenchEmulator } from "./bench-emulator";
+import type { EmulatorAdmin } from "./emulator-admin";
 import { DescendantPeakSampler } from "./process-memory";
 import { type StackProgram, writeStackProgram } from "./stack-programs";
 
@@ -144,17 +143,13 @@ export async function withExportsStack<T>(
   count: number,
   body: (stack: BenchStack, admin: EmulatorAdmin) => Promise<T>,
 ): Promise<T> {
-  const emulator = await spawnEmulator(["--auth", "oauth", ...emulatorArgs]);
-  const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-creds-"));
-  let stack: BenchStack | undefined;
-  try {
-    const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-    stack = await createBenchStack("exports", { url: emulator.url, credentialsFile: creds.externalAccountFile });
-    await stack.setCount(count);
-    return await body(stack, new EmulatorAdmin(emulator.url));
-  } finally {
-    stack?.remove();
-    await emulator.kill();
-    fs.rmSync(credentialsDir, { recursive: true, force: true });
-  }
+  return withBenchEmulator(emulatorArgs, async (emulator) => {
+    const stack = await createBenchStack("exports", emulator);
+    try {
+      await stack.setCount(count);
+      return await body(stack, emulator.admin);
+    } finally {
+      stack.remove();
+    }
+  });
 }

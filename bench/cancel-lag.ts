@@ -1,9 +1,5 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { POLL_SCHEDULE, type PollSchedule } from "../client/backoff";
-import { writeEmulatorCredentials } from "../emulator/index";
-import { spawnEmulator } from "../test/support/emulator-process";
+import { withBenchEmulator } from "./bench-emulator";
 import type { Benchmark } from "./benchmark";
 import {
   type CancelClient,
@@ -13,7 +9,7 @@ import {
   oursClient,
   providerConfig,
 } from "./cancel-clients";
-import { EmulatorAdmin } from "./emulator-admin";
+import type { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
 import { formatMs, formatRatio, median, percentile, verdict } from "./stats";
 
@@ -72,111 +68,108 @@ export const cancelLag: Benchmark = {
       { ms: 5_000, runs: options.quick ? 2 : 7 },
       ...(options.long ? [{ ms: 60_000, runs: options.quick ? 2 : 3 }] : []),
     ];
-    const emulator = await spawnEmulator(["--auth", "oauth", "--duration-ms", String(6 * 3600_000)]);
-    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cancel-lag-"));
-    const clients: CancelClient[] = [];
-    try {
-      const admin = new EmulatorAdmin(emulator.url);
-      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-      const config = providerConfig(emulator.url, creds.externalAccountFile);
-      clients.push(
-        await oursClient(config),
-        googleClient(emulator.url, creds.externalAccountFile),
-        fixedIntervalClient(emulator.url, TERRAFORM_POLL_INTERVAL_MS),
-        ...CANDIDATES.map((c) => candidateClient(c.label, emulator.url, creds.externalAccountFile, c.schedule)),
-      );
-      const [ours, google] = clients as [CancelClient, CancelClient];
+    return withBenchEmulator(["--duration-ms", String(6 * 3600_000)], async (emulator) => {
+      const clients: CancelClient[] = [];
+      try {
+        const { admin } = emulator;
+        const config = providerConfig(emulator.url, emulator.credentialsFile);
+        clients.push(
+          await oursClient(config),
+          googleClient(emulator.url, emulator.credentialsFile),
+          fixedIntervalClient(emulator.url, TERRAFORM_POLL_INTERVAL_MS),
+          ...CANDIDATES.map((c) => candidateClient(c.label, emulator.url, emulator.credentialsFile, c.schedule)),
+        );
+        const [ours, google] = clients as [CancelClient, CancelClient];
 
-      // Warm-up, not recorded: token exchanges, connections, JIT. Cancels land at once here.
-      await admin.setBehaviour({ cancelLatencyMs: 0 });
-      for (const client of clients) await measureOnce(client, admin, "gs://bench-cancel/warm-up");
+        // Warm-up, not recorded: token exchanges, connections, JIT. Cancels land at once here.
+        await admin.setBehaviour({ cancelLatencyMs: 0 });
+        for (const client of clients) await measureOnce(client, admin, "gs://bench-cancel/warm-up");
 
-      const sections: string[] = [];
-      const goals: string[] = [];
-      for (const latency of latencies) {
-        await admin.setBehaviour({ cancelLatencyMs: latency.ms });
-        const samples = new Map<CancelClient, Sample[]>(clients.map((c) => [c, []]));
-        for (let run = 0; run < latency.runs; run++) {
-          progress(`cancel latency ${latency.ms} ms: run ${run + 1}/${latency.runs}`);
-          // One client at a time, in a rotating order, so that none always goes first on a fresh emulator.
-          for (const client of rotate(clients, run)) {
-            samples.get(client)?.push(await measureOnce(client, admin, `gs://bench-cancel/${latency.ms}/${run}`));
+        const sections: string[] = [];
+        const goals: string[] = [];
+        for (const latency of latencies) {
+          await admin.setBehaviour({ cancelLatencyMs: latency.ms });
+          const samples = new Map<CancelClient, Sample[]>(clients.map((c) => [c, []]));
+          for (let run = 0; run < latency.runs; run++) {
+            progress(`cancel latency ${latency.ms} ms: run ${run + 1}/${latency.runs}`);
+            // One client at a time, in a rotating order, so that none always goes first on a fresh emulator.
+            for (const client of rotate(clients, run)) {
+              samples.get(client)?.push(await measureOnce(client, admin, `gs://bench-cancel/${latency.ms}/${run}`));
+            }
           }
+          const of = (client: CancelClient) => samples.get(client) as Sample[];
+          const googleMedianLag = median(of(google).map((s) => s.lagMs));
+          const googleMedianGets = median(of(google).map((s) => s.gets));
+          const rows = clients.map((client) => {
+            const lags = of(client).map((s) => s.lagMs);
+            const gets = of(client).map((s) => s.gets);
+            return [
+              client === ours ? `**${client.label}**` : client.label,
+              formatMs(median(lags)),
+              formatMs(percentile(lags, 95)),
+              formatRatio(median(lags) / googleMedianLag),
+              median(gets),
+              `${Math.min(...gets)}–${Math.max(...gets)}`,
+              formatRatio(median(gets) / googleMedianGets),
+              formatMs(median(of(client).map((s) => s.waitMs))),
+            ];
+          });
+          sections.push(
+            `### Cancel latency ${formatMs(latency.ms)} (${latency.runs} runs per client)`,
+            "",
+            table(
+              [
+                "client",
+                "median lag",
+                "p95 lag",
+                "median lag vs Google",
+                "median GETs",
+                "GETs min–max",
+                "GETs vs Google",
+                "median wait (call → return)",
+              ],
+              rows,
+            ),
+            "",
+          );
+          const oursLags = of(ours).map((s) => s.lagMs);
+          const oursGets = median(of(ours).map((s) => s.gets));
+          goals.push(
+            `| ${formatMs(latency.ms)} | ${formatMs(median(oursLags))}: ${verdict(median(oursLags) < GOAL.medianLagMs)} | ` +
+              `${formatMs(percentile(oursLags, 95))}: ${verdict(percentile(oursLags, 95) < GOAL.p95LagMs)} | ` +
+              `${oursGets} vs ${googleMedianGets}: ${verdict(oursGets <= googleMedianGets)} |`,
+          );
         }
-        const of = (client: CancelClient) => samples.get(client) as Sample[];
-        const googleMedianLag = median(of(google).map((s) => s.lagMs));
-        const googleMedianGets = median(of(google).map((s) => s.gets));
-        const rows = clients.map((client) => {
-          const lags = of(client).map((s) => s.lagMs);
-          const gets = of(client).map((s) => s.gets);
-          return [
-            client === ours ? `**${client.label}**` : client.label,
-            formatMs(median(lags)),
-            formatMs(percentile(lags, 95)),
-            formatRatio(median(lags) / googleMedianLag),
-            median(gets),
-            `${Math.min(...gets)}–${Math.max(...gets)}`,
-            formatRatio(median(gets) / googleMedianGets),
-            formatMs(median(of(client).map((s) => s.waitMs))),
-          ];
-        });
-        sections.push(
-          `### Cancel latency ${formatMs(latency.ms)} (${latency.runs} runs per client)`,
+        return [
+          "Each run starts an export, then the client cancels it and waits until it is over. **Lag** = when the " +
+            "client returned − when the operation became CANCELLED on the server (`metadata.endTime`, same machine " +
+            "clock). **GETs** = `operations.get` requests the emulator logged for that operation. Clients run one at a " +
+            "time. With few runs, p95 is one of the largest samples. The emulator's cancel latency is exact, so a " +
+            "deterministic schedule (Google's has no jitter, nor has the fixed poll) polls at the same instants every " +
+            "run: its lag at one latency says little about a nearby one (the 10 s poll's at 60 s is pure luck). Ours sends " +
+            "the cancel, reads the operation right after it, then polls on `POLL_SCHEDULE` " +
+            `(${JSON.stringify(POLL_SCHEDULE)}). The what-if row is the first release's delete (GET, cancel, then ` +
+            "polls from one delay after the cancel, 100 ms x1.4 up to 1 s), built from the provider's own client and " +
+            "`waitUntilDone`, for comparison in the same run; it is not what ships.",
           "",
-          table(
-            [
-              "client",
-              "median lag",
-              "p95 lag",
-              "median lag vs Google",
-              "median GETs",
-              "GETs min–max",
-              "GETs vs Google",
-              "median wait (call → return)",
-            ],
-            rows,
-          ),
+          ...sections,
+          `**Goal for ours** (median lag < ${formatMs(GOAL.medianLagMs)}, p95 < ${formatMs(GOAL.p95LagMs)}, ` +
+            "no more GETs than Google's client):",
           "",
-        );
-        const oursLags = of(ours).map((s) => s.lagMs);
-        const oursGets = median(of(ours).map((s) => s.gets));
-        goals.push(
-          `| ${formatMs(latency.ms)} | ${formatMs(median(oursLags))}: ${verdict(median(oursLags) < GOAL.medianLagMs)} | ` +
-            `${formatMs(percentile(oursLags, 95))}: ${verdict(percentile(oursLags, 95) < GOAL.p95LagMs)} | ` +
-            `${oursGets} vs ${googleMedianGets}: ${verdict(oursGets <= googleMedianGets)} |`,
-        );
+          "| cancel latency | median lag | p95 lag | median GETs (ours vs Google) |",
+          "| --- | --- | --- | --- |",
+          ...goals,
+          "",
+          "The goals conflict for long cancels, for any client that polls: a median lag under " +
+            `${formatMs(GOAL.medianLagMs)} needs a GET about every ${formatMs(2 * GOAL.medianLagMs)} around the ` +
+            "moment the cancel lands, and since that moment is unknown, all along the wait: at least 120 GETs in 60 s. " +
+            "Google's client polls 100 ms x1.3 (up to 60 s apart), so its request count grows with the log of the wait " +
+            "and its lag with the wait itself. Ours chooses the lag for the first minute, then lets the delay grow " +
+            "(`POLL_SCHEDULE`).",
+        ].join("\n");
+      } finally {
+        for (const client of clients) await client.close().catch(() => {});
       }
-      return [
-        "Each run starts an export, then the client cancels it and waits until it is over. **Lag** = when the " +
-          "client returned − when the operation became CANCELLED on the server (`metadata.endTime`, same machine " +
-          "clock). **GETs** = `operations.get` requests the emulator logged for that operation. Clients run one at a " +
-          "time. With few runs, p95 is one of the largest samples. The emulator's cancel latency is exact, so a " +
-          "deterministic schedule (Google's has no jitter, nor has the fixed poll) polls at the same instants every " +
-          "run: its lag at one latency says little about a nearby one (the 10 s poll's at 60 s is pure luck). Ours sends " +
-          "the cancel, reads the operation right after it, then polls on `POLL_SCHEDULE` " +
-          `(${JSON.stringify(POLL_SCHEDULE)}). The what-if row is the first release's delete (GET, cancel, then ` +
-          "polls from one delay after the cancel, 100 ms x1.4 up to 1 s), built from the provider's own client and " +
-          "`waitUntilDone`, for comparison in the same run; it is not what ships.",
-        "",
-        ...sections,
-        `**Goal for ours** (median lag < ${formatMs(GOAL.medianLagMs)}, p95 < ${formatMs(GOAL.p95LagMs)}, ` +
-          "no more GETs than Google's client):",
-        "",
-        "| cancel latency | median lag | p95 lag | median GETs (ours vs Google) |",
-        "| --- | --- | --- | --- |",
-        ...goals,
-        "",
-        "The goals conflict for long cancels, for any client that polls: a median lag under " +
-          `${formatMs(GOAL.medianLagMs)} needs a GET about every ${formatMs(2 * GOAL.medianLagMs)} around the ` +
-          "moment the cancel lands, and since that moment is unknown, all along the wait: at least 120 GETs in 60 s. " +
-          "Google's client polls 100 ms x1.3 (up to 60 s apart), so its request count grows with the log of the wait " +
-          "and its lag with the wait itself. Ours chooses the lag for the first minute, then lets the delay grow " +
-          "(`POLL_SCHEDULE`).",
-      ].join("\n");
-    } finally {
-      for (const client of clients) await client.close().catch(() => {});
-      await emulator.kill();
-      fs.rmSync(credentialsDir, { recursive: true, force: true });
-    }
+    });
   },
 };

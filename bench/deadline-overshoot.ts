@@ -1,9 +1,9 @@
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createAdminClient } from "../client/create-client";
 import { settingsFrom } from "../client/settings";
 import { waitUntilDone } from "../client/wait";
 import { PULUMI_CONFIG_KEYS, providerFor } from "../provider/runtime";
+import { type LoopbackServer, listenOnLoopback } from "../test/support/loopback-server";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 import { formatMs, median } from "./stats";
@@ -14,7 +14,7 @@ const NAME = `${DB}/operations/AS-bench`;
 type Server = "silent" | "stall-body";
 
 /** Never answers, or sends headers and the start of a body and then nothing: the two ways to hang a client. */
-async function hostile(how: Server): Promise<{ endpoint: string; close(): Promise<void> }> {
+async function hostile(how: Server): Promise<LoopbackServer> {
   const server = http.createServer((req, res) => {
     req.resume();
     res.on("error", () => {});
@@ -24,14 +24,7 @@ async function hostile(how: Server): Promise<{ endpoint: string; close(): Promis
       res.write('{"name":');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return listenOnLoopback(server);
 }
 
 /** What a user waits on: a wait for an operation to finish, and a create (start POST, then the lookup). */

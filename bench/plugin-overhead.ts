@@ -1,12 +1,8 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { writeEmulatorCredentials } from "../emulator/index";
 import { PLUGIN_NAME } from "../plugin/config-keys";
-import { spawnEmulator } from "../test/support/emulator-process";
+import { LONG_OPERATIONS_PROMPT_CANCELS, withBenchEmulator } from "./bench-emulator";
 import { type BenchStack, createBenchStack } from "./bench-stack";
 import type { Benchmark } from "./benchmark";
-import { EmulatorAdmin } from "./emulator-admin";
+import type { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
 import { type Cycle, DESTROY, EXPORT_TYPE, med, ratioRow, timesRow, totalOf, UP } from "./stack-overhead";
 import { formatBytes, formatMiB, formatMs, formatRatio, median } from "./stats";
@@ -136,133 +132,126 @@ export const pluginOverhead: Benchmark = {
   async run(options, progress) {
     const repetitions = options.quick ? 1 : 3;
     const count = options.quick ? QUICK_COUNT : COUNT;
-    // As stack-overhead: operations run for hours and cancels land at once, so destroy takes the real cancel
-    // path without waiting.
-    const emulator = await spawnEmulator([
-      "--auth",
-      "oauth",
-      "--duration-ms",
-      String(6 * 3600_000),
-      "--cancel-latency-ms",
-      "0",
-    ]);
-    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plugin-creds-"));
-    const stacks: BenchStack[] = [];
-    try {
-      const admin = new EmulatorAdmin(emulator.url);
-      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-      const target = { url: emulator.url, credentialsFile: creds.externalAccountFile };
-      const dynamic = await createBenchStack("exports", target);
-      stacks.push(dynamic);
-      const plugin = await createBenchStack("plugin", target);
-      stacks.push(plugin);
-      const stackOf: Record<Mode, BenchStack> = { dynamic, plugin };
-      const runs: Record<Mode, ModeCycle[]> = { dynamic: [], plugin: [] };
-      if (!options.quick) {
-        // The first deploy of a run pays cold disk caches and Node's compile cache: one untimed cycle per mode.
-        for (const mode of MODES) {
-          progress(`N=${count}, warm-up: ${mode} mode`);
-          await cycle(mode, stackOf[mode], admin, count);
+    return withBenchEmulator(LONG_OPERATIONS_PROMPT_CANCELS, async (emulator) => {
+      const stacks: BenchStack[] = [];
+      try {
+        const { admin } = emulator;
+        const dynamic = await createBenchStack("exports", emulator);
+        stacks.push(dynamic);
+        const plugin = await createBenchStack("plugin", emulator);
+        stacks.push(plugin);
+        const stackOf: Record<Mode, BenchStack> = { dynamic, plugin };
+        const runs: Record<Mode, ModeCycle[]> = { dynamic: [], plugin: [] };
+        if (!options.quick) {
+          // The first deploy of a run pays cold disk caches and Node's compile cache: one untimed cycle per mode.
+          for (const mode of MODES) {
+            progress(`N=${count}, warm-up: ${mode} mode`);
+            await cycle(mode, stackOf[mode], admin, count);
+          }
         }
-      }
-      for (let rep = 0; rep < repetitions; rep++) {
-        // Alternate which mode goes first, so that neither always runs on a cooler (or hotter) machine.
-        for (const mode of rep % 2 ? [...MODES].reverse() : MODES) {
-          progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${mode} mode`);
-          runs[mode].push(await cycle(mode, stackOf[mode], admin, count));
+        for (let rep = 0; rep < repetitions; rep++) {
+          // Alternate which mode goes first, so that neither always runs on a cooler (or hotter) machine.
+          for (const mode of rep % 2 ? [...MODES].reverse() : MODES) {
+            progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${mode} mode`);
+            runs[mode].push(await cycle(mode, stackOf[mode], admin, count));
+          }
         }
-      }
 
-      const providerPeak = (mode: Mode) => (c: ModeCycle) =>
-        Math.max(c.up.peakKib.get(PROVIDER_ROLE[mode]) ?? 0, c.destroy.peakKib.get(PROVIDER_ROLE[mode]) ?? 0);
-      const peak = (mode: Mode) => median(runs[mode].map(providerPeak(mode)));
-      const requests = (mode: Mode) => median(runs[mode].map((c) => c.apiRequests)) / count;
-      const modeRow = (mode: Mode) => [
-        ...timesRow(mode, runs[mode]),
-        runs[mode].map((c) => formatMs(totalOf(c))).join(", "),
-        formatMiB(peak(mode) || undefined),
-        requests(mode).toFixed(1),
-      ];
-      const wallRows = [
-        modeRow("dynamic"),
-        modeRow("plugin"),
-        [
-          ...ratioRow("**plugin / dynamic**", runs.plugin, runs.dynamic),
-          "",
-          formatRatio(peak("plugin") / peak("dynamic")),
-          formatRatio(requests("plugin") / requests("dynamic")),
-        ],
-      ];
-      // State sizes are the same every cycle (same resources, same outputs but for ids and times): the median.
-      const size = (mode: Mode, f: (s: StateSize) => number) => median(runs[mode].map((c) => f(c.state)));
-      const sizeRow = (mode: Mode) => [
-        mode,
-        (size(mode, (s) => s.resourceEntries) / count).toFixed(0),
-        formatBytes(size(mode, (s) => s.resourceBytes) / count),
-        formatBytes(size(mode, (s) => s.fixedBytes)),
-        formatBytes(size(mode, (s) => s.deploymentBytes) / count),
-      ];
-      const sizeRatio = (f: (s: StateSize) => number) => formatRatio(size("plugin", f) / size("dynamic", f));
-      const sizeRows = [
-        sizeRow("dynamic"),
-        sizeRow("plugin"),
-        [
-          "**plugin / dynamic**",
-          "",
-          `**${sizeRatio((s) => s.resourceBytes)}**`,
-          sizeRatio((s) => s.fixedBytes),
-          sizeRatio((s) => s.deploymentBytes),
-        ],
-      ];
-      const total = formatRatio(med(runs.plugin, totalOf) / med(runs.dynamic, totalOf));
-      return [
-        `The same program, N=${count} \`FirestoreExport\`s, in two stacks: **dynamic mode** (\`pulumi-firestore-operations\`, ` +
-          "served by the dynamic provider host) and **plugin mode** (`pulumi-firestore-operations/plugin`, served by " +
-          "the provider plugin `pulumi-resource-firestore-operations`, found through `plugins.providers` in " +
-          "Pulumi.yaml). A cycle is `pulumi up --skip-preview` then `pulumi destroy --skip-preview` (default " +
-          `parallelism), ${repetitions} cycle(s) per mode, interleaved (alternating which goes first)` +
-          (options.quick ? "" : " after one untimed warm-up cycle of each") +
-          "; medians. " +
-          "One emulator serves both, with operations that run for hours and cancels that land at once (so destroy " +
-          "takes the real get → cancel → get path without waiting). **Baseline**: dynamic mode, in the same run.",
-        "",
-        table(
+        const providerPeak = (mode: Mode) => (c: ModeCycle) =>
+          Math.max(c.up.peakKib.get(PROVIDER_ROLE[mode]) ?? 0, c.destroy.peakKib.get(PROVIDER_ROLE[mode]) ?? 0);
+        const peak = (mode: Mode) => median(runs[mode].map(providerPeak(mode)));
+        const requests = (mode: Mode) => median(runs[mode].map((c) => c.apiRequests)) / count;
+        const modeRow = (mode: Mode) => [
+          ...timesRow(mode, runs[mode]),
+          runs[mode].map((c) => formatMs(totalOf(c))).join(", "),
+          formatMiB(peak(mode) || undefined),
+          requests(mode).toFixed(1),
+        ];
+        const wallRows = [
+          modeRow("dynamic"),
+          modeRow("plugin"),
           [
-            "mode",
-            "up",
-            "destroy",
-            "up + destroy",
-            "up + destroy per cycle",
-            "provider process peak RSS",
-            "API requests / resource",
+            ...ratioRow("**plugin / dynamic**", runs.plugin, runs.dynamic),
+            "",
+            formatRatio(peak("plugin") / peak("dynamic")),
+            formatRatio(requests("plugin") / requests("dynamic")),
           ],
-          wallRows,
-        ),
-        "",
-        `**Plugin / dynamic, up + destroy at N=${count}**: ${total} (wall time; ratios per phase above). Peak RSS ` +
-          "is the largest provider process seen: the dynamic provider host (`cmd/dynamic-provider`) in dynamic " +
-          "mode, the plugin in plugin mode (sampled every 100 ms from /proc).",
-        "",
-        "CPU time of each process role (user + system from /proc, sampled every 100 ms, so a process's last 100 ms " +
-          "may be missed; medians of the same cycles). The provider process is the dynamic provider host in dynamic " +
-          "mode and the plugin in plugin mode; neither mode starts the other's:",
-        "",
-        table(["mode: phase", ...CPU_ROLES, "total"], cpuRows(runs)),
-        "",
-        "State in `pulumi stack export` while the resources exist (compact JSON): per resource, the entries of the " +
-          "declared resources (dynamic mode: each FirestoreExport is a component, its stack-instance step and its " +
-          "start step, each step carrying a `__provider` module; plugin mode: one custom resource); once per stack, the stack and the provider " +
-          "resources (the plugin's holds its `firestore-operations:*` config):",
-        "",
-        table(
-          ["mode", "entries / resource", "bytes / resource", "stack + providers (once)", `whole deployment / ${count}`],
-          sizeRows,
-        ),
-      ].join("\n");
-    } finally {
-      for (const stack of stacks) stack.remove();
-      await emulator.kill();
-      fs.rmSync(credentialsDir, { recursive: true, force: true });
-    }
+        ];
+        // State sizes are the same every cycle (same resources, same outputs but for ids and times): the median.
+        const size = (mode: Mode, f: (s: StateSize) => number) => median(runs[mode].map((c) => f(c.state)));
+        const sizeRow = (mode: Mode) => [
+          mode,
+          (size(mode, (s) => s.resourceEntries) / count).toFixed(0),
+          formatBytes(size(mode, (s) => s.resourceBytes) / count),
+          formatBytes(size(mode, (s) => s.fixedBytes)),
+          formatBytes(size(mode, (s) => s.deploymentBytes) / count),
+        ];
+        const sizeRatio = (f: (s: StateSize) => number) => formatRatio(size("plugin", f) / size("dynamic", f));
+        const sizeRows = [
+          sizeRow("dynamic"),
+          sizeRow("plugin"),
+          [
+            "**plugin / dynamic**",
+            "",
+            `**${sizeRatio((s) => s.resourceBytes)}**`,
+            sizeRatio((s) => s.fixedBytes),
+            sizeRatio((s) => s.deploymentBytes),
+          ],
+        ];
+        const total = formatRatio(med(runs.plugin, totalOf) / med(runs.dynamic, totalOf));
+        return [
+          `The same program, N=${count} \`FirestoreExport\`s, in two stacks: **dynamic mode** (\`pulumi-firestore-operations\`, ` +
+            "served by the dynamic provider host) and **plugin mode** (`pulumi-firestore-operations/plugin`, served by " +
+            "the provider plugin `pulumi-resource-firestore-operations`, found through `plugins.providers` in " +
+            "Pulumi.yaml). A cycle is `pulumi up --skip-preview` then `pulumi destroy --skip-preview` (default " +
+            `parallelism), ${repetitions} cycle(s) per mode, interleaved (alternating which goes first)` +
+            (options.quick ? "" : " after one untimed warm-up cycle of each") +
+            "; medians. " +
+            "One emulator serves both, with operations that run for hours and cancels that land at once (so destroy " +
+            "takes the real get → cancel → get path without waiting). **Baseline**: dynamic mode, in the same run.",
+          "",
+          table(
+            [
+              "mode",
+              "up",
+              "destroy",
+              "up + destroy",
+              "up + destroy per cycle",
+              "provider process peak RSS",
+              "API requests / resource",
+            ],
+            wallRows,
+          ),
+          "",
+          `**Plugin / dynamic, up + destroy at N=${count}**: ${total} (wall time; ratios per phase above). Peak RSS ` +
+            "is the largest provider process seen: the dynamic provider host (`cmd/dynamic-provider`) in dynamic " +
+            "mode, the plugin in plugin mode (sampled every 100 ms from /proc).",
+          "",
+          "CPU time of each process role (user + system from /proc, sampled every 100 ms, so a process's last 100 ms " +
+            "may be missed; medians of the same cycles). The provider process is the dynamic provider host in dynamic " +
+            "mode and the plugin in plugin mode; neither mode starts the other's:",
+          "",
+          table(["mode: phase", ...CPU_ROLES, "total"], cpuRows(runs)),
+          "",
+          "State in `pulumi stack export` while the resources exist (compact JSON): per resource, the entries of the " +
+            "declared resources (dynamic mode: each FirestoreExport is a component, its stack-instance step and its " +
+            "start step, each step carrying a `__provider` module; plugin mode: one custom resource); once per stack, the stack and the provider " +
+            "resources (the plugin's holds its `firestore-operations:*` config):",
+          "",
+          table(
+            [
+              "mode",
+              "entries / resource",
+              "bytes / resource",
+              "stack + providers (once)",
+              `whole deployment / ${count}`,
+            ],
+            sizeRows,
+          ),
+        ].join("\n");
+      } finally {
+        for (const stack of stacks) stack.remove();
+      }
+    });
   },
 };

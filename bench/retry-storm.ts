@@ -1,6 +1,6 @@
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { PULUMI_CONFIG_KEYS, providerFor } from "../provider/runtime";
+import { listenOnLoopback } from "../test/support/loopback-server";
 import type { Benchmark } from "./benchmark";
 import { table } from "./markdown";
 
@@ -61,15 +61,7 @@ async function refusingServer(hint: Hint) {
       }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
-    counts,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenOnLoopback(server)), counts };
 }
 
 /** What one resource sends into a server that keeps refusing: starts within `timeouts.create`, cancels within `timeouts.delete`. */

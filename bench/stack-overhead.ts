@@ -1,11 +1,6 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { writeEmulatorCredentials } from "../emulator/index";
-import { spawnEmulator } from "../test/support/emulator-process";
+import { LONG_OPERATIONS_PROMPT_CANCELS, withBenchEmulator } from "./bench-emulator";
 import { type BenchStack, createBenchStack, type TimedCommand } from "./bench-stack";
 import type { Benchmark } from "./benchmark";
-import { EmulatorAdmin } from "./emulator-admin";
 import { table } from "./markdown";
 import { buildPreviousPackage } from "./previous-build";
 import { formatBytes, formatMiB, formatMs, formatRatio, median, verdict } from "./stats";
@@ -83,200 +78,184 @@ export const stackOverhead: Benchmark = {
   async run(options, progress) {
     const sizes = options.sizes ?? (options.quick ? [2] : [1, 10, 100]);
     const repetitions = options.quick ? 1 : 3;
-    // Operations run for hours and cancels land at once: destroy takes the real cancel path, without waiting.
-    const emulator = await spawnEmulator([
-      "--auth",
-      "oauth",
-      "--duration-ms",
-      String(6 * 3600_000),
-      "--cancel-latency-ms",
-      "0",
-    ]);
-    const credentialsDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stack-creds-"));
-    const stacks: BenchStack[] = [];
-    const previousBuild = options.previous ? buildPreviousPackage(options.previous) : undefined;
-    try {
-      const admin = new EmulatorAdmin(emulator.url);
-      const creds = await writeEmulatorCredentials(emulator.url, credentialsDir);
-      const noop = await createBenchStack("noop");
-      stacks.push(noop);
-      const exports = await createBenchStack("exports", {
-        url: emulator.url,
-        credentialsFile: creds.externalAccountFile,
-      });
-      stacks.push(exports);
-      const previous = previousBuild
-        ? await createBenchStack(
-            "exports",
-            { url: emulator.url, credentialsFile: creds.externalAccountFile },
-            {},
-            previousBuild.dir,
-          )
-        : undefined;
-      if (previous) stacks.push(previous);
-      progress("a FirestoreExport's state, as the template of the shaped no-op");
-      const shaped = await createBenchStack("shaped", undefined, { "template.json": await stateTemplate(exports) });
-      stacks.push(shaped);
+    return withBenchEmulator(LONG_OPERATIONS_PROMPT_CANCELS, async (emulator) => {
+      const stacks: BenchStack[] = [];
+      const previousBuild = options.previous ? buildPreviousPackage(options.previous) : undefined;
+      try {
+        const { admin } = emulator;
+        const noop = await createBenchStack("noop");
+        stacks.push(noop);
+        const exports = await createBenchStack("exports", emulator);
+        stacks.push(exports);
+        const previous = previousBuild ? await createBenchStack("exports", emulator, {}, previousBuild.dir) : undefined;
+        if (previous) stacks.push(previous);
+        progress("a FirestoreExport's state, as the template of the shaped no-op");
+        const shaped = await createBenchStack("shaped", undefined, { "template.json": await stateTemplate(exports) });
+        stacks.push(shaped);
 
-      const rows: (string | number)[][] = [];
-      const goals: string[] = [];
-      let sizeRows: (string | number)[][] = [];
-      let shapeRows: (string | number)[][] = [];
-      let cpuRows: (string | number)[][] = [];
-      for (const count of sizes) {
-        const runs = { noop: [] as Cycle[], exports: [] as Cycle[], previous: [] as Cycle[] };
-        const requestsPerResource: number[] = [];
-        const order: ("noop" | "exports" | "previous")[] = previous
-          ? ["noop", "exports", "previous"]
-          : ["noop", "exports"];
-        for (let rep = 0; rep < repetitions; rep++) {
-          // Alternate which stack goes first, so none always runs on a cooler (or hotter) machine.
-          for (const which of rep % 2 ? [...order].reverse() : order) {
-            progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${which}`);
-            if (which === "exports") await admin.newRequests();
-            const stack = which === "noop" ? noop : which === "exports" ? exports : (previous as BenchStack);
-            runs[which].push(await cycle(stack, count));
-            if (which === "exports") {
-              const log = await admin.newRequests();
-              requestsPerResource.push(log.filter((e) => e.endpoint && e.endpoint !== "token").length / count);
-              const stillRunning = (await admin.operations()).filter((op) => !op.done).length;
-              if (stillRunning) throw new Error(`${stillRunning} exports still running after destroy`);
+        const rows: (string | number)[][] = [];
+        const goals: string[] = [];
+        let sizeRows: (string | number)[][] = [];
+        let shapeRows: (string | number)[][] = [];
+        let cpuRows: (string | number)[][] = [];
+        for (const count of sizes) {
+          const runs = { noop: [] as Cycle[], exports: [] as Cycle[], previous: [] as Cycle[] };
+          const requestsPerResource: number[] = [];
+          const order: ("noop" | "exports" | "previous")[] = previous
+            ? ["noop", "exports", "previous"]
+            : ["noop", "exports"];
+          for (let rep = 0; rep < repetitions; rep++) {
+            // Alternate which stack goes first, so none always runs on a cooler (or hotter) machine.
+            for (const which of rep % 2 ? [...order].reverse() : order) {
+              progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${which}`);
+              if (which === "exports") await admin.newRequests();
+              const stack = which === "noop" ? noop : which === "exports" ? exports : (previous as BenchStack);
+              runs[which].push(await cycle(stack, count));
+              if (which === "exports") {
+                const log = await admin.newRequests();
+                requestsPerResource.push(log.filter((e) => e.endpoint && e.endpoint !== "token").length / count);
+                const stillRunning = (await admin.operations()).filter((op) => !op.done).length;
+                if (stillRunning) throw new Error(`${stillRunning} exports still running after destroy`);
+              }
             }
           }
-        }
-        if (count === sizes[sizes.length - 1]) {
-          // Deploy once more, untimed, to measure what a resource costs in state.
-          progress(`N=${count}: state sizes`);
-          const sizesOf = async (stack: BenchStack, types: string[]) => {
-            await stack.setCount(count);
-            await stack.timed(UP);
-            const size = sizePerResource(await stack.exportState(), types);
-            await stack.timed(DESTROY);
-            return size;
-          };
-          const noopSize = await sizesOf(noop, ["pulumi-nodejs:dynamic/bench:Noop"]);
-          const shapedSize = await sizesOf(shaped, ["pulumi-nodejs:dynamic/bench:Shaped"]);
-          const exportSize = await sizesOf(exports, [EXPORT_TYPE, "firestore-operations:index:FirestoreExport"]);
-          const shapedRuns: Cycle[] = [];
-          for (let rep = 0; rep < repetitions; rep++) {
-            progress(`N=${count}, repetition ${rep + 1}/${repetitions}: shaped no-op`);
-            shapedRuns.push(await cycle(shaped, count));
+          if (count === sizes[sizes.length - 1]) {
+            // Deploy once more, untimed, to measure what a resource costs in state.
+            progress(`N=${count}: state sizes`);
+            const sizesOf = async (stack: BenchStack, types: string[]) => {
+              await stack.setCount(count);
+              await stack.timed(UP);
+              const size = sizePerResource(await stack.exportState(), types);
+              await stack.timed(DESTROY);
+              return size;
+            };
+            const noopSize = await sizesOf(noop, ["pulumi-nodejs:dynamic/bench:Noop"]);
+            const shapedSize = await sizesOf(shaped, ["pulumi-nodejs:dynamic/bench:Shaped"]);
+            const exportSize = await sizesOf(exports, [EXPORT_TYPE, "firestore-operations:index:FirestoreExport"]);
+            const shapedRuns: Cycle[] = [];
+            for (let rep = 0; rep < repetitions; rep++) {
+              progress(`N=${count}, repetition ${rep + 1}/${repetitions}: shaped no-op`);
+              shapedRuns.push(await cycle(shaped, count));
+            }
+            const roles = ["engine", "language host", "program", "dynamic provider", "emulator"];
+            const cpuOf = (c: Cycle, role: string) => (c.up.cpuMs.get(role) ?? 0) + (c.destroy.cpuMs.get(role) ?? 0);
+            const cpuRow = (label: string, cycles: Cycle[]) => [
+              label,
+              ...roles.map((role) => formatMs(median(cycles.map((c) => cpuOf(c, role))))),
+              formatMs(median(cycles.map((c) => roles.reduce((sum, role) => sum + cpuOf(c, role), 0)))),
+            ];
+            cpuRows = [
+              cpuRow("no-op", runs.noop),
+              cpuRow("no-op shaped like FirestoreExport", shapedRuns),
+              cpuRow("FirestoreExport", runs.exports),
+            ];
+            shapeRows = [
+              timesRow("no-op", runs.noop),
+              timesRow("no-op shaped like FirestoreExport", shapedRuns),
+              timesRow("FirestoreExport", runs.exports),
+              ratioRow("**shaped / no-op**: what the inputs and outputs cost Pulumi", shapedRuns, runs.noop),
+              ratioRow("**FirestoreExport / shaped**: what our provider's work costs", runs.exports, shapedRuns),
+            ];
+            sizeRows = [
+              [
+                "no-op dynamic resource",
+                noopSize.count,
+                formatBytes(noopSize.provider),
+                formatBytes(noopSize.resource),
+              ],
+              [
+                "no-op shaped like FirestoreExport",
+                shapedSize.count,
+                formatBytes(shapedSize.provider),
+                formatBytes(shapedSize.resource),
+              ],
+              ["FirestoreExport", exportSize.count, formatBytes(exportSize.provider), formatBytes(exportSize.resource)],
+              [
+                "**ratio**",
+                "",
+                formatRatio(exportSize.provider / noopSize.provider),
+                formatRatio(exportSize.resource / noopSize.resource),
+              ],
+            ];
           }
-          const roles = ["engine", "language host", "program", "dynamic provider", "emulator"];
-          const cpuOf = (c: Cycle, role: string) => (c.up.cpuMs.get(role) ?? 0) + (c.destroy.cpuMs.get(role) ?? 0);
-          const cpuRow = (label: string, cycles: Cycle[]) => [
-            label,
-            ...roles.map((role) => formatMs(median(cycles.map((c) => cpuOf(c, role))))),
-            formatMs(median(cycles.map((c) => roles.reduce((sum, role) => sum + cpuOf(c, role), 0)))),
-          ];
-          cpuRows = [
-            cpuRow("no-op", runs.noop),
-            cpuRow("no-op shaped like FirestoreExport", shapedRuns),
-            cpuRow("FirestoreExport", runs.exports),
-          ];
-          shapeRows = [
-            timesRow("no-op", runs.noop),
-            timesRow("no-op shaped like FirestoreExport", shapedRuns),
-            timesRow("FirestoreExport", runs.exports),
-            ratioRow("**shaped / no-op**: what the inputs and outputs cost Pulumi", shapedRuns, runs.noop),
-            ratioRow("**FirestoreExport / shaped**: what our provider's work costs", runs.exports, shapedRuns),
-          ];
-          sizeRows = [
-            ["no-op dynamic resource", noopSize.count, formatBytes(noopSize.provider), formatBytes(noopSize.resource)],
-            [
-              "no-op shaped like FirestoreExport",
-              shapedSize.count,
-              formatBytes(shapedSize.provider),
-              formatBytes(shapedSize.resource),
-            ],
-            ["FirestoreExport", exportSize.count, formatBytes(exportSize.provider), formatBytes(exportSize.resource)],
-            [
-              "**ratio**",
-              "",
-              formatRatio(exportSize.provider / noopSize.provider),
-              formatRatio(exportSize.resource / noopSize.resource),
-            ],
-          ];
-        }
-        const providerPeak = (c: Cycle) =>
-          Math.max(c.up.peakKib.get("dynamic provider") ?? 0, c.destroy.peakKib.get("dynamic provider") ?? 0);
-        const ratio = med(runs.exports, totalOf) / med(runs.noop, totalOf);
-        rows.push(
-          [`${count}`, ...timesRow("no-op", runs.noop), formatMiB(med(runs.noop, providerPeak) || undefined), ""],
-          [
-            `${count}`,
-            ...timesRow("FirestoreExport", runs.exports),
-            formatMiB(med(runs.exports, providerPeak) || undefined),
-            median(requestsPerResource).toFixed(1),
-          ],
-          [
-            `${count}`,
-            ...ratioRow("**ratio**", runs.exports, runs.noop),
-            formatRatio(med(runs.exports, providerPeak) / med(runs.noop, providerPeak)),
-            "",
-          ],
-        );
-        if (previous) {
+          const providerPeak = (c: Cycle) =>
+            Math.max(c.up.peakKib.get("dynamic provider") ?? 0, c.destroy.peakKib.get("dynamic provider") ?? 0);
+          const ratio = med(runs.exports, totalOf) / med(runs.noop, totalOf);
           rows.push(
+            [`${count}`, ...timesRow("no-op", runs.noop), formatMiB(med(runs.noop, providerPeak) || undefined), ""],
             [
               `${count}`,
-              ...timesRow(`FirestoreExport at ${options.previous}`, runs.previous),
-              formatMiB(med(runs.previous, providerPeak) || undefined),
-              "",
+              ...timesRow("FirestoreExport", runs.exports),
+              formatMiB(med(runs.exports, providerPeak) || undefined),
+              median(requestsPerResource).toFixed(1),
             ],
             [
               `${count}`,
-              ...ratioRow(`**this build / ${options.previous}**`, runs.exports, runs.previous),
-              formatRatio(med(runs.exports, providerPeak) / med(runs.previous, providerPeak)),
+              ...ratioRow("**ratio**", runs.exports, runs.noop),
+              formatRatio(med(runs.exports, providerPeak) / med(runs.noop, providerPeak)),
               "",
             ],
           );
-          goals.push(
-            `N=${count}, this build / ${options.previous}: ${formatRatio(med(runs.exports, totalOf) / med(runs.previous, totalOf))}`,
-          );
+          if (previous) {
+            rows.push(
+              [
+                `${count}`,
+                ...timesRow(`FirestoreExport at ${options.previous}`, runs.previous),
+                formatMiB(med(runs.previous, providerPeak) || undefined),
+                "",
+              ],
+              [
+                `${count}`,
+                ...ratioRow(`**this build / ${options.previous}**`, runs.exports, runs.previous),
+                formatRatio(med(runs.exports, providerPeak) / med(runs.previous, providerPeak)),
+                "",
+              ],
+            );
+            goals.push(
+              `N=${count}, this build / ${options.previous}: ${formatRatio(med(runs.exports, totalOf) / med(runs.previous, totalOf))}`,
+            );
+          }
+          goals.push(`N=${count}: ${formatRatio(ratio)}${count === 100 ? ` → ${verdict(ratio < GOAL_RATIO)}` : ""}`);
         }
-        goals.push(`N=${count}: ${formatRatio(ratio)}${count === 100 ? ` → ${verdict(ratio < GOAL_RATIO)}` : ""}`);
+        return [
+          `\`pulumi up --skip-preview\` then \`pulumi destroy --skip-preview\` (default parallelism) of N resources, ` +
+            `median of ${repetitions} cycle(s) per size. FirestoreExport against the emulator with operations that run ` +
+            "for hours and cancels that land at once (so destroy takes the real get → cancel → get path without " +
+            "waiting); the baseline is the same program shape with a no-op inline dynamic provider. Peak RSS is the " +
+            "largest `cmd/dynamic-provider` node process seen (sampled every 100 ms from /proc). Requests per resource " +
+            "count every admin API call the emulator logged during the up + destroy.",
+          "",
+          table(
+            ["N", "stack", "up", "destroy", "up + destroy", "dynamic provider peak RSS", "API requests / resource"],
+            rows,
+          ),
+          "",
+          `**Goal** (FirestoreExport / no-op, up + destroy, at N=100: < ${GOAL_RATIO}): ${goals.join("; ")}` +
+            (sizes.includes(100) ? "." : " (N=100 runs only without --quick)."),
+          "",
+          `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per resource; \`__provider\` is the ` +
+            "provider module the dynamic provider host loads, the whole resource is its JSON in the deployment):",
+          "",
+          table(["resource", "count", "`__provider`", "whole resource"], sizeRows),
+          "",
+          `Where the gap comes from, at N=${sizes[sizes.length - 1]} (medians of ${repetitions} cycle(s)): the ` +
+            "shaped no-op checks, creates and registers exactly the inputs and outputs of a real FirestoreExport " +
+            "(taken from its state before the run) but does nothing, so it separates what carrying that data costs " +
+            "the engine, the SDK and the checkpoint writes from what our provider's requests and code cost.",
+          "",
+          table(["stack", "up", "destroy", "up + destroy"], shapeRows),
+          "",
+          "CPU time of each process role over up + destroy (medians of the same cycles; user + system from " +
+            "/proc, sampled every 100 ms, so a process's last 100 ms may be missed). The machine has 2 cores, so " +
+            "the emulator's work competes with the engine's:",
+          "",
+          table(["stack", "engine", "language host", "program", "dynamic provider", "emulator", "total"], cpuRows),
+        ].join("\n");
+      } finally {
+        for (const stack of stacks) stack.remove();
+        previousBuild?.remove();
       }
-      return [
-        `\`pulumi up --skip-preview\` then \`pulumi destroy --skip-preview\` (default parallelism) of N resources, ` +
-          `median of ${repetitions} cycle(s) per size. FirestoreExport against the emulator with operations that run ` +
-          "for hours and cancels that land at once (so destroy takes the real get → cancel → get path without " +
-          "waiting); the baseline is the same program shape with a no-op inline dynamic provider. Peak RSS is the " +
-          "largest `cmd/dynamic-provider` node process seen (sampled every 100 ms from /proc). Requests per resource " +
-          "count every admin API call the emulator logged during the up + destroy.",
-        "",
-        table(
-          ["N", "stack", "up", "destroy", "up + destroy", "dynamic provider peak RSS", "API requests / resource"],
-          rows,
-        ),
-        "",
-        `**Goal** (FirestoreExport / no-op, up + destroy, at N=100: < ${GOAL_RATIO}): ${goals.join("; ")}` +
-          (sizes.includes(100) ? "." : " (N=100 runs only without --quick)."),
-        "",
-        `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per resource; \`__provider\` is the ` +
-          "provider module the dynamic provider host loads, the whole resource is its JSON in the deployment):",
-        "",
-        table(["resource", "count", "`__provider`", "whole resource"], sizeRows),
-        "",
-        `Where the gap comes from, at N=${sizes[sizes.length - 1]} (medians of ${repetitions} cycle(s)): the ` +
-          "shaped no-op checks, creates and registers exactly the inputs and outputs of a real FirestoreExport " +
-          "(taken from its state before the run) but does nothing, so it separates what carrying that data costs " +
-          "the engine, the SDK and the checkpoint writes from what our provider's requests and code cost.",
-        "",
-        table(["stack", "up", "destroy", "up + destroy"], shapeRows),
-        "",
-        "CPU time of each process role over up + destroy (medians of the same cycles; user + system from " +
-          "/proc, sampled every 100 ms, so a process's last 100 ms may be missed). The machine has 2 cores, so " +
-          "the emulator's work competes with the engine's:",
-        "",
-        table(["stack", "engine", "language host", "program", "dynamic provider", "emulator", "total"], cpuRows),
-      ].join("\n");
-    } finally {
-      for (const stack of stacks) stack.remove();
-      previousBuild?.remove();
-      await emulator.kill();
-      fs.rmSync(credentialsDir, { recursive: true, force: true });
-    }
+    });
   },
 };
 

@@ -202,6 +202,21 @@ function enumValue(value: unknown, field: string, type: string, allowed: readonl
   return named;
 }
 
+/**
+ * An enum field that may be left at its default: absent, null, the default's name or its number (0) give `undefined`;
+ * anything else must be one of `allowed`, as enumValue checks.
+ */
+function optionalEnumValue(
+  value: unknown,
+  defaultName: string,
+  field: string,
+  type: string,
+  allowed: readonly string[],
+): string | undefined {
+  if (value === undefined || value === null || value === defaultName || value === 0) return undefined;
+  return enumValue(value, field, type, allowed);
+}
+
 const INDEX_TYPE = adminTypeUrl("Index");
 
 function indexField(value: unknown, at: number): IndexField {
@@ -269,25 +284,17 @@ export function parseIndexRequest(body: unknown): IndexRequest {
       "COLLECTION_RECURSIVE",
     ]),
   };
-  if (
-    fields.apiScope !== undefined &&
-    fields.apiScope !== null &&
-    fields.apiScope !== "ANY_API" &&
-    fields.apiScope !== 0
-  ) {
-    request.apiScope = enumValue(fields.apiScope, "index.api_scope", "ApiScope", [
-      "DATASTORE_MODE_API",
-      "MONGODB_COMPATIBLE_API",
-    ]);
-  }
-  if (
-    fields.density !== undefined &&
-    fields.density !== null &&
-    fields.density !== "DENSITY_UNSPECIFIED" &&
-    fields.density !== 0
-  ) {
-    request.density = enumValue(fields.density, "index.density", "Density", ["SPARSE_ALL", "SPARSE_ANY", "DENSE"]);
-  }
+  const apiScope = optionalEnumValue(fields.apiScope, "ANY_API", "index.api_scope", "ApiScope", [
+    "DATASTORE_MODE_API",
+    "MONGODB_COMPATIBLE_API",
+  ]);
+  if (apiScope !== undefined) request.apiScope = apiScope;
+  const density = optionalEnumValue(fields.density, "DENSITY_UNSPECIFIED", "index.density", "Density", [
+    "SPARSE_ALL",
+    "SPARSE_ANY",
+    "DENSE",
+  ]);
+  if (density !== undefined) request.density = density;
   if (fields.unique !== undefined && fields.unique !== null) {
     if (typeof fields.unique !== "boolean") throw invalidValue("index.unique", "TYPE_BOOL", fields.unique);
     if (fields.unique) request.unique = true;

@@ -36,18 +36,16 @@ key=$({
   go version
 } | sha256sum | cut -c1-12)
 install_dir=$tools_home/go-program-$key
+# shellcheck source=scripts/staged-install.sh
+source "$repo_root/scripts/staged-install.sh"
+
+# Complete or absent: a folder is renamed in only when built (those of older runs carry no .install-stamp).
 if [[ -x $install_dir/driver ]]; then
   log "the Go program $key is already built"
 else
   started=$SECONDS
   log "building the Go program $key against $sdk_module (sdk/go) and sdk/v3 v$PULUMI_VERSION"
-  mkdir -p "$tools_home"
-  find "$tools_home" -maxdepth 1 -name '.staging-go-program.*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
-  staging=$(mktemp -d "$tools_home/.staging-go-program.XXXXXX")
-  trap 'rm -rf "$staging"' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  chmod 755 "$staging"
+  stage go-program
   # A copy of the program, so that neither the build nor -mod=mod writes into the repo.
   mkdir "$staging/src"
   cp "$program_dir"/go.mod "$program_dir"/go.sum "$program_dir"/*.go "$staging/src/"
@@ -58,12 +56,7 @@ else
     go build -trimpath -buildvcs=false -o "$staging/driver" .
   )
   rm -rf "$staging/src"
-  if [[ -x $install_dir/driver ]]; then
-    log "another run built $install_dir meanwhile; using it"
-  else
-    rm -rf "$install_dir" # an incomplete folder of a killed run (the binary is renamed in last)
-    mv -T "$staging" "$install_dir" || [[ -x $install_dir/driver ]] || die "could not move $staging into $install_dir"
-  fi
+  place "$install_dir" "$key"
   log "built into $install_dir in $((SECONDS - started)) s"
 fi
 

@@ -26,38 +26,8 @@ log() { printf 'install-judges: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 hash_of() { cat "$@" | sha256sum | cut -c1-12; }
 
-staging_dirs=()
-cleanup() { for dir in "${staging_dirs[@]}"; do rm -rf "$dir"; done; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# stage NAME: a fresh staging folder in the cache (the caller adds it to staging_dirs: this runs in $(...)).
-stage() {
-  mkdir -p "$tools_home"
-  find "$tools_home" -maxdepth 1 -name ".staging-$1.*" -mmin +120 -exec rm -rf {} + 2>/dev/null || true
-  local dir
-  dir=$(mktemp -d "$tools_home/.staging-$1.XXXXXX")
-  chmod 755 "$dir"
-  printf '%s\n' "$dir"
-}
-
-# installed DIR STAMP: DIR holds a complete build of STAMP.
-installed() { [[ -f $1/.install-stamp && $(<"$1/.install-stamp") == "$2" ]]; }
-
-# place STAGING TARGET STAMP: renames a complete build into place. Another run may have placed the same build
-# meanwhile: then that one stays (a test may be using it) and ours is dropped with the staging folder.
-place() {
-  if installed "$2" "$3"; then
-    log "another run installed $2 meanwhile; using it"
-    return
-  fi
-  if [[ -e $2 ]]; then # incomplete or of another stamp: swap it out
-    mv -T "$2" "$1.old"
-    rm -rf "$1.old"
-  fi
-  mv -T "$1" "$2" || installed "$2" "$3" || die "could not move $1 into $2"
-}
+# shellcheck source=scripts/staged-install.sh
+source "$repo_root/scripts/staged-install.sh"
 
 # --- Python: google-cloud-firestore in a venv ------------------------------------------------------------------
 firestore_version=$(sed -n 's/^google-cloud-firestore==//p' "$python_dir/requirements.txt")
@@ -71,19 +41,9 @@ if [[ -x $venv/bin/python ]] && installed "$venv" "$python_stamp"; then
 else
   started=$SECONDS
   log "installing google-cloud-firestore $firestore_version (Python $python_version) from PyPI"
-  staging=$(stage python-judge)
-  staging_dirs+=("$staging")
-  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (its pip scripts'
-  # shebangs name the staging folder: we only ever run `python -m`).
-  "$python" -m venv "$staging"
   # Every package is pinned in the file, so nothing else is resolved; `pip check` proves the set is whole.
-  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
-    -r "$python_dir/requirements.txt" >&2
-  "$staging/bin/python" -m pip check >&2
-  "$staging/bin/python" -c 'import google.cloud.firestore_admin_v1' ||
-    die "google.cloud.firestore_admin_v1 does not import in the new venv"
-  printf '%s\n' "$python_stamp" >"$staging/.install-stamp"
-  place "$staging" "$venv" "$python_stamp"
+  stage_venv python-judge google.cloud.firestore_admin_v1 --no-deps -r "$python_dir/requirements.txt"
+  place "$venv" "$python_stamp"
   log "installed into $venv in $((SECONDS - started)) s"
 fi
 
@@ -96,12 +56,10 @@ if [[ -x $go_install/go-judge ]] && installed "$go_install" "$go_key"; then
 else
   started=$SECONDS
   log "building go-judge $go_key (cloud.google.com/go/firestore $(sed -n 's/^\s*cloud.google.com\/go\/firestore //p' "$go_dir/go.mod"))"
-  staging=$(stage go-judge)
-  staging_dirs+=("$staging")
+  stage go-judge
   # -mod=readonly: go.sum is the pin; a module missing from it fails the build rather than being added.
   (cd "$go_dir" && GOWORK=off GOFLAGS=-mod=readonly go build -trimpath -buildvcs=false -o "$staging/go-judge" .)
-  printf '%s\n' "$go_key" >"$staging/.install-stamp"
-  place "$staging" "$go_install" "$go_key"
+  place "$go_install" "$go_key"
   log "built into $go_install in $((SECONDS - started)) s"
 fi
 

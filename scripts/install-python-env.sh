@@ -30,40 +30,19 @@ python_version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])
 venv=$tools_home/python-pulumi-$PULUMI_PYPI_VERSION-py$python_version
 stamp="pulumi=$PULUMI_PYPI_VERSION python=$python_version setuptools>=70.1"
 
-installed() { [[ -x $1/bin/python && -f $1/.install-stamp && $(<"$1/.install-stamp") == "$stamp" ]]; }
+# shellcheck source=scripts/staged-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/staged-install.sh"
 
-if installed "$venv"; then
+if [[ -x $venv/bin/python ]] && installed "$venv" "$stamp"; then
   log "pulumi $PULUMI_PYPI_VERSION (Python $python_version) already installed"
 else
   started=$SECONDS
   log "installing pulumi $PULUMI_PYPI_VERSION (Python $python_version) from PyPI"
-  mkdir -p "$tools_home"
-  find "$tools_home" -maxdepth 1 -name '.staging-python-pulumi.*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
-  staging=$(mktemp -d "$tools_home/.staging-python-pulumi.XXXXXX")
-  trap 'rm -rf "$staging"' EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  chmod 755 "$staging"
-  # A venv's interpreter finds its packages relative to itself, so the renamed venv works (the scripts pip writes
-  # name the staging folder in their shebangs: only `python -m` is ever run). setuptools is the generated SDK's build
-  # backend (sdk/python/pyproject.toml): a test pip-installs the SDK without build isolation, that is without PyPI
-  # (venvs of Python 3.12 and newer come without it; before 70.1 it could not build a wheel without `wheel`).
-  "$python" -m venv "$staging"
-  "$staging/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
-    "pulumi==$PULUMI_PYPI_VERSION" "setuptools>=70.1" >&2
-  "$staging/bin/python" -m pip check >&2
-  "$staging/bin/python" -c 'import pulumi.automation, setuptools' ||
-    die "pulumi.automation or setuptools does not import in the new venv"
-  printf '%s\n' "$stamp" >"$staging/.install-stamp"
-  if installed "$venv"; then
-    log "another run installed $venv meanwhile; using it"
-  else
-    if [[ -e $venv ]]; then # incomplete or of another stamp: swap it out
-      mv -T "$venv" "$staging.old"
-      rm -rf "$staging.old"
-    fi
-    mv -T "$staging" "$venv" || installed "$venv" || die "could not move $staging into $venv"
-  fi
+  # setuptools is the generated SDK's build backend (sdk/python/pyproject.toml): a test pip-installs the SDK without
+  # build isolation, that is without PyPI (venvs of Python 3.12 and newer come without it; before 70.1 it could not
+  # build a wheel without `wheel`).
+  stage_venv python-pulumi "pulumi.automation, setuptools" "pulumi==$PULUMI_PYPI_VERSION" "setuptools>=70.1"
+  place "$venv" "$stamp"
   log "installed into $venv in $((SECONDS - started)) s"
 fi
 

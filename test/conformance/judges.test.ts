@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN } from "../../emulator/index";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import {
   installJudges,
@@ -93,14 +94,6 @@ function isOutputUriPrefix(field: string): boolean {
   return field.replace(/_/g, "").toLowerCase() === "outputuriprefix";
 }
 
-interface LoggedRequest {
-  endpoint?: string;
-  status: number;
-  operation?: string;
-  method: string;
-  path: string;
-}
-
 for (const judge of JUDGES) {
   describe(`conformance: Google's ${judge.language} Firestore Admin client (REST) judges the emulator`, () => {
     let emulator: EmulatorProcess;
@@ -118,6 +111,9 @@ for (const judge of JUDGES) {
       const text = await response.text();
       return { status: response.status, json: text ? JSON.parse(text) : undefined };
     };
+    /** The client's exportDocuments of this judge's collection to `outputUriPrefix`. */
+    const askExport = (outputUriPrefix: string) =>
+      client.ask({ case: "export", name: DB, outputUriPrefix, collectionIds: [collection] });
     const exportedName = (): string => {
       assert.ok(exported, "the export case started no operation");
       return exported;
@@ -138,14 +134,7 @@ for (const judge of JUDGES) {
     test("export: the client returns the operation with its ExportDocumentsMetadata decoded", {
       todo: judge.todo.export,
     }, async () => {
-      const started = resultOf(
-        await client.ask({
-          case: "export",
-          name: DB,
-          outputUriPrefix: `gs://judge-bucket/${judge.language}`,
-          collectionIds: [collection],
-        }),
-      );
+      const started = resultOf(await askExport(`gs://judge-bucket/${judge.language}`));
       assert.match(started.name, /^projects\/demo-project\/databases\/\(default\)\/operations\/[^/]+$/);
       exported = started.name;
       assert.ok(!started.done, "a new export is not done");
@@ -241,15 +230,7 @@ for (const judge of JUDGES) {
     test("a refused request (outputUriPrefix not gs://): the client's own INVALID_ARGUMENT exception, naming the field", {
       todo: judge.todo.refused,
     }, async () => {
-      const error = errorOf(
-        await client.ask({
-          case: "export",
-          name: DB,
-          outputUriPrefix: "judge-bucket/no-scheme",
-          collectionIds: [collection],
-        }),
-        judge.invalidArgument,
-      );
+      const error = errorOf(await askExport("judge-bucket/no-scheme"), judge.invalidArgument);
       assert.ok(
         error.fieldViolations?.some((violation) => isOutputUriPrefix(violation.field)),
         `the BadRequest detail names outputUriPrefix: ${JSON.stringify(error.fieldViolations)}`,
@@ -261,7 +242,7 @@ for (const judge of JUDGES) {
     }, async () => {
       const name = exportedName();
       const { json } = await control("GET", "requests");
-      const requests = json.requests as LoggedRequest[];
+      const requests = json.requests as RequestLogEntry[];
       const seen = (endpoint: string, status: number, operation?: string) =>
         requests.some(
           (request) =>

@@ -5,25 +5,26 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseBucketProblemFlag, projectNumber, serviceAgent } from "../../emulator/bucket-problems";
-import { DB, withEmulator } from "../support/emulator-client";
+import { DB, type TestEmulator, withEmulator } from "../support/emulator-client";
 import { steppedClock } from "../support/stepped-clock";
 
 const AUTH = { authorization: "Bearer firestore-emulator-dev-token" };
 const AGENT = serviceAgent("demo-project");
 
+const startExport = (emu: TestEmulator, outputUriPrefix: string) =>
+  emu.call("POST", `/v1/${DB}:exportDocuments`, { outputUriPrefix }, AUTH);
+
+/** The Admin API answers a missing bucket as it answers one the agent may not read (emulator/bucket-problems.ts). */
+const CANNOT_READ = {
+  http: 403,
+  status: "PERMISSION_DENIED",
+  code: 7,
+  message: `Service account does not have access to Google Cloud Storage file: /locked/nightly. See https://cloud.google.com/datastore/docs/export-import-entities#permissions for a list of permissions needed. Error details: ${AGENT} does not have storage.buckets.get access to the Google Cloud Storage bucket.`,
+} as const;
+
 const EXPECTED = {
-  "no-access": {
-    http: 403,
-    status: "PERMISSION_DENIED",
-    code: 7,
-    message: `Service account does not have access to Google Cloud Storage file: /locked/nightly. See https://cloud.google.com/datastore/docs/export-import-entities#permissions for a list of permissions needed. Error details: ${AGENT} does not have storage.buckets.get access to the Google Cloud Storage bucket.`,
-  },
-  missing: {
-    http: 403,
-    status: "PERMISSION_DENIED",
-    code: 7,
-    message: `Service account does not have access to Google Cloud Storage file: /locked/nightly. See https://cloud.google.com/datastore/docs/export-import-entities#permissions for a list of permissions needed. Error details: ${AGENT} does not have storage.buckets.get access to the Google Cloud Storage bucket.`,
-  },
+  "no-access": CANNOT_READ,
+  missing: CANNOT_READ,
   "wrong-location": {
     http: 400,
     status: "INVALID_ARGUMENT",
@@ -52,24 +53,14 @@ describe("emulator: buckets the service agent cannot use", () => {
       await withEmulator(
         { auth: "oauth", behaviour: { buckets: { locked: { problem: problem as "missing" } } } },
         async (emu) => {
-          const reply = await emu.call(
-            "POST",
-            `/v1/${DB}:exportDocuments`,
-            { outputUriPrefix: "gs://locked/nightly" },
-            AUTH,
-          );
+          const reply = await startExport(emu, "gs://locked/nightly");
           assert.equal(reply.status, expected.http);
           assert.equal(reply.json.error.status, expected.status);
           assert.equal(reply.json.error.message, expected.message);
           const ops = await emu.control("GET", "operations");
           assert.equal(ops.json.operations.length, 0, "nothing started");
           // Another bucket is fine.
-          const ok = await emu.call(
-            "POST",
-            `/v1/${DB}:exportDocuments`,
-            { outputUriPrefix: "gs://fine/nightly" },
-            AUTH,
-          );
+          const ok = await startExport(emu, "gs://fine/nightly");
           assert.equal(ok.status, 200);
         },
       );
@@ -84,12 +75,7 @@ describe("emulator: buckets the service agent cannot use", () => {
           behaviour: { operationDurationMs: 400, buckets: { locked: { problem: problem as "missing", at: "run" } } },
         },
         async (emu) => {
-          const reply = await emu.call(
-            "POST",
-            `/v1/${DB}:exportDocuments`,
-            { outputUriPrefix: "gs://locked/nightly" },
-            AUTH,
-          );
+          const reply = await startExport(emu, "gs://locked/nightly");
           assert.equal(reply.status, 200);
           clock.advance(400);
           const done = (await emu.call("GET", `/v1/${reply.json.name}`, undefined, AUTH)).json;

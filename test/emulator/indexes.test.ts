@@ -107,6 +107,48 @@ describe("index operations", () => {
     });
   });
 
+  test("apiScope and density: a default (by name, as 0 or null) is omitted, another kept by name, a bad one refused", async () => {
+    const clock = steppedClock();
+    await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 100 } }, async (emu) => {
+      const built = async (collectionGroup: string, enums: Record<string, unknown>) => {
+        const started = await emu.call("POST", `/v1/${DB}/collectionGroups/${collectionGroup}/indexes`, {
+          fields: TWO_FIELDS,
+          ...enums,
+        });
+        assert.equal(started.status, 200, JSON.stringify(started.json));
+        return (await overAfter(emu, clock, started.json.name, 100)).response;
+      };
+      const named = await built("named", { apiScope: "MONGODB_COMPATIBLE_API", density: "DENSE" });
+      assert.deepEqual([named.apiScope, named.density], ["MONGODB_COMPATIBLE_API", "DENSE"]);
+      const numbered = await built("numbered", { apiScope: 1, density: 2 });
+      assert.deepEqual([numbered.apiScope, numbered.density], ["DATASTORE_MODE_API", "SPARSE_ANY"]);
+      for (const [collectionGroup, defaults] of Object.entries({
+        byName: { apiScope: "ANY_API", density: "DENSITY_UNSPECIFIED" },
+        byNumber: { apiScope: 0, density: 0 },
+        byNull: { apiScope: null, density: null },
+      })) {
+        const index = await built(collectionGroup, defaults);
+        assert.deepEqual(
+          [Object.hasOwn(index, "apiScope"), Object.hasOwn(index, "density")],
+          [false, false],
+          collectionGroup,
+        );
+      }
+      assertRefused(
+        await emu.call("POST", INDEXES, { fields: TWO_FIELDS, apiScope: "EVERYWHERE" }),
+        400,
+        "INVALID_ARGUMENT",
+        /Invalid value at 'index\.api_scope' \(type\.googleapis\.com\/google\.firestore\.admin\.v1\.Index\.ApiScope\), "EVERYWHERE"/,
+      );
+      assertRefused(
+        await emu.call("POST", INDEXES, { fields: TWO_FIELDS, density: 7 }),
+        400,
+        "INVALID_ARGUMENT",
+        /Invalid value at 'index\.density' \(type\.googleapis\.com\/google\.firestore\.admin\.v1\.Index\.Density\), 7/,
+      );
+    });
+  });
+
   test("the same index twice is 409 ALREADY_EXISTS, while building and once built; a different one is not", async () => {
     const clock = steppedClock();
     await withEmulator({ now: clock.now, behaviour: { operationDurationMs: 300 } }, async (emu) => {

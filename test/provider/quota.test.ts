@@ -37,6 +37,17 @@ async function fillTheMinute(h: Harness, clock: SteppedClock, starts = 2): Promi
 
 const posts = async (h: Harness) => (await h.log()).filter((r) => r.endpoint === "exportDocuments");
 
+/** Checks the statuses of the start POSTs sent after the first `before`, and that the last one started `id`. */
+async function assertPostsSince(h: Harness, before: number, statuses: number[], id: string, why: string) {
+  const mine = (await posts(h)).slice(before);
+  assert.deepEqual(
+    mine.map((r) => r.status),
+    statuses,
+    why,
+  );
+  assert.equal(mine.at(-1)?.operation, id);
+}
+
 describe("quota-aware starts", () => {
   // Each harness has its own lifecycle context, whose quota gates are the only ones its starts know.
   for (const hints of ["both", "retry-info", "retry-after"] as const) {
@@ -45,13 +56,7 @@ describe("quota-aware starts", () => {
         await fillTheMinute(h, clock);
         const before = (await posts(h)).length;
         const { id } = await h.up("export", { outputUriPrefix: "gs://bkt/q", resourceUrn: URN("q") });
-        const mine = (await posts(h)).slice(before);
-        assert.deepEqual(
-          mine.map((r) => r.status),
-          [429, 200],
-          "refused once (the setup took effect), then accepted",
-        );
-        assert.equal(mine[1]?.operation, id);
+        await assertPostsSince(h, before, [429, 200], id, "refused once (the setup took effect), then accepted");
         const line = h.messages.find((m) => m.text.includes("waiting for Firestore's export quota"));
         // The server names what is left of its minute (in whole seconds), on a clock that stood still meanwhile.
         assert.match(
@@ -149,13 +154,7 @@ describe("quota-aware starts", () => {
         resourceUrn: URN("c"),
         timeouts: { create: "20s" },
       });
-      const mine = (await posts(h)).slice(before);
-      assert.deepEqual(
-        mine.map((r) => r.status),
-        [500, 200],
-        "b's POST failed (the setup took effect), then c's was sent",
-      );
-      assert.equal(mine[1]?.operation, id);
+      await assertPostsSince(h, before, [500, 200], id, "b's POST failed (the setup took effect), then c's was sent");
     });
   });
 

@@ -10,44 +10,29 @@ import { withProviderBehindProxy } from "../support/provider-harness";
 
 const FIVE_MIB = 5 * 1024 * 1024;
 
+/** A 200 with this body and content type, instead of the real Operation. */
+const answer = (body: string | Buffer, { contentType = "application/json", chunked = false } = {}): ProxyReply => ({
+  status: 200,
+  headers: { "content-type": contentType },
+  body,
+  chunked,
+});
+/** The real Operation, padded past the 4 MiB cap. */
+const oversized = (real: Buffer) => Buffer.concat([real, Buffer.alloc(FIVE_MIB, " ")]);
+
 /** What to answer instead of the real Operation, and how the provider names what it could not read. */
 const manglers: [string, (real: Buffer) => ProxyReply, RegExp][] = [
-  [
-    "an HTML page",
-    () => ({ status: 200, headers: { "content-type": "text/html" }, body: "<html><body>OK</body></html>" }),
-    /is not JSON/,
-  ],
-  [
-    "truncated JSON",
-    (real) => ({
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: real.subarray(0, real.length / 2),
-    }),
-    /is not JSON/,
-  ],
-  [
-    "an empty object",
-    () => ({ status: 200, headers: { "content-type": "application/json" }, body: "{}" }),
-    /has no name/,
-  ],
+  ["an HTML page", () => answer("<html><body>OK</body></html>", { contentType: "text/html" }), /is not JSON/],
+  ["truncated JSON", (real) => answer(real.subarray(0, real.length / 2)), /is not JSON/],
+  ["an empty object", () => answer("{}"), /has no name/],
   [
     "a body over the 4 MiB cap (Content-Length)",
-    (real) => ({
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: Buffer.concat([real, Buffer.alloc(FIVE_MIB, " ")]),
-    }),
+    (real) => answer(oversized(real)),
     /response of \d+ bytes exceeds the 4194304-byte limit/,
   ],
   [
     "a body over the 4 MiB cap (chunked, no Content-Length)",
-    (real) => ({
-      status: 200,
-      headers: { "content-type": "application/json" },
-      body: Buffer.concat([real, Buffer.alloc(FIVE_MIB, " ")]),
-      chunked: true,
-    }),
+    (real) => answer(oversized(real), { chunked: true }),
     /response exceeds the 4194304-byte limit/,
   ],
 ];

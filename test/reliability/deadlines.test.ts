@@ -9,7 +9,6 @@
  */
 import assert from "node:assert/strict";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, test } from "node:test";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
@@ -22,6 +21,7 @@ import { createContext } from "../../provider/context";
 import { OperationsProvider } from "../../provider/operations-provider";
 import { WaitProvider } from "../../provider/wait-provider";
 import { runCli } from "../support/cli-harness";
+import { type LoopbackServer, listenOnLoopback } from "../support/loopback-server";
 
 const DB = "projects/demo-project/databases/(default)";
 const NAME = `${DB}/operations/AS-deadline`;
@@ -48,10 +48,9 @@ function endpointOf(req: http.IncomingMessage): Endpoint {
 
 const RUNNING = { name: NAME, metadata: { operationState: "PROCESSING" } };
 
-interface HostileServer {
-  endpoint: string;
+interface HostileServer extends LoopbackServer {
+  /** The requests received, in order. */
   seen: Endpoint[];
-  close(): Promise<void>;
 }
 
 /** Answers the endpoints in `hostile` the hostile way, and the others with a running operation. */
@@ -89,15 +88,21 @@ async function hostileServer(how: Hostility, hostile: Endpoint[]): Promise<Hosti
         res.end(JSON.stringify({ error: { code: 503, status: "UNAVAILABLE", message: "come back in an hour" } }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/`,
-    seen,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...(await listenOnLoopback(server)), seen };
+}
+
+/** Runs `body` against a hostileServer(how, hostile) and closes the server after it, whatever it did. */
+async function withHostileServer(
+  how: Hostility,
+  hostile: Endpoint[],
+  body: (server: HostileServer) => Promise<void>,
+): Promise<void> {
+  const server = await hostileServer(how, hostile);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
 }
 
 /** The provider as the host runs it, against `endpoint`, with no credentials (loopback). */
@@ -150,21 +155,17 @@ const inputs = (extra: Record<string, unknown>) => ({
 describe("every wait ends at its deadline, whatever the server does", { concurrency: 4 }, () => {
   for (const how of HOSTILE) {
     test(`${how}: create (the start POST, then the lookup) ends at timeouts.create, saying it may have started`, async () => {
-      const server = await hostileServer(how, ["start", "list"]);
-      try {
+      await withHostileServer(how, ["start", "list"], async (server) => {
         const { error, ms } = await timed(() => providerAt(server.endpoint).create(inputs({})));
         assert.ok(server.seen.includes("start"), `the server saw ${server.seen.join(", ")}`);
         assertNotBeforeDeadline(ms, "create");
         assert.equal(error.name, "AmbiguousStartError", `${error.name}: ${error.message}`);
         assert.match(error.message, /may have started/);
-      } finally {
-        await server.close();
-      }
+      });
     });
 
     test(`${how}: waitFor "done" polling ends at timeouts.create, keeping the operation`, async () => {
-      const server = await hostileServer(how, ["get"]);
-      try {
+      await withHostileServer(how, ["get"], async (server) => {
         const { error, ms } = await timed(() =>
           waitStepAt(server.endpoint).create({ ...inputs({ waitFor: "done" }), operationName: NAME }),
         );
@@ -172,42 +173,33 @@ describe("every wait ends at its deadline, whatever the server does", { concurre
         assertNotBeforeDeadline(ms, "create with waitFor done");
         assert.equal((error as Error & { id?: string }).id, NAME, "an initialization failure: the operation stays");
         assert.match(error.message, /Timed out after 5s waiting for the operation to finish/);
-      } finally {
-        await server.close();
-      }
+      });
     });
 
     test(`${how}: delete's cancel wait ends at timeouts.delete`, async () => {
-      const server = await hostileServer(how, ["get"]);
-      try {
+      await withHostileServer(how, ["get"], async (server) => {
         const provider = providerAt(server.endpoint);
         const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
         const { error, ms } = await timed(() => provider.delete(NAME, props));
         assert.ok(server.seen.includes("cancel") && server.seen.includes("get"), server.seen.join(", "));
         assertNotBeforeDeadline(ms, "delete");
         assert.match(error.message, /timeouts\.delete|Timed out after 5s/);
-      } finally {
-        await server.close();
-      }
+      });
     });
 
     test(`${how}: a cancel POST that gets no answer ends at timeouts.delete`, async () => {
-      const server = await hostileServer(how, ["cancel"]);
-      try {
+      await withHostileServer(how, ["cancel"], async (server) => {
         const provider = providerAt(server.endpoint);
         const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
         const { error, ms } = await timed(() => provider.delete(NAME, props));
         assert.ok(server.seen.includes("cancel"), server.seen.join(", "));
         assertNotBeforeDeadline(ms, "delete");
         assert.match(error.message, /the timeouts\.delete deadline \(5s\)/);
-      } finally {
-        await server.close();
-      }
+      });
     });
 
     test(`${how}: firestore-ops watch --timeout 5s exits 4 at the deadline`, async () => {
-      const server = await hostileServer(how, ["get"]);
-      try {
+      await withHostileServer(how, ["get"], async (server) => {
         const started = performance.now();
         const result = await runCli(["watch", NAME, "--timeout", "5s", "--endpoint", server.endpoint], {
           timeoutMs: HANG_GUARD_MS,
@@ -217,9 +209,7 @@ describe("every wait ends at its deadline, whatever the server does", { concurre
         assert.equal(result.code, 4, result.stderr);
         assert.match(result.stderr, /Timed out after 5s waiting for the operation to finish/);
         assertNotBeforeDeadline(ms, "watch");
-      } finally {
-        await server.close();
-      }
+      });
     });
   }
 });
@@ -231,22 +221,18 @@ describe("a 503 asking for an hour (Retry-After: 3600) fails at once: no 5 s dea
     );
 
   test("create: the lookup after the ambiguous start POST cannot retry, so it says an operation may be running", async () => {
-    const server = await hostileServer("503-retry-after", ["start", "list"]);
-    try {
+    await withHostileServer("503-retry-after", ["start", "list"], async (server) => {
       const { error } = await timed(() => providerAt(server.endpoint).create(inputs({})));
       assert.equal(server.seen.filter((e) => e === "start").length, 1, "one POST, never resent");
       assert.ok(server.seen.includes("list"), server.seen.join(", "));
       assert.equal(error.name, "AmbiguousStartError", `${error.name}: ${error.message}`);
       assert.match(error.message, /may be running/);
       assert.match(error.message, beyond("timeouts\\.create"));
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('waitFor "done": the poll fails at once, keeping the operation', async () => {
-    const server = await hostileServer("503-retry-after", ["get"]);
-    try {
+    await withHostileServer("503-retry-after", ["get"], async (server) => {
       const { error } = await timed(() =>
         waitStepAt(server.endpoint).create({ ...inputs({ waitFor: "done" }), operationName: NAME }),
       );
@@ -254,45 +240,36 @@ describe("a 503 asking for an hour (Retry-After: 3600) fails at once: no 5 s dea
       assert.equal((error as Error & { id?: string }).id, NAME, "an initialization failure: the operation stays");
       // The wait step names its deadline "wait" (provider/wait-provider.ts); the rule is the same.
       assert.match(error.message, beyond("(?:timeouts\\.create|wait)"));
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   for (const hostile of ["get", "cancel"] as const) {
     test(`delete: a 503 on ${hostile} fails at once`, async () => {
-      const server = await hostileServer("503-retry-after", [hostile]);
-      try {
+      await withHostileServer("503-retry-after", [hostile], async (server) => {
         const provider = providerAt(server.endpoint);
         const props = { ...inputs({}), done: false, state: "PROCESSING" } as never;
         const { error } = await timed(() => provider.delete(NAME, props));
         assert.equal(server.seen.filter((e) => e === hostile).length, 1, server.seen.join(", "));
         assert.match(error.message, beyond("timeouts\\.delete"));
-      } finally {
-        await server.close();
-      }
+      });
     });
   }
 
   test("firestore-ops watch --timeout 5s: fails at once, naming the hint", async () => {
-    const server = await hostileServer("503-retry-after", ["get"]);
-    try {
+    await withHostileServer("503-retry-after", ["get"], async (server) => {
       const result = await runCli(["watch", NAME, "--timeout", "5s", "--endpoint", server.endpoint], {
         timeoutMs: HANG_GUARD_MS,
       });
       assert.deepEqual(server.seen, ["get"]);
       assert.notEqual(result.code, 0, result.stderr);
       assert.match(result.stderr, beyond("--timeout"));
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
 describe("the caller's AbortSignal", () => {
   test("aborting a wait rejects promptly, saying what was interrupted", async () => {
-    const server = await hostileServer("silent", ["get"]);
-    try {
+    await withHostileServer("silent", ["get"], async (server) => {
       const client = providerClient(server.endpoint);
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error("shutting down")), 300);
@@ -304,14 +281,11 @@ describe("the caller's AbortSignal", () => {
       assert.match(error.message, /Stopped waiting for the export to finish \(shutting down\)/);
       // Not the 60 s deadline (that would be a DeadlineExceededError) but the abort: the abort fired at 300 ms.
       assert.ok(ms >= 300 - 50, `${ms} ms`);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test("aborting a start POST in flight: an InterruptedError that says it may have taken effect", async () => {
-    const server = await hostileServer("silent", ["start"]);
-    try {
+    await withHostileServer("silent", ["start"], async (server) => {
       const client = providerClient(server.endpoint);
       const controller = new AbortController();
       setTimeout(() => controller.abort(new Error("user hit stop")), 300);
@@ -322,9 +296,7 @@ describe("the caller's AbortSignal", () => {
       assert.equal(error.name, "InterruptedError");
       assert.equal((error as Error & { ambiguous?: boolean }).ambiguous, true);
       assert.match(error.message, /interrupted \(user hit stop\).*may have taken effect/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 

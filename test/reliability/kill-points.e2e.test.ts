@@ -224,93 +224,58 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
     operationDurationMs?: number;
   }
 
+  /** Where a command is killed, and what it meets there; the command and its setup come from `killPointsOf`. */
+  type Moment = Omit<KillPoint, "setup" | "args" | "destroys">;
+
+  /** The kill points of one command: each prepared by the same setup, its label prefixed with `command`. */
+  const killPointsOf = (
+    command: string,
+    run: Pick<KillPoint, "setup" | "args" | "destroys">,
+    moments: Moment[],
+  ): KillPoint[] => moments.map((moment) => ({ ...run, ...moment, label: `${command}: ${moment.label}` }));
+
+  /** A start POST the server has acted on, its answer held back. */
+  const startPostInFlight: Omit<Moment, "label"> = {
+    during: slowStartPosts,
+    point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
+  };
+
   const points: KillPoint[] = [
-    {
-      label: "create: after the token request",
-      setup: (k) => k.fresh(),
-      args: up,
-      point: (log) => count(log, "token") >= 1,
-    },
-    {
-      label: "create: a start POST in flight (the server started it, the answer had not arrived)",
-      setup: (k) => k.fresh(),
-      args: up,
-      during: slowStartPosts,
-      point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
-    },
-    {
-      label: "create: right after the first start POST was answered",
-      setup: (k) => k.fresh(),
-      args: up,
-      point: (log) => count(log, "exportDocuments") >= 1,
-    },
-    {
-      label: "create: after both start POSTs",
-      setup: (k) => k.fresh(),
-      args: up,
-      point: (log) => count(log, "exportDocuments") >= 2,
-    },
-    {
-      label: 'create (waitFor "done"): while the wait step polls',
-      setup: (k) => k.fresh("done"),
-      args: up,
-      // Long enough to be killed while it waits, short enough for the rerun's wait to see it end.
-      operationDurationMs: 8_000,
-      point: (log) => count(log, "exportDocuments") >= 2 && count(log, "operations.get") >= 3,
-    },
-    {
-      label: "replace: after the old operation's cancel",
-      setup: (k) => k.replacing(),
-      args: up,
-      point: (log) => count(log, "operations.cancel") >= 1,
-    },
-    {
-      label: "replace: while waiting for the old one to end",
-      setup: (k) => k.replacing(),
-      args: up,
-      point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
-    },
-    {
-      label: "replace: the new start POST in flight",
-      setup: (k) => k.replacing(),
-      args: up,
-      during: slowStartPosts,
-      point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
-    },
-    {
-      label: "replace: after the new operation's POST",
-      setup: (k) => k.replacing(),
-      args: up,
-      point: (log) => count(log, "exportDocuments") >= 1,
-    },
-    {
-      label: "refresh: after a GET",
-      setup: (k) => k.deployed(),
-      args: refresh,
-      point: (log) => count(log, "operations.get") >= 1,
-    },
-    {
-      label: "delete: after the cancel",
-      setup: (k) => k.deployed(),
-      args: destroy,
-      destroys: true,
-      point: (log) => count(log, "operations.cancel") >= 1,
-    },
-    {
+    ...killPointsOf("create", { setup: (k) => k.fresh(), args: up }, [
+      { label: "after the token request", point: (log) => count(log, "token") >= 1 },
+      { label: "a start POST in flight (the server started it, the answer had not arrived)", ...startPostInFlight },
+      { label: "right after the first start POST was answered", point: (log) => count(log, "exportDocuments") >= 1 },
+      { label: "after both start POSTs", point: (log) => count(log, "exportDocuments") >= 2 },
+    ]),
+    ...killPointsOf('create (waitFor "done")', { setup: (k) => k.fresh("done"), args: up }, [
+      {
+        label: "while the wait step polls",
+        // Long enough to be killed while it waits, short enough for the rerun's wait to see it end.
+        operationDurationMs: 8_000,
+        point: (log) => count(log, "exportDocuments") >= 2 && count(log, "operations.get") >= 3,
+      },
+    ]),
+    ...killPointsOf("replace", { setup: (k) => k.replacing(), args: up }, [
+      { label: "after the old operation's cancel", point: (log) => count(log, "operations.cancel") >= 1 },
+      {
+        label: "while waiting for the old one to end",
+        point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
+      },
+      { label: "the new start POST in flight", ...startPostInFlight },
+      { label: "after the new operation's POST", point: (log) => count(log, "exportDocuments") >= 1 },
+    ]),
+    ...killPointsOf("refresh", { setup: (k) => k.deployed(), args: refresh }, [
+      { label: "after a GET", point: (log) => count(log, "operations.get") >= 1 },
+    ]),
+    ...killPointsOf("delete", { setup: (k) => k.deployed(), args: destroy, destroys: true }, [
+      { label: "after the cancel", point: (log) => count(log, "operations.cancel") >= 1 },
       // Delete sends the cancel first: its first GET is the read right after the cancel.
-      label: "delete: after the GET that follows the cancel",
-      setup: (k) => k.deployed(),
-      args: destroy,
-      destroys: true,
-      point: (log) => count(log, "operations.get") >= 1,
-    },
-    {
-      label: "delete: while waiting for CANCELLED",
-      setup: (k) => k.deployed(),
-      args: destroy,
-      destroys: true,
-      point: (log) => count(log, "operations.cancel") >= 2 && count(log, "operations.get") >= 4,
-    },
+      { label: "after the GET that follows the cancel", point: (log) => count(log, "operations.get") >= 1 },
+      {
+        label: "while waiting for CANCELLED",
+        point: (log) => count(log, "operations.cancel") >= 2 && count(log, "operations.get") >= 4,
+      },
+    ]),
   ];
 
   for (const { label, setup, args, point, during, destroys, operationDurationMs = 600_000 } of points) {

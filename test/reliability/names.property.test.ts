@@ -107,14 +107,23 @@ function offHostFragments(): string[] {
   ];
 }
 
-/** Names: arbitrary strings, valid ones, and valid shapes with a hostile piece in one place. */
-function nameArb(): fc.Arbitrary<string> {
+/** A path segment built from hostile fragments (traversal, other hosts, escapes) and harmless text. */
+function hostilePieceArb(): fc.Arbitrary<string> {
   const fragment = fc.constantFrom(...HOSTILE_FRAGMENTS, ...offHostFragments());
-  const hostilePiece = fc
+  return fc
     .array(fc.oneof(fragment, fc.stringMatching(/^[a-z0-9]{1,6}$/)), { minLength: 1, maxLength: 4 })
     .map((p) => p.join(""));
-  const piece = (valid: fc.Arbitrary<string>) =>
-    fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: hostilePiece, weight: 1 });
+}
+
+/** A valid segment three times in four, else `hostile`. */
+function pieceArb(valid: fc.Arbitrary<string>, hostile: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: hostile, weight: 1 });
+}
+
+/** Names: arbitrary strings, valid ones, and valid shapes with a hostile piece in one place. */
+function nameArb(): fc.Arbitrary<string> {
+  const hostilePiece = hostilePieceArb();
+  const piece = (valid: fc.Arbitrary<string>) => pieceArb(valid, hostilePiece);
   const tail = fc.oneof(
     { arbitrary: fc.constant(""), weight: 4 },
     { arbitrary: fc.constantFrom("/", "?x", "#y", ":cancel", "\n", "/..", `@${otherHost}`), weight: 1 },
@@ -139,12 +148,8 @@ function nameArb(): fc.Arbitrary<string> {
 }
 
 function databaseArb(): fc.Arbitrary<string | undefined> {
-  const fragment = fc.constantFrom(...HOSTILE_FRAGMENTS, ...offHostFragments());
-  const hostile = fc
-    .array(fc.oneof(fragment, fc.stringMatching(/^[a-z0-9]{1,6}$/)), { minLength: 1, maxLength: 4 })
-    .map((p) => p.join(""));
-  const piece = (valid: fc.Arbitrary<string>) =>
-    fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: hostile, weight: 1 });
+  const hostile = hostilePieceArb();
+  const piece = (valid: fc.Arbitrary<string>) => pieceArb(valid, hostile);
   return fc.oneof(
     {
       arbitrary: fc.tuple(piece(projectId), piece(databaseId)).map(([p, d]) => `projects/${p}/databases/${d}`),

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { writeEmulatorCredentials } from "../../emulator/index";
 import { STACK_INSTANCE_TYPE } from "../../provider/stack-instance";
+import { type EmulatorApi, emulatorApi } from "./emulator-client";
 import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
 import { createTempStack, type PulumiResult, type TempStack } from "./pulumi-cli";
 import { repoRoot } from "./repo";
@@ -14,7 +15,7 @@ export interface DeclaredResource {
   options?: { retainOnDelete?: boolean };
 }
 
-export interface E2eStack {
+export interface E2eStack extends EmulatorApi {
   emulator: EmulatorProcess;
   stack: TempStack;
   /** Sets the stack config `resources` the fixture program declares (in the stack's config file). */
@@ -24,13 +25,6 @@ export interface E2eStack {
   /** The state as `pulumi stack export` prints it, read from the state file. */
   // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
   exportState(): Promise<any>;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
-  admin(method: string, pathname: string, body?: unknown): Promise<any>;
-  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
-  control(method: string, pathname: string, body?: unknown): Promise<any>;
-  requests(): Promise<
-    { seq: number; timeMs: number; endpoint?: string; status: number; operation?: string; method: string }[]
-  >;
   /** The credentials folder (holds key material: the secret scan looks for it in state). */
   credentialsDir: string;
   dispose(): Promise<void>;
@@ -91,15 +85,6 @@ export async function createE2eStack(emulatorArgs: string[] = [], options: E2eSt
       "gcp:credentials": creds.externalAccountFile,
       "gcp:firestoreCustomEndpoint": `${emulator.url}/v1/`,
     });
-    const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${emulator.url}${pathname}`, {
-        method,
-        headers: { "content-type": "application/json", ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return text ? JSON.parse(text) : undefined;
-    };
     const created = stack;
     return {
       emulator,
@@ -108,9 +93,7 @@ export async function createE2eStack(emulatorArgs: string[] = [], options: E2eSt
       declare: async (resources) => created.setConfig({ resources: JSON.stringify(resources) }),
       pulumi,
       exportState: async () => created.readState(),
-      admin: (method, pathname, body) => http(method, pathname, body, { authorization: `Bearer ${DEV_TOKEN}` }),
-      control: (method, pathname, body) => http(method, `/emulator/v1/${pathname}`, body),
-      requests: async () => (await http("GET", "/emulator/v1/requests")).requests,
+      ...emulatorApi(emulator),
       dispose: async () => {
         created.remove();
         if (!shared) await emulator.kill();

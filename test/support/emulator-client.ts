@@ -1,5 +1,6 @@
 import type { EmulatorOptions } from "../../emulator/emulator";
-import { type RunningEmulator, startEmulator } from "../../emulator/index";
+import { DEV_TOKEN, type RunningEmulator, startEmulator } from "../../emulator/index";
+import type { RequestLogEntry } from "../../emulator/request-log";
 
 /** A started emulator plus small HTTP helpers: tests talk to it over real sockets only. */
 export interface TestEmulator extends RunningEmulator {
@@ -15,6 +16,36 @@ export interface HttpReply {
 }
 
 export const DB = "projects/demo-project/databases/(default)";
+
+/** An emulator's HTTP API as the end-to-end harnesses call it: JSON in, JSON (or `undefined`) out, any status. */
+export interface EmulatorApi {
+  /** The Admin API, with the emulator's development token. */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+  admin(method: string, pathname: string, body?: unknown): Promise<any>;
+  /** The control API (`/emulator/v1/<pathname>`). */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
+  control(method: string, pathname: string, body?: unknown): Promise<any>;
+  /** The emulator's request log, oldest first. */
+  requests(): Promise<RequestLogEntry[]>;
+}
+
+/** The API of the emulator at `emulator.url`, read at each call (a restarted emulator is reached where it is now). */
+export function emulatorApi(emulator: { readonly url: string }): EmulatorApi {
+  const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${emulator.url}${pathname}`, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  return {
+    admin: (method, pathname, body) => http(method, pathname, body, { authorization: `Bearer ${DEV_TOKEN}` }),
+    control: (method, pathname, body) => http(method, `/emulator/v1/${pathname}`, body),
+    requests: async () => (await http("GET", "/emulator/v1/requests")).requests,
+  };
+}
 
 export async function withEmulator(
   options: EmulatorOptions,

@@ -5,17 +5,18 @@
  * (docs/plugin-install.md). Pulumi runs with the repo's offline environment (pulumi-cli.ts). Used by the YAML,
  * TypeScript, Python and Go plugin-mode tests; Automation API programs take `dir`, `env` and `stackName` from it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import { writeEmulatorCredentials } from "../../emulator/index";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { PLUGIN_NAME } from "../../plugin/config-keys";
+import { type EmulatorApi, emulatorApi } from "./emulator-client";
 import { type EmulatorProcess, spawnEmulator } from "./emulator-process";
 import { killProcessesIn } from "./orphans";
 import { packedTarball } from "./packed-package";
-import { type PulumiResult, pulumiBinDir, pulumiEnv } from "./pulumi-cli";
+import { type PulumiResult, pulumiBinDir, pulumiEnv, type RunningPulumi, startPulumi } from "./pulumi-cli";
 import { repoRoot } from "./repo";
 import { readStackState, setStackConfig } from "./stack-files";
 import { type CommandResult, runCommand } from "./user-project";
@@ -62,23 +63,10 @@ export interface PluginProjectOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** A pulumi run in flight: its process (to signal the CLI alone) and its result. */
-export interface RunningPulumi {
-  child: ChildProcess;
-  result: Promise<PulumiResult>;
-}
+/** One entry of the emulator's request log. */
+export type LoggedRequest = RequestLogEntry;
 
-/** One entry of the emulator's request log (emulator/request-log.ts). */
-export interface LoggedRequest {
-  seq: number;
-  timeMs: number;
-  method: string;
-  endpoint?: string;
-  status: number;
-  operation?: string;
-}
-
-export interface PluginProject {
+export interface PluginProject extends EmulatorApi {
   install: PluginInstallMode;
   /** The program folder (Pulumi.yaml, Pulumi.<stack>.yaml; node_modules when the package is installed in it). */
   dir: string;
@@ -101,11 +89,6 @@ export interface PluginProject {
   /** The state as `pulumi stack export` prints it, read from the state file. */
   // biome-ignore lint/suspicious/noExplicitAny: the state file's JSON.
   readState(): any;
-  /** The emulator's request log, oldest first. */
-  requests(): Promise<LoggedRequest[]>;
-  /** The Admin API of the emulator with its development token. */
-  // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire.
-  admin(method: string, pathname: string, body?: unknown): Promise<any>;
   /** Kills what still runs in the project, removes its folders, and stops its own emulator. */
   dispose(): Promise<void>;
 }
@@ -249,7 +232,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
       FIRESTORE_OPS_STATE_DIR: path.join(root, "firestore-ops-state"),
       ...opts.env,
     };
-    const run = (args: string[], timeoutMs?: number) => runPulumiChild(pulumiBin, args, dir, env, timeoutMs);
+    const run = (args: string[], timeoutMs?: number) => startPulumi(args, { cwd: dir, env, timeoutMs });
     const pulumi = async (args: string[], runOpts: { expectCode?: number; timeoutMs?: number } = {}) => {
       const result = await run(args, runOpts.timeoutMs).result;
       const expectCode = runOpts.expectCode ?? 0;
@@ -296,16 +279,6 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     setConfig(emulatorConfig(emulator.url, credentials.externalAccountFile));
     await pulumi(["stack", "init", stackName, "--non-interactive"]);
 
-    const url = emulator.url;
-    const http = async (method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${url}${pathname}`, {
-        method,
-        headers: { "content-type": "application/json", ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return text ? JSON.parse(text) : undefined;
-    };
     const running = emulator;
     return {
       install: opts.install,
@@ -320,8 +293,7 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
       pulumi,
       startPulumi: (args) => run(args),
       readState: () => readStackState(path.join(root, "state"), dir, stackName),
-      requests: async () => (await http("GET", "/emulator/v1/requests")).requests,
-      admin: (method, pathname, body) => http(method, pathname, body, { authorization: `Bearer ${DEV_TOKEN}` }),
+      ...emulatorApi(running),
       dispose: async () => {
         killProcessesIn(dir);
         fs.rmSync(root, { recursive: true, force: true });
@@ -334,60 +306,4 @@ export async function createPluginProject(opts: PluginProjectOptions): Promise<P
     if (ownEmulator) await emulator?.kill();
     throw error;
   }
-}
-
-/**
- * Runs pulumi as pulumi-cli.ts's runPulumi does (no shell, a process group of its own so that a timeout stops its
- * plugins too), but hands back the process: a test can signal the CLI alone, as a terminal's Ctrl-C does (the
- * engine starts its plugins in process groups of their own).
- */
-function runPulumiChild(
-  bin: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 5 * 60_000,
-): RunningPulumi {
-  const child = spawn(bin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const signalGroup = (signal: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  };
-  const onParentExit = () => signalGroup("SIGKILL");
-  process.once("exit", onParentExit);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  const result = new Promise<PulumiResult>((resolve, reject) => {
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signalGroup("SIGINT");
-      killTimer = setTimeout(() => signalGroup("SIGKILL"), 10_000);
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      process.removeListener("exit", onParentExit);
-    };
-    child.on("error", (error) => {
-      done();
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      done();
-      if (timedOut) reject(new Error(`pulumi ${args.join(" ")} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
-      else resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
-    });
-  });
-  return { child, result };
 }

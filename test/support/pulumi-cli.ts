@@ -5,7 +5,7 @@
  * that needs the CLI must fail loudly rather than skip or stall), gives the same offline environment as
  * scripts/pulumi-env.sh, and runs `pulumi` without a shell.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -93,26 +93,39 @@ export interface RunPulumiOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Default 5 minutes; then pulumi gets SIGINT (it cancels cleanly), SIGKILL 10 s later, and the promise rejects. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
-/** Runs the installed `pulumi` (no shell) and collects its output; a non-zero exit code is returned, not thrown. */
-export function runPulumi(args: string[], opts: RunPulumiOptions): Promise<PulumiResult> {
+/** A pulumi run in flight: its process and its result. */
+export interface RunningPulumi {
+  /**
+   * The CLI's process: a test can signal the CLI alone, as a terminal's Ctrl-C does (the engine starts its plugins in
+   * process groups of their own).
+   */
+  child: ChildProcess;
+  /** Its exit code and output; a non-zero exit code is returned, not thrown. */
+  result: Promise<PulumiResult>;
+}
+
+/**
+ * Starts the installed `pulumi` (no shell) in a process group of its own, so that stopping it also stops the
+ * plugins it started, and collects its output.
+ */
+export function startPulumi(args: string[], opts: RunPulumiOptions): RunningPulumi {
   const bin = path.join(pulumiBinDir(opts.env), "pulumi");
   const timeoutMs = opts.timeoutMs ?? 5 * 60_000;
-  return new Promise((resolve, reject) => {
-    // A process group of its own, so that stopping it also stops the plugins it started.
-    const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    const signalGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
-    };
-    const onParentExit = () => signalGroup("SIGKILL"); // don't leave pulumi behind if the test process dies
-    process.once("exit", onParentExit);
-    const output = collectOutput(child);
+  const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onParentExit = () => signalGroup("SIGKILL"); // don't leave pulumi behind if the test process dies
+  process.once("exit", onParentExit);
+  const output = collectOutput(child);
+  const result = new Promise<PulumiResult>((resolve, reject) => {
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
@@ -131,16 +144,17 @@ export function runPulumi(args: string[], opts: RunPulumiOptions): Promise<Pulum
     });
     child.on("close", (code, signal) => {
       done();
-      if (timedOut) {
-        reject(
-          new Error(`pulumi ${args.join(" ")} timed out after ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`),
-        );
-        return;
-      }
       const { stdout, stderr } = output;
-      resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
+      if (timedOut) reject(new Error(`pulumi ${args.join(" ")} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
+      else resolve({ code: code ?? 128 + (signal ? os.constants.signals[signal] : 0), stdout, stderr });
     });
   });
+  return { child, result };
+}
+
+/** Runs the installed `pulumi` (no shell) and collects its output; a non-zero exit code is returned, not thrown. */
+export function runPulumi(args: string[], opts: RunPulumiOptions): Promise<PulumiResult> {
+  return startPulumi(args, opts).result;
 }
 
 export interface TempStackOptions {
