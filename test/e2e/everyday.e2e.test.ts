@@ -21,10 +21,10 @@ import {
   operationResources,
   waitSteps,
 } from "../support/e2e-stack";
-import type { PulumiResult } from "../support/pulumi-cli";
+import { START_ENDPOINTS } from "../support/emulator-client";
+import { type PulumiResult, plannedChanges } from "../support/pulumi-cli";
 
 const DB = "projects/demo-project/databases/(default)";
-const START_ENDPOINTS = ["exportDocuments", "importDocuments", "bulkDeleteDocuments"];
 /** The emulator's operations: long enough that only the test or a cancel ends one. */
 const EMULATOR_ARGS = ["--duration-ms", "600000", "--cancel-latency-ms", "200"];
 
@@ -92,13 +92,6 @@ describe("everyday commands over every kind of declaration, through the real Pul
 
   async function startPostCount(): Promise<number> {
     return (await e.requests()).filter((r) => START_ENDPOINTS.includes(r.endpoint ?? "") && r.method === "POST").length;
-  }
-
-  /** The summary's counts of planned or made changes: none but "unchanged" when nothing is due. */
-  function changes(result: PulumiResult): string[] {
-    return [
-      ...result.stdout.matchAll(/(\d+) (to create|created|to update|updated|to replace|replaced|to delete|deleted)/g),
-    ].map((m) => m[0]);
   }
 
   test("preview, up, refresh, up --refresh, preview --refresh, preview --diff, destroy --refresh", async () => {
@@ -193,7 +186,11 @@ describe("everyday commands over every kind of declaration, through the real Pul
     assert.equal(byName.get("adopt-all")?.id, adoptWaited);
     // The summary parser the checks below rely on sees changes where there are some: each component, its
     // StackInstance, its start step and its wait step (if any), and the stack.
-    assert.deepEqual(changes(up.result), [`${3 * declared.length + waited.length + 1} created`], up.result.stdout);
+    assert.deepEqual(
+      plannedChanges(up.result),
+      [`${3 * declared.length + waited.length + 1} created`],
+      up.result.stdout,
+    );
 
     // refresh: reads every operation, fails none, starts nothing.
     const refresh = await e.pulumi(["refresh", "--yes", "--non-interactive", "--skip-preview"]);
@@ -202,14 +199,14 @@ describe("everyday commands over every kind of declaration, through the real Pul
 
     // up --refresh (the nightly CI command): no change at all; nothing started.
     const upRefresh = await e.pulumi(["up", "--refresh", "--yes", "--non-interactive", "--skip-preview"]);
-    assert.deepEqual(changes(upRefresh), [], `up --refresh changed nothing:\n${upRefresh.stdout}`);
+    assert.deepEqual(plannedChanges(upRefresh), [], `up --refresh changed nothing:\n${upRefresh.stdout}`);
     assert.equal(await startPostCount(), 9, "up --refresh started nothing");
 
     // preview --refresh and preview --diff: no change planned.
     const previewRefresh = await e.pulumi(["preview", "--refresh", "--non-interactive"]);
-    assert.deepEqual(changes(previewRefresh), [], `preview --refresh plans nothing:\n${previewRefresh.stdout}`);
+    assert.deepEqual(plannedChanges(previewRefresh), [], `preview --refresh plans nothing:\n${previewRefresh.stdout}`);
     const previewDiff = await e.pulumi(["preview", "--diff", "--non-interactive"]);
-    assert.deepEqual(changes(previewDiff), [], `preview --diff plans nothing:\n${previewDiff.stdout}`);
+    assert.deepEqual(plannedChanges(previewDiff), [], `preview --diff plans nothing:\n${previewDiff.stdout}`);
     assert.equal(await startPostCount(), 9, "previews started nothing");
 
     // destroy --refresh: a cancel for each operation still running, each awaited; the state ends empty.

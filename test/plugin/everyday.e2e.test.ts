@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { START_ENDPOINTS } from "../support/emulator-client";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import {
   createPluginProject,
@@ -20,10 +21,9 @@ import {
   type PluginProject,
   pluginResources,
 } from "../support/plugin-project";
-import type { PulumiResult } from "../support/pulumi-cli";
+import { plannedChanges } from "../support/pulumi-cli";
 
 const DB = "projects/demo-project/databases/(default)";
-const START_ENDPOINTS = ["exportDocuments", "importDocuments", "bulkDeleteDocuments"];
 /** Long enough that only a cancel ends an operation the stack started. */
 const EMULATOR_ARGS = ["--duration-ms", "600000", "--cancel-latency-ms", "200"];
 const UP = ["up", "--yes", "--non-interactive", "--skip-preview"];
@@ -37,13 +37,6 @@ function program(resources: Declared): Record<string, unknown> {
 const starts = (log: LoggedRequest[]) =>
   log.filter((r) => START_ENDPOINTS.includes(r.endpoint ?? "") && r.method === "POST");
 const cancels = (log: LoggedRequest[]) => log.filter((r) => r.endpoint === "operations.cancel");
-
-/** The summary's counts of planned or made changes: none but "unchanged" when nothing is due. */
-function changes(result: PulumiResult): string[] {
-  return [
-    ...result.stdout.matchAll(/(\d+) (to create|created|to update|updated|to replace|replaced|to delete|deleted)/g),
-  ].map((m) => m[0]);
-}
 
 describe("plugin mode: every resource with only its required inputs, through the everyday commands", () => {
   let p: PluginProject;
@@ -104,7 +97,7 @@ describe("plugin mode: every resource with only its required inputs, through the
       ["preview", "--diff", "--non-interactive"],
     ]) {
       const result = await p.pulumi(args);
-      assert.deepEqual(changes(result), [], `pulumi ${args.join(" ")} plans no change:\n${result.stdout}`);
+      assert.deepEqual(plannedChanges(result), [], `pulumi ${args.join(" ")} plans no change:\n${result.stdout}`);
     }
     assert.equal(starts(await log()).length, 3, "the everyday commands started nothing more");
     assert.deepEqual(cancels(await log()), [], "nor cancelled anything");

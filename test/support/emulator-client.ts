@@ -88,3 +88,6 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     await sleep(25);
   }
 }
+
+/** The Admin API endpoints that start an operation (the emulator's request log names them so). */
+export const START_ENDPOINTS = ["exportDocuments", "importDocuments", "bulkDeleteDocuments"];

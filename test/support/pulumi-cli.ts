@@ -282,3 +282,10 @@ async function compileProgram(dir: string): Promise<void> {
   else project.setIn(["runtime", "options", "typescript"], false);
   fs.writeFileSync(projectFile, project.toString());
 }
+
+/** The summary's counts of planned or made changes in a command's output: none but "unchanged" when none is due. */
+export function plannedChanges(result: PulumiResult): string[] {
+  return [
+    ...result.stdout.matchAll(/(\d+) (to create|created|to update|updated|to replace|replaced|to delete|deleted)/g),
+  ].map((m) => m[0]);
+}
