@@ -11,7 +11,7 @@ export const FAULT_KINDS = [
   "500", // INTERNAL
   "503", // UNAVAILABLE
   "reset", // connection dropped before any response
-  "slow", // answered normally after `slowMs`
+  "slow", // answered normally after `slowMs`; not acted on if the client went away meanwhile
   "commit-then-500", // the request takes effect, then the answer is a 500 (ambiguous for POSTs)
   "commit-then-reset", // the request takes effect, then the connection drops
   "commit-then-slow", // the request takes effect (and is logged), then the answer waits `slowMs`
@@ -79,6 +79,11 @@ export interface FaultSettings {
   endpoints: Endpoint[];
   retryAfterSeconds: number;
   slowMs: number;
+  /**
+   * How many requests to the listed endpoints pass untouched before faults apply, counted from the last patch of
+   * `faults`: lets a test hold the second of two requests and act while the first has been answered.
+   */
+  passFirst: number;
 }
 
 export interface Behaviour {
@@ -165,6 +170,7 @@ export const DEFAULT_BEHAVIOUR: Behaviour = {
     endpoints: [],
     retryAfterSeconds: 1,
     slowMs: 1_500,
+    passFirst: 0,
   },
   profile: "tidy",
   buckets: {},
@@ -276,6 +282,7 @@ function mergeFaults(base: FaultSettings, value: unknown): FaultSettings {
         break;
       case "retryAfterSeconds":
       case "slowMs":
+      case "passFirst":
         out[key] = nonNegativeNumber(`faults.${key}`, v);
         break;
       case "kinds":

@@ -195,6 +195,7 @@ export class Emulator {
 
   setBehaviour(patch: BehaviourPatch): Behaviour {
     this.behaviourNow = applyBehaviourPatch(this.behaviourNow, patch);
+    if (patch.faults !== undefined) this.faults.restartCount();
     return this.behaviourNow;
   }
 
@@ -367,7 +368,14 @@ export class Emulator {
       sendError(res, error, pretty, format);
       return;
     }
-    if (fault === "slow") await delay(this.behaviourNow.faults.slowMs);
+    if (fault === "slow") {
+      await delay(this.behaviourNow.faults.slowMs);
+      // A client that went away while its request waited in front of the service cancelled it: not acted on.
+      if (req.socket.destroyed || !req.socket.writable) {
+        this.log.add({ ...logged, status: 0, fault });
+        return;
+      }
+    }
 
     let reply: Reply;
     try {

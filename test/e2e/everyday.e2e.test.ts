@@ -234,8 +234,7 @@ describe("everyday commands over every kind of declaration, through the real Pul
       kind: "FirestoreExport",
       name: "guarded",
       args: { outputUriPrefix: "gs://bkt/guarded", waitFor: "done" },
-      // The fixture passes every option to the resource; the harness's type lists only retainOnDelete.
-      options: { protect: true } as { retainOnDelete?: boolean },
+      options: { protect: true },
     };
     await e.declare([protectedExport]);
     const up = await runFinishing(

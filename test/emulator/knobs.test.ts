@@ -247,6 +247,45 @@ describe("fault injection", () => {
     });
   });
 
+  test("a slow request whose client went away while it waited is not acted on", async () => {
+    await withEmulator({}, async (emu) => {
+      await patchBehaviour(emu, { faults: { rate: 1, kinds: ["slow"], endpoints: ["exportDocuments"], slowMs: 300 } });
+      const abandoned = new AbortController();
+      const call = fetch(`${emu.url}/v1/${DB}:exportDocuments`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ outputUriPrefix: "gs://bkt/abandoned" }),
+        signal: abandoned.signal,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      abandoned.abort();
+      await assert.rejects(call);
+      const [entry] = await waitFor(
+        async () => (await emu.control("GET", "requests")).json.requests,
+        (requests) => requests.length > 0,
+      );
+      assert.deepEqual([entry.endpoint, entry.fault, entry.status], ["exportDocuments", "slow", 0]);
+      assert.deepEqual((await emu.control("GET", "operations")).json.operations, [], "nothing started");
+    });
+  });
+
+  test("passFirst lets that many requests to the listed endpoints through, counted again after each faults patch", async () => {
+    await withEmulator({ behaviour: { operationDurationMs: 60_000 } }, async (emu) => {
+      const name = await startExport(emu);
+      await patchBehaviour(emu, { faults: { rate: 1, kinds: ["429"], endpoints: ["operations.get"], passFirst: 2 } });
+      const get = async () => (await emu.call("GET", `/v1/${name}`)).status;
+      const first = [await get(), await get()];
+      assert.equal(
+        (await emu.call("GET", `/v1/${DB}/operations`)).status,
+        200,
+        "a request to an unlisted endpoint does not count",
+      );
+      assert.deepEqual([...first, await get(), await get()], [200, 200, 429, 429]);
+      await patchBehaviour(emu, { faults: { passFirst: 1 } });
+      assert.deepEqual([await get(), await get()], [200, 429], "a faults patch restarts the count");
+    });
+  });
+
   test("the same seed gives the same fault pattern", async () => {
     const pattern = async (seed: number) => {
       let out = "";

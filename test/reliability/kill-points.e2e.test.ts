@@ -25,6 +25,7 @@ interface EmulatedOperation {
   request: { outputUriPrefix?: string };
 }
 
+/** What the emulator must have answered by the kill. */
 type Point = (log: LogEntry[]) => boolean;
 
 const up = ["up", "--yes", "--non-interactive", "--skip-preview"];
@@ -42,7 +43,8 @@ const count = (log: LogEntry[], endpoint: string) =>
 
 /**
  * SIGKILL the Pulumi CLI and all its plugin processes (and, once, the emulator) at chosen points of up, refresh
- * and destroy — points read from the emulator's request log, not from sleeps — then do only what Pulumi's own
+ * and destroy — points read from the emulator's request log, not from sleeps, each with the command held at its
+ * next request so that it cannot finish before the kill lands — then do only what Pulumi's own
  * messages lead a user through (`pulumi cancel` for the lock, `pulumi refresh --clear-pending-creates` when it
  * reports pending creates) and run the command again. Nothing is cancelled by hand: after the rerun every
  * running operation must be in the stack's state, and every resource must have exactly one operation.
@@ -70,9 +72,14 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
     }
     let emulator: EmulatorProcess = e.emulator;
     const port = new URL(emulator.url).port;
-    /** Starts `pulumi args`, watches the emulator's log, and SIGKILLs the CLI's process group at the point. */
+    const faultsInjected = async (): Promise<number> => (await e.control("GET", "stats")).faultsInjected;
+    /**
+     * Starts `pulumi args`, watches the emulator's log, and SIGKILLs the CLI's process group once the point is
+     * reached and the emulator holds a request of the command (so the command is still running).
+     */
     async function killCliAt(args: string[], point: Point): Promise<boolean> {
       const since = (await e.requests()).at(-1)?.seq ?? 0;
+      const heldBefore = await faultsInjected();
       const child = spawn(path.join(pulumiBinDir(e.stack.env), "pulumi"), args, {
         cwd: e.stack.programDir,
         env: e.stack.env,
@@ -84,7 +91,7 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
       let killed = false;
       while (Date.now() < deadline && child.exitCode === null) {
         const log = (await e.requests()).filter((r) => r.seq > since);
-        if (point(log)) {
+        if (point(log) && (await faultsInjected()) > heldBefore) {
           process.kill(-(child.pid as number), "SIGKILL");
           killed = true;
           break;
@@ -144,14 +151,24 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
 
     let generation = 0;
     const prefix = (resource: string) => `gs://bkt/${resource}-${generation}`;
-    const declare = (waitFor: "started" | "done" = "started") =>
-      e.declare(
-        ["x", "y"].map((name) => ({
-          kind: "FirestoreExport" as const,
-          name,
-          args: { outputUriPrefix: prefix(name), ...(name === "x" ? { waitFor, timeouts: { create: "30s" } } : {}) },
-        })),
-      );
+    const exports = (waitFor: "started" | "done") =>
+      ["x", "y"].map((name) => ({
+        kind: "FirestoreExport" as const,
+        name,
+        args: { outputUriPrefix: prefix(name), ...(name === "x" ? { waitFor, timeouts: { create: "30s" } } : {}) },
+      }));
+    const declare = (waitFor: "started" | "done" = "started") => e.declare(exports(waitFor));
+    /** x and y, and a bulk delete that waits for both: the command goes on after their starts. */
+    const declareWithBarrier = () =>
+      e.declare([
+        ...exports("started"),
+        {
+          kind: "FirestoreBulkDelete",
+          name: "barrier",
+          args: { collectionIds: ["barrier"] },
+          options: { dependsOn: ["x", "y"] },
+        },
+      ]);
     /** Preconditions, so that each command really performs the step killed. */
     const fresh = async (waitFor: "started" | "done" = "started") => {
       // A new stack has nothing to destroy; one that ran a generation destroys it first.
@@ -198,6 +215,7 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
       counts,
       prefix,
       fresh,
+      declareWithBarrier,
       deployed,
       replacing,
       dispose,
@@ -206,18 +224,31 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
   }
   type KillPointStack = Awaited<ReturnType<typeof killPointStack>>;
 
-  const slowStartPosts = {
-    faults: { rate: 1, kinds: ["commit-then-slow"], endpoints: ["exportDocuments"], slowMs: 20_000 },
-  };
   const noFaults = { faults: { rate: 0 } };
+
+  /**
+   * The request a command is held at while it is killed: the first `after` requests to `endpoint` pass, the next
+   * ones wait a minute ("slow": not acted on, as the killed client goes away; "commit-then-slow": acted on, the
+   * answer held back).
+   */
+  interface Hold {
+    endpoint: string;
+    after?: number;
+    kind?: "slow" | "commit-then-slow";
+  }
+  const holding = ({ endpoint, after = 0, kind = "slow" }: Hold) => ({
+    faults: { rate: 1, kinds: [kind], endpoints: [endpoint], slowMs: 60_000, passFirst: after },
+  });
 
   interface KillPoint {
     label: string;
     setup: (k: KillPointStack) => Promise<void>;
     args: string[];
     point: Point;
-    /** Emulator behaviour while the killed command runs (reset before the rerun). */
-    during?: Record<string, unknown>;
+    /** Where the killed command is held (faults reset before the rerun). */
+    held: Hold;
+    /** The program also declares a bulk delete that depends on both exports (declareWithBarrier). */
+    barrier?: true;
     /** The rerun destroys: afterwards nothing may run at all. */
     destroys?: boolean;
     /** How long operations run (default 10 minutes: they are still running when the command is killed). */
@@ -236,58 +267,95 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
 
   /** A start POST the server has acted on, its answer held back. */
   const startPostInFlight: Omit<Moment, "label"> = {
-    during: slowStartPosts,
+    held: { endpoint: "exportDocuments", kind: "commit-then-slow" },
     point: (log) => log.some((r) => r.endpoint === "exportDocuments" && r.fault === "commit-then-slow"),
   };
 
   const points: KillPoint[] = [
     ...killPointsOf("create", { setup: (k) => k.fresh(), args: up }, [
-      { label: "after the token request", point: (log) => count(log, "token") >= 1 },
+      {
+        label: "after the token request",
+        held: { endpoint: "exportDocuments" },
+        point: (log) => count(log, "token") >= 1,
+      },
       { label: "a start POST in flight (the server started it, the answer had not arrived)", ...startPostInFlight },
-      { label: "right after the first start POST was answered", point: (log) => count(log, "exportDocuments") >= 1 },
-      { label: "after both start POSTs", point: (log) => count(log, "exportDocuments") >= 2 },
+      {
+        label: "right after the first start POST was answered",
+        held: { endpoint: "exportDocuments", after: 1 },
+        point: (log) => count(log, "exportDocuments") >= 1,
+      },
+      {
+        label: "after both start POSTs, while the program goes on",
+        barrier: true,
+        held: { endpoint: "bulkDeleteDocuments" },
+        point: (log) => count(log, "exportDocuments") >= 2,
+      },
     ]),
     ...killPointsOf('create (waitFor "done")', { setup: (k) => k.fresh("done"), args: up }, [
       {
         label: "while the wait step polls",
         // Long enough to be killed while it waits, short enough for the rerun's wait to see it end.
         operationDurationMs: 8_000,
+        held: { endpoint: "operations.get", after: 3 },
         point: (log) => count(log, "exportDocuments") >= 2 && count(log, "operations.get") >= 3,
       },
     ]),
     ...killPointsOf("replace", { setup: (k) => k.replacing(), args: up }, [
-      { label: "after the old operation's cancel", point: (log) => count(log, "operations.cancel") >= 1 },
+      {
+        label: "after the old operation's cancel",
+        held: { endpoint: "operations.get" },
+        point: (log) => count(log, "operations.cancel") >= 1,
+      },
       {
         label: "while waiting for the old one to end",
+        held: { endpoint: "operations.get", after: 3 },
         point: (log) => count(log, "operations.cancel") >= 1 && count(log, "operations.get") >= 3,
       },
       { label: "the new start POST in flight", ...startPostInFlight },
-      { label: "after the new operation's POST", point: (log) => count(log, "exportDocuments") >= 1 },
+      {
+        label: "after the first new operation's POST",
+        held: { endpoint: "exportDocuments", after: 1 },
+        point: (log) => count(log, "exportDocuments") >= 1,
+      },
     ]),
     ...killPointsOf("refresh", { setup: (k) => k.deployed(), args: refresh }, [
-      { label: "after a GET", point: (log) => count(log, "operations.get") >= 1 },
+      {
+        label: "after the first GET",
+        held: { endpoint: "operations.get", after: 1 },
+        point: (log) => count(log, "operations.get") >= 1,
+      },
     ]),
     ...killPointsOf("delete", { setup: (k) => k.deployed(), args: destroy, destroys: true }, [
-      { label: "after the cancel", point: (log) => count(log, "operations.cancel") >= 1 },
+      {
+        label: "after the cancel",
+        held: { endpoint: "operations.get" },
+        point: (log) => count(log, "operations.cancel") >= 1,
+      },
       // Delete sends the cancel first: its first GET is the read right after the cancel.
-      { label: "after the GET that follows the cancel", point: (log) => count(log, "operations.get") >= 1 },
+      {
+        label: "after the GET that follows the cancel",
+        held: { endpoint: "operations.get", after: 1 },
+        point: (log) => count(log, "operations.get") >= 1,
+      },
       {
         label: "while waiting for CANCELLED",
+        held: { endpoint: "operations.get", after: 4 },
         point: (log) => count(log, "operations.cancel") >= 2 && count(log, "operations.get") >= 4,
       },
     ]),
   ];
 
-  for (const { label, setup, args, point, during, destroys, operationDurationMs = 600_000 } of points) {
+  for (const { label, setup, args, point, held, barrier, destroys, operationDurationMs = 600_000 } of points) {
     test(`CLI killed at ${label}`, async () => {
       const k = await killPointStack();
       try {
         const { e } = k;
         await e.control("PATCH", "behaviour", { operationDurationMs, ...noFaults });
         await setup(k);
-        if (during) await e.control("PATCH", "behaviour", during);
+        if (barrier) await k.declareWithBarrier();
+        await e.control("PATCH", "behaviour", holding(held));
         const killed = await k.killCliAt(args, point);
-        assert.ok(killed, "the kill point was reached");
+        assert.ok(killed, `the kill point was reached, the command held at ${held.endpoint}`);
         await e.control("PATCH", "behaviour", noFaults);
         const advice = await k.followPulumisAdvice();
         await k.rerun(args);
@@ -299,7 +367,9 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
         assert.deepEqual(perResource, { x: 1, y: 1 }, "one operation per resource");
         if (destroys) assert.equal(running, 0, "nothing left running after destroy");
         else {
-          const recorded = operationResources(await e.exportState()).map((r) => r.outputs.outputUriPrefix);
+          const recorded = operationResources(await e.exportState())
+            .map((r) => r.outputs.outputUriPrefix)
+            .filter((prefix) => prefix !== undefined);
           assert.deepEqual(recorded.sort(), [k.prefix("x"), k.prefix("y")], "and that operation is the one in state");
         }
       } finally {

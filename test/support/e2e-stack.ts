@@ -12,7 +12,8 @@ export interface DeclaredResource {
   kind: "FirestoreExport" | "FirestoreImport" | "FirestoreBulkDelete" | "FirestoreOperation";
   name: string;
   args: Record<string, unknown>;
-  options?: { retainOnDelete?: boolean };
+  /** `dependsOn` names resources declared before this one. */
+  options?: { retainOnDelete?: boolean; protect?: boolean; dependsOn?: string[] };
 }
 
 export interface E2eStack extends EmulatorApi {
