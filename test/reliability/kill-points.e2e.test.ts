@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
+import type { Endpoint } from "../../emulator/behaviour";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { followAdviceAfterKill } from "../support/killed-cli";
@@ -232,7 +233,7 @@ describe("kill points: SIGKILL at each step, then the rerun Pulumi asks for", {
    * answer held back).
    */
   interface Hold {
-    endpoint: string;
+    endpoint: Endpoint;
     after?: number;
     kind?: "slow" | "commit-then-slow";
   }
