@@ -11,6 +11,8 @@ export interface RequestLogEntry {
   fault?: FaultKind;
   /** The operation a request created or addressed. */
   operation?: string;
+  /** The billing project the request named (`x-goog-user-project`). */
+  userProject?: string;
 }
 
 /**

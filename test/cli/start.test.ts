@@ -5,14 +5,13 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import { describe, test } from "node:test";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { adminRequests, operation, runCli, runCliUntil, setBehaviour, target } from "../support/cli-harness";
 import { type TestEmulator, withEmulator } from "../support/emulator-client";
 
-type Logged = { endpoint?: string; status: number; fault?: string; operation?: string };
-
 /** The start POSTs the emulator saw, of one endpoint. */
-async function posts(emu: TestEmulator, endpoint: string): Promise<Logged[]> {
-  return ((await adminRequests(emu)) as unknown as Logged[]).filter((r) => r.endpoint === endpoint);
+async function posts(emu: TestEmulator, endpoint: string): Promise<RequestLogEntry[]> {
+  return (await adminRequests(emu)).filter((r) => r.endpoint === endpoint);
 }
 
 interface EmulatorOp {
@@ -165,7 +164,7 @@ describe("firestore-ops export, import, bulk-delete", () => {
         assert.match(result.stderr, /looking for the operation it may have started before anything else/);
         assert.match(result.stderr, new RegExp(`found the operation the failed request started: ${literal(started)}`));
         assert.ok(
-          ((await adminRequests(emu)) as unknown as Logged[]).some((r) => r.endpoint === "operations.list"),
+          (await adminRequests(emu)).some((r) => r.endpoint === "operations.list"),
           "it listed the database's operations",
         );
         assert.deepEqual(

@@ -56,7 +56,7 @@ describe("fault matrix: 20% transient faults on every endpoint, through the real
         (r) =>
           r.seq > cursor &&
           START_ENDPOINTS.includes(r.endpoint ?? "") &&
-          UNRECOVERED_START_FAULTS.includes((r as { fault?: string }).fault ?? ""),
+          UNRECOVERED_START_FAULTS.includes(r.fault ?? ""),
       );
       // The resources' errors, as the summary lists them, less Pulumi's own "update failed" that follows them.
       const summary = output.slice(output.indexOf("Diagnostics:"), output.lastIndexOf("Resources:"));
@@ -116,7 +116,7 @@ describe("fault matrix: 20% transient faults on every endpoint, through the real
     const strays = ops.filter((op) => !inStateEver.has(op.name));
     const running = ops.filter((op) => !op.done);
     const starts = log.filter((r) => ["exportDocuments", "bulkDeleteDocuments"].includes(r.endpoint ?? ""));
-    const retries = log.filter((r, i) => i > 0 && r.endpoint && (log[i - 1] as { fault?: string }).fault).length;
+    const retries = log.filter((r, i) => i > 0 && r.endpoint && log[i - 1]?.fault).length;
     console.log(
       `fault matrix: ${stats.faultsInjected} faults injected over ${log.length} requests; ${starts.length} start POSTs; ` +
         `${ops.length} operations (${inStateEver.size} recorded in state); ${orphans.length} orphans; ` +

@@ -5,20 +5,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
 import type { Endpoint } from "../../emulator/behaviour";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { createE2eStack, type E2eStack, operationResources } from "../support/e2e-stack";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { followAdviceAfterKill } from "../support/killed-cli";
 import { killProcessesIn } from "../support/orphans";
 import { pulumiBinDir } from "../support/pulumi-cli";
-
-interface LogEntry {
-  seq: number;
-  endpoint?: string;
-  status: number;
-  fault?: string;
-  operation?: string;
-  method: string;
-}
 
 interface EmulatedOperation {
   name: string;
@@ -27,7 +19,7 @@ interface EmulatedOperation {
 }
 
 /** What the emulator must have answered by the kill. */
-type Point = (log: LogEntry[]) => boolean;
+type Point = (log: RequestLogEntry[]) => boolean;
 
 const up = ["up", "--yes", "--non-interactive", "--skip-preview"];
 const destroy = ["destroy", "--yes", "--non-interactive", "--skip-preview"];
@@ -39,7 +31,7 @@ const refresh = ["refresh", "--yes", "--non-interactive", "--skip-preview"];
  */
 const KILL_POINT_CONCURRENCY = Number(process.env.FIRESTORE_OPS_KILL_POINT_CONCURRENCY ?? 2);
 
-const count = (log: LogEntry[], endpoint: string) =>
+const count = (log: RequestLogEntry[], endpoint: Endpoint) =>
   log.filter((r) => r.endpoint === endpoint && r.status === 200).length;
 
 /**

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEV_TOKEN } from "../../emulator/index";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { DB, type TestEmulator, waitFor } from "./emulator-client";
 import { repoRoot } from "./repo";
 
@@ -118,9 +119,7 @@ export async function setBehaviour(emu: TestEmulator, patch: Record<string, unkn
 }
 
 /** Admin API requests the emulator saw (control calls are not logged). */
-export async function adminRequests(
-  emu: TestEmulator,
-): Promise<{ endpoint?: string; path: string; operation?: string }[]> {
+export async function adminRequests(emu: TestEmulator): Promise<RequestLogEntry[]> {
   return (await emu.control("GET", "requests")).json.requests;
 }
 

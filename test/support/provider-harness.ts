@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { Clock } from "../../client/clock";
 import type { EmulatorOptions } from "../../emulator/emulator";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
+import type { RequestLogEntry } from "../../emulator/request-log";
 import { settingsFromPulumiConfig } from "../../provider/config-keys";
 import { createContext, type LifecycleContext } from "../../provider/context";
 import type { ResourceKind } from "../../provider/kinds";
@@ -26,16 +27,7 @@ export interface Message {
 }
 
 /** A request as the emulator's log has it. */
-export interface LoggedRequest {
-  seq: number;
-  method: string;
-  path: string;
-  endpoint?: string;
-  status: number;
-  fault?: string;
-  operation?: string;
-  userProject?: string;
-}
+export type LoggedRequest = RequestLogEntry;
 
 export interface HarnessOptions {
   /** Attempts for idempotent requests (the transport's default is 6, with seconds of backoff). */
