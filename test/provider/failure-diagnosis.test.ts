@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { DOCS, diagnoseBucketFailure, SERVICE_AGENT_ROLE } from "../../client/failure-diagnosis";
 import { serviceAgent } from "../../emulator/bucket-problems";
 import { InitializationFailure } from "../../provider/initialization-failure";
-import { withProvider } from "../support/provider-harness";
+import { withProvider, withSteppedProvider } from "../support/provider-harness";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::nightly";
 const AGENT = serviceAgent("demo-project");
@@ -130,11 +130,12 @@ describe("the provider's messages for bucket errors (against the emulator)", () 
     );
   });
 
+  // On a stepped clock that moves only while the client waits: the start always sees the export running.
   test("requester-pays @run: the wait step's failure carries Google's error and the fix", async () => {
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 300, buckets: { "rp-shared": { problem: "requester-pays", at: "run" } } } },
-      {},
-      async (h) => {
+      { fastForward: true },
+      async (h, clock) => {
         const start = await h.up("export", { outputUriPrefix: "gs://rp-shared/x", waitFor: "done", resourceUrn: URN });
         assert.equal(start.outs.state, "PROCESSING", "the start was accepted");
         await assert.rejects(
@@ -154,16 +155,18 @@ describe("the provider's messages for bucket errors (against the emulator)", () 
             return true;
           },
         );
+        assert.ok(clock.slept.length > 0, "the wait step waited for the export to end");
       },
     );
   });
 
   test("no-access @run: the FAILED operation names the derived service agent", async () => {
-    await withProvider(
+    await withSteppedProvider(
       { behaviour: { operationDurationMs: 300, buckets: { locked: { problem: "no-access", at: "run" } } } },
-      {},
+      { fastForward: true },
       async (h) => {
         const start = await h.up("export", { outputUriPrefix: "gs://locked/x", waitFor: "done", resourceUrn: URN });
+        assert.equal(start.outs.state, "PROCESSING", "the start was accepted");
         await assert.rejects(
           h.up("wait", { operationName: start.id, timeouts: start.outs.timeouts, resourceUrn: URN }),
           (error: unknown) => {
@@ -180,13 +183,18 @@ describe("the provider's messages for bucket errors (against the emulator)", () 
   });
 
   test("a failure that is not the bucket's keeps its message as it was", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 200, failureRate: 1 } }, {}, async (h) => {
-      const start = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done", resourceUrn: URN });
-      await assert.rejects(h.up("wait", { operationName: start.id, resourceUrn: URN }), (error: unknown) => {
-        assert.ok(error instanceof InitializationFailure);
-        assert.doesNotMatch(error.reasons[0] ?? "", /Fix:/);
-        return true;
-      });
-    });
+    await withSteppedProvider(
+      { behaviour: { operationDurationMs: 200, failureRate: 1 } },
+      { fastForward: true },
+      async (h) => {
+        const start = await h.up("export", { outputUriPrefix: "gs://bkt/x", waitFor: "done", resourceUrn: URN });
+        assert.equal(start.outs.state, "PROCESSING", "the start was accepted");
+        await assert.rejects(h.up("wait", { operationName: start.id, resourceUrn: URN }), (error: unknown) => {
+          assert.ok(error instanceof InitializationFailure);
+          assert.doesNotMatch(error.reasons[0] ?? "", /Fix:/);
+          return true;
+        });
+      },
+    );
   });
 });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InitializationFailure } from "../../provider/initialization-failure";
 import { waitFor } from "../support/emulator-client";
-import { type Harness, withProvider } from "../support/provider-harness";
+import { type Harness, withProvider, withSteppedProvider } from "../support/provider-harness";
 
 const URN = "urn:pulumi:test::proj::firestore-operations:index:FirestoreExport::nightly";
 
@@ -31,8 +31,9 @@ function initializationFailure(check: (error: InitializationFailure) => void): (
 }
 
 describe('waitFor "done": the start step returns at once, the wait step waits', () => {
+  // On a stepped clock that moves only while the client waits: the first poll always sees the export running.
   test("the start step returns the running operation without polling; the wait step polls to completion", async () => {
-    await withProvider({ behaviour: { operationDurationMs: 600 } }, {}, async (h) => {
+    await withSteppedProvider({ behaviour: { operationDurationMs: 600 } }, { fastForward: true }, async (h) => {
       const start = await startDone(h);
       assert.equal(start.outs.state, "PROCESSING", "the id reaches the state before anything waits");
       assert.equal(start.outs.done, false);
