@@ -1,3 +1,4 @@
+import { STACK_INSTANCE_TYPE } from "../provider/stack-instance";
 import { LONG_OPERATIONS_PROMPT_CANCELS, withBenchEmulator } from "./bench-emulator";
 import { type BenchStack, createBenchStack, type TimedCommand } from "./bench-stack";
 import type { Benchmark } from "./benchmark";
@@ -89,9 +90,12 @@ export const stackOverhead: Benchmark = {
         stacks.push(exports);
         const previous = previousBuild ? await createBenchStack("exports", emulator, {}, previousBuild.dir) : undefined;
         if (previous) stacks.push(previous);
-        progress("a FirestoreExport's state, as the template of the shaped no-op");
-        const shaped = await createBenchStack("shaped", undefined, { "template.json": await stateTemplate(exports) });
+        progress("a FirestoreExport's state, as the template of the shaped no-ops");
+        const template = { "template.json": await stateTemplate(exports) };
+        const shaped = await createBenchStack("shaped", undefined, template);
         stacks.push(shaped);
+        const graph = await createBenchStack("graph", undefined, template);
+        stacks.push(graph);
 
         const rows: (string | number)[][] = [];
         const goals: string[] = [];
@@ -131,11 +135,26 @@ export const stackOverhead: Benchmark = {
             };
             const noopSize = await sizesOf(noop, ["pulumi-nodejs:dynamic/bench:Noop"]);
             const shapedSize = await sizesOf(shaped, ["pulumi-nodejs:dynamic/bench:Shaped"]);
-            const exportSize = await sizesOf(exports, [EXPORT_TYPE, "firestore-operations:index:FirestoreExport"]);
+            const graphSize = await sizesOf(graph, [
+              "pulumi-nodejs:dynamic/bench:Shaped",
+              "bench:index:Graph",
+              "pulumi-nodejs:dynamic/bench:StackInstance",
+            ]);
+            const exportSize = await sizesOf(exports, [
+              EXPORT_TYPE,
+              "firestore-operations:index:FirestoreExport",
+              STACK_INSTANCE_TYPE,
+            ]);
             const shapedRuns: Cycle[] = [];
+            const graphRuns: Cycle[] = [];
             for (let rep = 0; rep < repetitions; rep++) {
-              progress(`N=${count}, repetition ${rep + 1}/${repetitions}: shaped no-op`);
-              shapedRuns.push(await cycle(shaped, count));
+              for (const [label, stack, into] of [
+                ["shaped no-op", shaped, shapedRuns],
+                ["shaped no-op in the resource graph", graph, graphRuns],
+              ] as const) {
+                progress(`N=${count}, repetition ${rep + 1}/${repetitions}: ${label}`);
+                into.push(await cycle(stack, count));
+              }
             }
             const roles = ["engine", "language host", "program", "dynamic provider", "emulator"];
             const cpuOf = (c: Cycle, role: string) => (c.up.cpuMs.get(role) ?? 0) + (c.destroy.cpuMs.get(role) ?? 0);
@@ -147,14 +166,21 @@ export const stackOverhead: Benchmark = {
             cpuRows = [
               cpuRow("no-op", runs.noop),
               cpuRow("no-op shaped like FirestoreExport", shapedRuns),
+              cpuRow("the same in FirestoreExport's resource graph", graphRuns),
               cpuRow("FirestoreExport", runs.exports),
             ];
             shapeRows = [
               timesRow("no-op", runs.noop),
               timesRow("no-op shaped like FirestoreExport", shapedRuns),
+              timesRow("the same in FirestoreExport's resource graph", graphRuns),
               timesRow("FirestoreExport", runs.exports),
               ratioRow("**shaped / no-op**: what the inputs and outputs cost Pulumi", shapedRuns, runs.noop),
-              ratioRow("**FirestoreExport / shaped**: what our provider's work costs", runs.exports, shapedRuns),
+              ratioRow(
+                "**graph / shaped**: what the component and the StackInstance cost Pulumi",
+                graphRuns,
+                shapedRuns,
+              ),
+              ratioRow("**FirestoreExport / graph**: what our provider's work costs", runs.exports, graphRuns),
             ];
             sizeRows = [
               [
@@ -168,6 +194,12 @@ export const stackOverhead: Benchmark = {
                 shapedSize.count,
                 formatBytes(shapedSize.provider),
                 formatBytes(shapedSize.resource),
+              ],
+              [
+                "the same in FirestoreExport's resource graph",
+                graphSize.count,
+                formatBytes(graphSize.provider),
+                formatBytes(graphSize.resource),
               ],
               ["FirestoreExport", exportSize.count, formatBytes(exportSize.provider), formatBytes(exportSize.resource)],
               [
@@ -233,15 +265,19 @@ export const stackOverhead: Benchmark = {
           `**Goal** (FirestoreExport / no-op, up + destroy, at N=100: < ${GOAL_RATIO}): ${goals.join("; ")}` +
             (sizes.includes(100) ? "." : " (N=100 runs only without --quick)."),
           "",
-          `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per resource; \`__provider\` is the ` +
-            "provider module the dynamic provider host loads, the whole resource is its JSON in the deployment):",
+          `Size in \`pulumi stack export\` at N=${sizes[sizes.length - 1]} (average per declared resource, with the ` +
+            "component and StackInstance it registers; `__provider` is the provider modules the dynamic provider " +
+            "host loads, the whole resource is their JSON in the deployment):",
           "",
           table(["resource", "count", "`__provider`", "whole resource"], sizeRows),
           "",
           `Where the gap comes from, at N=${sizes[sizes.length - 1]} (medians of ${repetitions} cycle(s)): the ` +
             "shaped no-op checks, creates and registers exactly the inputs and outputs of a real FirestoreExport " +
             "(taken from its state before the run) but does nothing, so it separates what carrying that data costs " +
-            "the engine, the SDK and the checkpoint writes from what our provider's requests and code cost.",
+            "the engine, the SDK and the checkpoint writes from what our provider's requests and code cost; the " +
+            "graph no-op registers it as the package does (a component holding a StackInstance and the step that " +
+            "takes its id, with the 0.1.0 alias), three resources per export, which separates what the resource " +
+            "graph costs Pulumi from what our provider's requests and code cost.",
           "",
           table(["stack", "up", "destroy", "up + destroy"], shapeRows),
           "",

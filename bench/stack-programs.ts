@@ -7,10 +7,11 @@ import { PLUGIN_NAME } from "../plugin/config-keys";
  * (no TypeScript compile): `exports` declares FirestoreExport resources, `noop` the same number of resources of
  * a trivial inline dynamic provider, `shaped` the same no-op carrying a real FirestoreExport's inputs and outputs
  * (from `template.json`, written next to it), so that what the data costs Pulumi shows apart from what our
- * provider does, and `plugin` the same FirestoreExports as `exports` served by the provider plugin (plugin mode).
- * The stack config `count` says how many.
+ * provider does, `graph` that shaped no-op in a FirestoreExport's resource graph (a component holding a no-op
+ * stack instance and the shaped step that takes its id), and `plugin` the same FirestoreExports as `exports`
+ * served by the provider plugin (plugin mode). The stack config `count` says how many.
  */
-export type StackProgram = "exports" | "noop" | "shaped" | "plugin";
+export type StackProgram = "exports" | "noop" | "shaped" | "graph" | "plugin";
 
 /** N FirestoreExports from `module`: the dynamic classes or the plugin's, one program text for both modes. */
 const exportsProgram = (module: string) => `"use strict";
@@ -23,6 +24,66 @@ for (let i = 0; i < count; i++) {
     outputUriPrefix: \`gs://bench-stack/export-\${i}\`,
     collectionIds: ["users"],
   });
+}
+`;
+
+/**
+ * A no-op that checks, creates and registers exactly what a FirestoreExport's start step does, registered the way
+ * it is: a CustomResource with a provider module written out (provider/shim.ts), so that __provider is as small as
+ * ours. "flat": one such resource per export. "graph": as the package registers it (provider/operation-resource.ts):
+ * a component holding a no-op StackInstance and the step, which takes the instance's id as an input and carries
+ * the alias of release 0.1.0.
+ */
+const shapedProgram = (shape: "flat" | "graph") => `"use strict";
+const pulumi = require("@pulumi/pulumi");
+
+// The template (a real FirestoreExport's state entry: { inputs, outputs } without __provider) is read at run time.
+const template = require("./template.json");
+const providerModule = \`exports.handler = () => {
+  const template = () => require(require("node:path").join(process.cwd(), "template.json"));
+  return {
+    check: async (olds, news) => ({ inputs: { ...template().inputs, ...news } }),
+    create: async (inputs) => {
+      const { outputs } = template();
+      const id = outputs.operationName + "-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+      return { id, outs: { ...outputs, ...inputs, operationName: id } };
+    },
+    delete: async () => {},
+  };
+};
+\`;
+const instanceModule = \`exports.handler = () => ({
+  check: async (olds, news) => ({ inputs: news }),
+  diff: async () => ({ changes: false }),
+  create: async () => ({ id: require("node:crypto").randomUUID(), outs: {} }),
+  delete: async () => {},
+});
+\`;
+const outputNames = Object.keys(template.outputs).filter((key) => !(key in template.inputs));
+const SHAPE = "${shape}";
+
+const count = new pulumi.Config().requireNumber("count");
+for (let i = 0; i < count; i++) {
+  const props = { outputUriPrefix: \`gs://bench-stack/shaped-\${i}\`, collectionIds: ["users"], __provider: providerModule };
+  for (const name of outputNames) props[name] = undefined;
+  if (SHAPE === "flat") {
+    new pulumi.CustomResource("pulumi-nodejs:dynamic/bench:Shaped", \`shaped-\${i}\`, props, { deleteBeforeReplace: true });
+    continue;
+  }
+  const component = new pulumi.ComponentResource("bench:index:Graph", \`shaped-\${i}\`, {}, {});
+  const instance = new pulumi.CustomResource(
+    "pulumi-nodejs:dynamic/bench:StackInstance",
+    \`shaped-\${i}\`,
+    { __provider: instanceModule },
+    { parent: component },
+  );
+  new pulumi.CustomResource(
+    "pulumi-nodejs:dynamic/bench:Shaped",
+    \`shaped-\${i}\`,
+    { ...props, stackInstance: instance.id },
+    { parent: component, deleteBeforeReplace: true, aliases: [{ parent: pulumi.rootStackResource }] },
+  );
+  component.registerOutputs({});
 }
 `;
 
@@ -52,36 +113,8 @@ for (let i = 0; i < count; i++) {
   );
 }
 `,
-  shaped: `"use strict";
-const pulumi = require("@pulumi/pulumi");
-
-// Does nothing, but checks, creates and registers exactly what a FirestoreExport does, and registers the way
-// it does: a CustomResource with a provider module written out (provider/shim.ts), so that __provider is as
-// small as ours. The template (a real FirestoreExport's state entry: { inputs, outputs } without __provider)
-// is read at run time.
-const template = require("./template.json");
-const providerModule = \`exports.handler = () => {
-  const template = () => require(require("node:path").join(process.cwd(), "template.json"));
-  return {
-    check: async (olds, news) => ({ inputs: { ...template().inputs, ...news } }),
-    create: async (inputs) => {
-      const { outputs } = template();
-      const id = outputs.operationName + "-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-      return { id, outs: { ...outputs, ...inputs, operationName: id } };
-    },
-    delete: async () => {},
-  };
-};
-\`;
-const outputNames = Object.keys(template.outputs).filter((key) => !(key in template.inputs));
-
-const count = new pulumi.Config().requireNumber("count");
-for (let i = 0; i < count; i++) {
-  const props = { outputUriPrefix: \`gs://bench-stack/shaped-\${i}\`, collectionIds: ["users"], __provider: providerModule };
-  for (const name of outputNames) props[name] = undefined;
-  new pulumi.CustomResource("pulumi-nodejs:dynamic/bench:Shaped", \`shaped-\${i}\`, props, { deleteBeforeReplace: true });
-}
-`,
+  shaped: shapedProgram("flat"),
+  graph: shapedProgram("graph"),
 };
 
 /**
