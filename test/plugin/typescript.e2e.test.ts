@@ -6,11 +6,13 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import type { RequestLogEntry } from "../../emulator/request-log";
+import { emulatorApi } from "../support/emulator-client";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { followAdviceAfterKill } from "../support/killed-cli";
 import { pulumiBinDir } from "../support/pulumi-cli";
 import { readStackState, setStackConfig } from "../support/stack-files";
 import { createUserProject, devSdkVersion, sdkUnderTest, type UserProject } from "../support/user-project";
+import { finishOncePolled } from "./export-checks";
 
 /**
  * A TypeScript program in plugin mode, as a user installs it: the packed package in a project outside the repo,
@@ -69,6 +71,14 @@ describe("plugin mode from a TypeScript program", () => {
       body: JSON.stringify({ operationDurationMs }),
     });
     assert.equal(patched.status, 200);
+  };
+
+  /** `pulumi up` again, finishing the export `op` once it polls it: it must wait for it, and then it is over. */
+  const rerunFinishing = async (op: string) => {
+    const cursor = Math.max(0, ...(await requests()).map((r) => r.seq));
+    const rerun = pulumi(["up", "--yes", "--skip-preview"]);
+    await finishOncePolled(emulatorApi(emulator), op, cursor);
+    return rerun;
   };
 
   /** The poll of the `index`th started export, once the wait for it is under way (undefined after 30 s). */
@@ -154,8 +164,9 @@ describe("plugin mode from a TypeScript program", () => {
   });
 
   test('waitFor "done": one Ctrl-C stops the wait within 10 s, the operation stays recorded, the rerun waits and starts nothing', async () => {
-    // Operations from here on end soon enough for the rerun to see this one through.
-    await setOperationDuration(12_000);
+    // From here on operations run for minutes: none ends before the test acts, however slow the machine; the
+    // reruns see theirs end because the test finishes it once they poll it (finishOncePolled).
+    await setOperationDuration(600_000);
     declare([{ kind: "FirestoreExport", name: "nightly", args: { outputUriPrefix: "gs://bkt/c", waitFor: "done" } }]);
     const child = spawn(path.join(pulumiBinDir(project.env), "pulumi"), ["up", "--yes", "--skip-preview"], {
       cwd: project.dir,
@@ -178,7 +189,7 @@ describe("plugin mode from a TypeScript program", () => {
     assert.ok(recorded.initErrors?.length > 0, "kept as an initialization failure");
     assert.equal((await operation(recorded.id)).done, undefined, "Ctrl-C did not end the operation");
 
-    const rerun = await pulumi(["up", "--yes", "--skip-preview"]);
+    const rerun = await rerunFinishing(recorded.id);
     assert.equal(rerun.code, 0, rerun.output);
     assert.equal((await starts()).length, 3, "the rerun started nothing");
     assert.match(rerun.output, /finished: SUCCESSFUL/);
@@ -207,7 +218,7 @@ describe("plugin mode from a TypeScript program", () => {
     assert.equal(pending.length, 1, "the killed create is pending, with no id");
     const advice = await followAdviceAfterKill(path.join(project.dir, "..", "state"), pulumi);
     assert.match(advice, /pulumi cancel/, "the kill left the stack locked");
-    const rerun = await pulumi(["up", "--yes", "--skip-preview"]);
+    const rerun = await rerunFinishing(waiting.operation as string);
     assert.equal(rerun.code, 0, rerun.output);
     assert.equal((await starts()).length, 4, "the rerun started nothing");
     const [finished] = exports();
@@ -216,9 +227,6 @@ describe("plugin mode from a TypeScript program", () => {
   });
 
   test("customTimeouts bound the wait when timeouts gives none", async () => {
-    // From here on they run for minutes: the wait must time out, and the destroy find the export running however
-    // slow the machine.
-    await setOperationDuration(600_000);
     declare([
       {
         kind: "FirestoreExport",

@@ -8,6 +8,7 @@ import {
   assertReplacedInOrder,
   assertRunsOnUncancelled,
   exportStarts,
+  finishOncePolled,
   lastSeq,
   waitForEstimate,
   waitUntilWaitPolls,
@@ -87,9 +88,9 @@ describe("a YAML program in plugin mode, through the real Pulumi CLI", () => {
   });
 
   test('waitFor "done" and one SIGINT: the CLI ends soon, the export stays recorded, the rerun waits for it', async (t) => {
-    // Long enough to interrupt the wait, short enough for the rerun to wait it out.
-    const patched = await p.control("PATCH", "behaviour", { operationDurationMs: 20_000 });
-    assert.equal(patched.operationDurationMs, 20_000, "the behaviour took");
+    // Runs until the test finishes it (finishOncePolled): no slow machine lets it end before the SIGINT.
+    const patched = await p.control("PATCH", "behaviour", { operationDurationMs: 600_000 });
+    assert.equal(patched.operationDurationMs, 600_000, "the behaviour took");
     p.writeProject(program({ waiter: { outputUriPrefix: "gs://bkt/yaml-wait", waitFor: "done" } }));
     const since = await lastSeq(p);
     const running = p.startPulumi(UP);
@@ -106,7 +107,11 @@ describe("a YAML program in plugin mode, through the real Pulumi CLI", () => {
     assert.ok((recorded.initErrors ?? []).length > 0, "with an initialization error: the wait did not finish");
     await assertRunsOnUncancelled(p, started);
 
-    const rerun = await p.pulumi(UP, { timeoutMs: 2 * 60_000 });
+    const cursor = await lastSeq(p);
+    const rerunning = p.startPulumi(UP);
+    await finishOncePolled(p, started as string, cursor);
+    const rerun = await rerunning.result;
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
     const [finished] = pluginResources(p.readState(), "FirestoreExport");
     assert.equal(finished.id, started, "the rerun kept the same export");
     assert.equal(finished.outputs.state, "SUCCESSFUL", "and waited until it was done");

@@ -8,7 +8,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { waitFor } from "../../support/emulator-client";
 import {
   createPluginProject,
   type LoggedRequest,
@@ -22,7 +21,7 @@ import {
   assertReplacedInOrder,
   assertRunsOnUncancelled,
   exportStarts,
-  LIVE_WAIT_MS,
+  finishOncePolled,
   lastSeq,
   waitForEstimate,
   waitUntilWaitPolls,
@@ -151,16 +150,7 @@ export function describeInlineProgram(language: InlineProgramLanguage): void {
       // The rerun: once it polls the export again, the export finishes; the rerun must have waited for that.
       const cursor = await lastSeq(p);
       const rerun = driver.run("up");
-      await waitFor(
-        async () =>
-          (await p.requests()).filter(
-            (r) => r.seq > cursor && r.endpoint === "operations.get" && r.operation === started,
-          ).length,
-        (polls) => polls >= 1,
-        LIVE_WAIT_MS,
-      );
-      const finish = await p.control("POST", `${started}:finish`, { state: "SUCCESSFUL" });
-      assert.equal(finish.state, "SUCCESSFUL", `the emulator finished the export: ${JSON.stringify(finish)}`);
+      await finishOncePolled(p, started as string, cursor);
       const reran = await rerun;
       assert.ok(reran.ok, `the rerun succeeded:\n${reran.error}`);
       const [finished] = exportsInState();
