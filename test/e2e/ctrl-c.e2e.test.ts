@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { createE2eStack, type E2eStack, operationResources, waitSteps } from "../support/e2e-stack";
+import { finishOncePolled } from "../support/emulator-client";
 import { followAdviceAfterKill } from "../support/killed-cli";
 import { killProcessesIn } from "../support/orphans";
 
@@ -18,7 +19,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
   /** A stack and a tmux server of its own for each test, so the tests are independent and run side by side. */
   async function terminalStack(name: string) {
-    const e = await createE2eStack(["--duration-ms", "20000"]);
+    // Operations run for minutes: each ends when the test finishes it, never before the test acts.
+    const e = await createE2eStack(["--duration-ms", "600000"]);
     const socket = `firestore-ops-ctrl-c-${process.pid}-${name}`;
     const tmux = (...args: string[]) => execFileSync("tmux", ["-L", socket, ...args], { encoding: "utf8" });
     const screen = () => tmux("capture-pane", "-p", "-J", "-t", "ctrl-c", "-S", "-200");
@@ -34,11 +36,16 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
   }
   type TerminalStack = Awaited<ReturnType<typeof terminalStack>>;
 
-  /** Runs `pulumi up` in a tmux pane with the stack's environment; resolves with the exit code once it ends. */
+  /**
+   * Runs `pulumi up` in a tmux pane with the stack's environment and presses Ctrl-C `presses` times during the
+   * wait; with `finishAfterPresses`, the export then ends (the test finishes it), for a wait that goes on.
+   * Resolves with the exit code once `pulumi up` ends.
+   */
   async function upInTerminal(
     { e, tmux, screen }: TerminalStack,
     generation: number,
     presses: number,
+    { finishAfterPresses = false } = {},
   ): Promise<{ code: number; during: string; screen: string }> {
     await e.declare([
       {
@@ -62,10 +69,11 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
     try {
       // Press only once the wait step is polling: the operation started and the start step returned.
       let waiting = false;
+      let started: string | undefined;
       for (let i = 0; i < 1200 && !waiting; i++) {
         const log = (await e.requests()).filter((r) => r.seq > since);
         // The wait step's own polls of the new operation (a replace also reads the old one, in diff).
-        const started = log.find((r) => r.endpoint === "exportDocuments" && r.status === 200)?.operation;
+        started = log.find((r) => r.endpoint === "exportDocuments" && r.status === 200)?.operation;
         waiting =
           started !== undefined &&
           log.filter((r) => r.endpoint === "operations.get" && r.operation === started).length >= 2;
@@ -82,6 +90,10 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
           for (let i = 0; i < 100 && !/Ctrl-C cannot stop this wait/.test(screen()); i++) await sleep(100);
           during = screen();
         }
+      }
+      if (finishAfterPresses) {
+        const finished = await e.control("POST", `${started}:finish`, { state: "SUCCESSFUL" });
+        assert.equal(finished.state, "SUCCESSFUL", `the emulator finished the export: ${JSON.stringify(finished)}`);
       }
       for (let i = 0; i < 1200 && !fs.existsSync(exitFile); i++) await sleep(100);
       assert.ok(fs.existsSync(exitFile), `pulumi up ended:\n${screen()}`);
@@ -109,7 +121,7 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
     const terminal = await terminalStack("first");
     const { e } = terminal;
     try {
-      const { code, during, screen: shown } = await upInTerminal(terminal, 1, 1);
+      const { code, during, screen: shown } = await upInTerminal(terminal, 1, 1, { finishAfterPresses: true });
       assert.match(during, /\^C received; cancelling/, `the CLI received the Ctrl-C:\n${during}`);
       assert.match(
         during,
@@ -153,7 +165,10 @@ describe("Ctrl-C in a terminal during a wait", { concurrency: true }, () => {
         const { code, stdout, stderr } = await e.stack.pulumi(args);
         return { code, output: stdout + stderr };
       });
-      const up = await e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
+      const cursor = (await e.requests()).at(-1)?.seq ?? 0;
+      const rerun = e.pulumi(["up", "--yes", "--non-interactive", "--skip-preview"]);
+      await finishOncePolled(e, op.name, cursor);
+      const up = await rerun;
       assert.match(up.stdout, /finished: SUCCESSFUL/, "the rerun waited for the same operation");
       const ops = await exportsFor(e, 2);
       assert.deepEqual(

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { TestContext } from "node:test";
-import { type EmulatorApi, waitFor } from "../support/emulator-client";
+import { waitFor } from "../support/emulator-client";
 import type { LoggedRequest, PluginProject } from "../support/plugin-project";
 
 /** What the tests allow the emulator to take to report what they wait for: far more than any timeline here. */
@@ -101,20 +101,4 @@ export async function assertRunsOnUncancelled(p: PluginProject, op: string | und
     !(await p.requests()).some((r) => r.endpoint === "operations.cancel" && r.operation === op),
     "no cancel was sent",
   );
-}
-
-/**
- * Finishes the export `op` once a run started after `cursor` polls it: that run must have waited for it. The
- * export runs far longer than any test, so only this ends it, never the wall clock of a slow machine.
- */
-export async function finishOncePolled(emulator: EmulatorApi, op: string, cursor: number): Promise<void> {
-  await waitFor(
-    async () =>
-      (await emulator.requests()).filter((r) => r.seq > cursor && r.endpoint === "operations.get" && r.operation === op)
-        .length,
-    (polls) => polls >= 1,
-    LIVE_WAIT_MS,
-  );
-  const finish = await emulator.control("POST", `${op}:finish`, { state: "SUCCESSFUL" });
-  assert.equal(finish.state, "SUCCESSFUL", `the emulator finished the export: ${JSON.stringify(finish)}`);
 }

@@ -6,13 +6,12 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DEV_TOKEN, writeEmulatorCredentials } from "../../emulator/index";
 import type { RequestLogEntry } from "../../emulator/request-log";
-import { emulatorApi } from "../support/emulator-client";
+import { emulatorApi, finishOncePolled } from "../support/emulator-client";
 import { type EmulatorProcess, spawnEmulator } from "../support/emulator-process";
 import { followAdviceAfterKill } from "../support/killed-cli";
 import { pulumiBinDir } from "../support/pulumi-cli";
 import { readStackState, setStackConfig } from "../support/stack-files";
 import { createUserProject, devSdkVersion, sdkUnderTest, type UserProject } from "../support/user-project";
-import { finishOncePolled } from "./export-checks";
 
 /**
  * A TypeScript program in plugin mode, as a user installs it: the packed package in a project outside the repo,

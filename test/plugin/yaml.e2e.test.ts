@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { finishOncePolled } from "../support/emulator-client";
 import { createPluginProject, PLUGIN_NAME, type PluginProject, pluginResources } from "../support/plugin-project";
 import {
   assertDestroyCancelled,
@@ -8,7 +9,6 @@ import {
   assertReplacedInOrder,
   assertRunsOnUncancelled,
   exportStarts,
-  finishOncePolled,
   lastSeq,
   waitForEstimate,
   waitUntilWaitPolls,

@@ -91,3 +91,20 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
 
 /** The Admin API endpoints that start an operation (the emulator's request log names them so). */
 export const START_ENDPOINTS = ["exportDocuments", "importDocuments", "bulkDeleteDocuments"];
+
+/**
+ * Finishes the operation `op` (SUCCESSFUL) once a run started after the request log's `cursor` polls it: that run
+ * must have waited for it. Tests give such operations durations far beyond their own, so only this ends them,
+ * never the wall clock of a slow machine.
+ */
+export async function finishOncePolled(emulator: EmulatorApi, op: string, cursor: number, timeoutMs = 60_000) {
+  await waitFor(
+    async () =>
+      (await emulator.requests()).filter((r) => r.seq > cursor && r.endpoint === "operations.get" && r.operation === op)
+        .length,
+    (polls) => polls >= 1,
+    timeoutMs,
+  );
+  const finish = await emulator.control("POST", `${op}:finish`, { state: "SUCCESSFUL" });
+  if (finish?.state !== "SUCCESSFUL") throw new Error(`the emulator did not finish ${op}: ${JSON.stringify(finish)}`);
+}

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { finishOncePolled } from "../../support/emulator-client";
 import {
   createPluginProject,
   type LoggedRequest,
@@ -21,7 +22,6 @@ import {
   assertReplacedInOrder,
   assertRunsOnUncancelled,
   exportStarts,
-  finishOncePolled,
   lastSeq,
   waitForEstimate,
   waitUntilWaitPolls,
