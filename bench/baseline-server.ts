@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { IDLE_KEEP_ALIVE_MS } from "../emulator/http-io";
 
 export const BASELINE_BODY = `${JSON.stringify(
   {
@@ -71,7 +72,7 @@ function serve(): void {
       res.end(body);
     });
   });
-  server.keepAliveTimeout = 5_000; // as the emulator
+  server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS; // as the emulator
   server.listen(0, "127.0.0.1", () => {
     const { port } = server.address() as AddressInfo;
     console.log(`Baseline server listening on http://127.0.0.1:${port}`);

@@ -23,7 +23,7 @@ import { DEFAULT_COLLECTIONS, databaseEtag, isDatabaseName, renderDatabase, seed
 import { DurableState, type StateContents } from "./durable-state";
 import { FaultInjector } from "./fault-injector";
 import { applyFieldMask, parseFieldMask } from "./field-mask";
-import { parseJsonBody, readBody, sendError, sendJson, sendNotFoundPage } from "./http-io";
+import { IDLE_KEEP_ALIVE_MS, parseJsonBody, readBody, sendError, sendJson, sendNotFoundPage } from "./http-io";
 import { migrateLegacyStorage } from "./legacy-storage";
 import { parseFilter } from "./list-filter";
 import { isLoopbackAddress } from "./loopback";
@@ -181,8 +181,7 @@ export class Emulator {
         else res.destroy();
       });
     });
-    // Clients poll with keep-alive; never let an idle socket hold close() up for long.
-    this.server.keepAliveTimeout = 5_000;
+    this.server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
   }
 
   get behaviour(): Behaviour {

@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, bindingError, type ErrorFormat } from "./api-error";
 
+/**
+ * How long an idle keep-alive connection stays open: as Google's front ends, far longer than clients keep theirs
+ * (Node's agents and undici give up after 4-5 s; Google's load balancers default to 610 s). A server that closed
+ * first could close a socket a client is just reusing ("other side closed"), as a 5 s timeout did on a machine
+ * that starved the emulator for seconds. close() still ends idle connections at once.
+ */
+export const IDLE_KEEP_ALIVE_MS = 610_000;
+
 /** Request bodies above this are refused before parsing: admin requests are tiny. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
