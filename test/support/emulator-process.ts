@@ -31,12 +31,18 @@ export async function spawnEmulator(
     });
     child.once("exit", (code) => reject(new Error(`emulator exited early (${code}): ${out}`)));
   });
+  let killed = false;
+  // A test then fails on a refused or dropped connection: this says why, where the emulator's output is kept.
+  child.once("exit", (code, signal) => {
+    if (!killed) console.error(`emulator at ${url} exited unasked (${signal ?? code}); its output:\n${out}`);
+  });
   return {
     url,
     child,
     output: () => out,
     kill: (signal = "SIGKILL") =>
       new Promise((resolve) => {
+        killed = true;
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill(signal);
